@@ -1,0 +1,253 @@
+//! Diagnostics: every problem esiin finds in a handbook, with where it is.
+//!
+//! The pipeline never prints; it collects [`Diagnostic`]s so that a build
+//! reports *all* of its errors together (an editor fixing a handbook wants the
+//! full list, not one error per run). Rendering for people happens in one
+//! place, [`Diagnostic::render`], and for machines in [`Diagnostic::to_json`].
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A position in a source file: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    /// The position of byte offset `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        Pos { line, col }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a file (relative to the handbook root) when it
+/// has a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the handbook root, as the user would type it.
+    pub file: Option<PathBuf>,
+    pub pos: Option<Pos>,
+    /// Length of the offending text in characters (for the caret), at least 1.
+    pub len: usize,
+    /// The source line the position is on, for the snippet.
+    pub line_text: Option<String>,
+    pub message: String,
+    /// What to write instead.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            pos: None,
+            len: 1,
+            line_text: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// Locates the diagnostic at `pos` in `text` (the whole file), keeping
+    /// the line for the snippet.
+    pub fn at(mut self, text: &str, pos: Pos) -> Self {
+        self.line_text = text.lines().nth(pos.line - 1).map(str::to_owned);
+        self.pos = Some(pos);
+        self
+    }
+
+    /// Locates the diagnostic at byte `offset` of `text`, marking `len` bytes.
+    pub fn at_offset(self, text: &str, offset: usize, len: usize) -> Self {
+        let pos = Pos::of_offset(text, offset);
+        let end = floor_char_boundary(text, (offset + len).min(text.len()));
+        let start = floor_char_boundary(text, offset.min(text.len()));
+        let chars = text[start..end].chars().take_while(|c| *c != '\n').count();
+        self.at(text, pos).with_len(chars)
+    }
+
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = len.max(1);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?.display().to_string();
+        Some(match self.pos {
+            Some(p) => format!("{file}:{}:{}", p.line, p.col),
+            None => file,
+        })
+    }
+
+    /// Renders for a terminal, rustc style: a first line that is
+    /// `file:line:col: message` (so editors and grep can jump to it), the
+    /// source line with a caret, and the hint.
+    pub fn render(&self, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = match self.location() {
+            Some(loc) => format!("{loc}: {}", self.message),
+            None => self.message.clone(),
+        };
+        let primary = level.primary_title(title.as_str());
+        let file = self.file.as_ref().map(|f| f.display().to_string());
+        let group = match (self.pos, &self.line_text) {
+            (Some(pos), Some(line)) => {
+                let start: usize = line
+                    .char_indices()
+                    .nth(pos.col - 1)
+                    .map_or(line.len(), |(i, _)| i);
+                let end = line[start..]
+                    .char_indices()
+                    .nth(self.len)
+                    .map_or(line.len(), |(i, _)| start + i);
+                let mut snippet = Snippet::source(line.as_str())
+                    .line_start(pos.line)
+                    .annotation(AnnotationKind::Primary.span(start..end.max(start)));
+                if let Some(file) = &file {
+                    snippet = snippet.path(file.as_str());
+                }
+                primary.element(snippet)
+            }
+            _ => Group::with_title(primary),
+        };
+        let mut report = vec![group];
+        if let Some(hint) = &self.hint {
+            report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "severity": match self.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "file": self.file.as_ref().map(|f| f.display().to_string()),
+            "line": self.pos.map(|p| p.line),
+            "column": self.pos.map(|p| p.col),
+            "message": self.message,
+            "hint": self.hint,
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Sorts diagnostics by file and position, errors of one place first, so
+/// that the output of a parallel build is deterministic.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
+    });
+}
+
+/// The nearest of `candidates` to `word`, if it is near enough to be a
+/// plausible typo (`topcis` → `topics`).
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_l = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Makes `path` relative to `root` for display.
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\nää x\n";
+        assert_eq!(Pos::of_offset(text, 0), Pos { line: 1, col: 1 });
+        assert_eq!(Pos::of_offset(text, 3), Pos { line: 2, col: 1 });
+        // "ää " is 5 bytes, 3 characters.
+        assert_eq!(Pos::of_offset(text, 8), Pos { line: 2, col: 4 });
+        // An offset inside a character is moved to its start.
+        assert_eq!(Pos::of_offset(text, 4), Pos { line: 2, col: 1 });
+    }
+
+    #[test]
+    fn suggests_near_words_only() {
+        let known = ["topics", "title", "team"];
+        assert_eq!(suggest("topcis", known), Some("topics"));
+        assert_eq!(suggest("zzzz", known), None);
+    }
+
+    #[test]
+    fn renders_location_caret_and_hint() {
+        let text = "---\ntitle: A\ntopcis: [rust]\n---\n";
+        let d = Diagnostic::error("unknown field `topcis`")
+            .in_file("content/a.md")
+            .at_offset(text, 13, 6)
+            .hint("did you mean `topics`?");
+        let out = d.render(false);
+        assert!(out.contains("content/a.md:3:1: unknown field `topcis`"), "{out}");
+        assert!(out.contains("topcis: [rust]"), "{out}");
+        assert!(out.contains("^^^^^^"), "{out}");
+        assert!(out.contains("help: did you mean `topics`?"), "{out}");
+    }
+}

@@ -1,0 +1,421 @@
+//! The typed front matter of every content kind (SPEC.md, "Front matter").
+//!
+//! Each kind's own fields live in one struct; the fields every kind shares
+//! live in [`Common`]. Nested records (`sessions`, `goals`, …) reject unknown
+//! fields through serde; unknown *top-level* fields are checked by
+//! [`super::page`] against the union of `Common` and the kind's struct, so the
+//! message can say which kind a misplaced field belongs to.
+
+use std::fmt;
+
+use jiff::civil;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Expert,
+    Module,
+    Plan,
+    Guidelines,
+    Path,
+    #[serde(skip_deserializing)]
+    Section,
+}
+
+impl Kind {
+    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Expert => "expert",
+            Kind::Module => "module",
+            Kind::Plan => "plan",
+            Kind::Guidelines => "guidelines",
+            Kind::Path => "path",
+            Kind::Section => "section",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "page" => Kind::Page,
+            "expert" => Kind::Expert,
+            "module" => Kind::Module,
+            "plan" => Kind::Plan,
+            "guidelines" => Kind::Guidelines,
+            "path" => Kind::Path,
+            _ => return None,
+        })
+    }
+
+    /// The names of the kind's own front-matter fields.
+    pub fn fields(self) -> &'static [&'static str] {
+        use crate::yaml::field_names;
+        match self {
+            Kind::Page | Kind::Section => &[],
+            Kind::Expert => field_names::<Expert>(),
+            Kind::Module => field_names::<Module>(),
+            Kind::Plan => field_names::<Plan>(),
+            Kind::Guidelines => field_names::<Guidelines>(),
+            Kind::Path => field_names::<Path>(),
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Fields every kind has.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Common {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+    pub review_by: Option<Date>,
+    pub template: Option<String>,
+    pub extra: Option<serde_json::Value>,
+}
+
+/// The kind-specific part of a page.
+#[derive(Debug, Clone)]
+pub enum KindData {
+    Page,
+    Section,
+    Expert(Box<Expert>),
+    Module(Box<Module>),
+    Plan(Box<Plan>),
+    Guidelines(Box<Guidelines>),
+    Path(Box<Path>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Expert {
+    pub role: Option<String>,
+    pub team: Option<String>,
+    pub photo: Option<String>,
+    pub email: Option<String>,
+    pub location: Option<String>,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub ask_me_about: Vec<String>,
+    pub available_for: Vec<Availability>,
+    pub channels: Channels,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Availability {
+    Talks,
+    Mentoring,
+    Writing,
+    Podcasts,
+    Interviews,
+    Reviews,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Listed,
+    Unlisted,
+}
+
+/// `channels`: a map from channel name to URL or handle, in the order written.
+#[derive(Debug, Clone, Default)]
+pub struct Channels(pub Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Channels {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Channels;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map from channel name to URL or handle, e.g. `github: aino`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Channels, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    out.push((k, v));
+                }
+                Ok(Channels(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Module {
+    pub summary: Option<String>,
+    pub format: Option<Format>,
+    pub duration: Option<Minutes>,
+    pub audience: Option<String>,
+    pub level: Option<String>,
+    pub objectives: Vec<String>,
+    pub prerequisites: Vec<String>,
+    pub trainers: Vec<String>,
+    pub materials: Vec<Material>,
+    pub sessions: Vec<Session>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Workshop,
+    Clinic,
+    Coaching,
+    Talk,
+    SelfStudy,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Workshop => "workshop",
+            Format::Clinic => "clinic",
+            Format::Coaching => "coaching",
+            Format::Talk => "talk",
+            Format::SelfStudy => "self-study",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub start: DateTime,
+    pub end: Option<DateTime>,
+    pub location: Option<String>,
+    pub online_url: Option<String>,
+    pub signup_url: Option<String>,
+    pub seats: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Plan {
+    pub period: Option<Period>,
+    pub owners: Vec<String>,
+    pub goals: Vec<Goal>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    pub metric: Option<String>,
+    pub unit: Option<String>,
+    pub baseline: f64,
+    pub target: f64,
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub direction: Direction,
+    #[serde(default)]
+    pub actuals: Vec<Actual>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Increase,
+    Decrease,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actual {
+    pub date: Date,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Guidelines {
+    pub rules: Vec<Rule>,
+    pub image: Option<String>,
+    pub alt: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    #[serde(rename = "do")]
+    pub do_: Option<String>,
+    pub dont: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Path {
+    pub audience: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub page: String,
+    pub minutes: Option<u32>,
+    pub note: Option<String>,
+}
+
+/// A calendar date, written `YYYY-MM-DD` (an RFC 3339 date-time is accepted
+/// and its date kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date(pub civil::Date);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_date(&s).map(Date).ok_or_else(|| {
+            de::Error::custom(format!(
+                "invalid date `{s}`: write it as YYYY-MM-DD, e.g. 2026-03-31"
+            ))
+        })
+    }
+}
+
+pub fn parse_date(s: &str) -> Option<civil::Date> {
+    let s = s.trim();
+    if let Ok(d) = s.parse::<civil::Date>() {
+        return Some(d);
+    }
+    s.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+}
+
+/// An instant, written as an RFC 3339 date-time with an offset
+/// (`2027-01-14T09:00:00+02:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime(pub jiff::Timestamp);
+
+impl<'de> Deserialize<'de> for DateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.trim().parse::<jiff::Timestamp>().map(DateTime).map_err(|_| {
+            de::Error::custom(format!(
+                "invalid date-time `{s}`: write it as RFC 3339 with an offset, e.g. 2027-01-14T09:00:00+02:00"
+            ))
+        })
+    }
+}
+
+/// A duration in minutes: a number, or text like `2h`, `90min`, `1h 30min`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Minutes(pub u32);
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u32),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(Minutes(n)),
+            Raw::S(s) => parse_minutes(&s).map(Minutes).ok_or_else(|| {
+                de::Error::custom(format!(
+                    "invalid duration `{s}`: write minutes (`90`) or text like `2h`, `90min`, `1h 30min`"
+                ))
+            }),
+        }
+    }
+}
+
+pub fn parse_minutes(s: &str) -> Option<u32> {
+    let s = s.trim().to_lowercase();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: u32 = 0;
+    let mut rest = s.as_str();
+    while !rest.is_empty() {
+        rest = rest.trim_start();
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let n: u32 = rest[..digits].parse().ok()?;
+        rest = rest[digits..].trim_start();
+        let unit_len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let factor = match unit {
+            "h" | "hour" | "hours" | "t" | "tunti" | "tuntia" => 60,
+            "" | "m" | "min" | "mins" | "minute" | "minutes" | "minuuttia" => 1,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(factor)?)?;
+    }
+    Some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_in_minutes() {
+        assert_eq!(parse_minutes("90"), Some(90));
+        assert_eq!(parse_minutes("2h"), Some(120));
+        assert_eq!(parse_minutes("90min"), Some(90));
+        assert_eq!(parse_minutes("1h 30min"), Some(90));
+        assert_eq!(parse_minutes("1 h 30 min"), Some(90));
+        assert_eq!(parse_minutes("soon"), None);
+        assert_eq!(parse_minutes("h"), None);
+    }
+
+    #[test]
+    fn kind_fields_are_read_from_the_structs() {
+        assert!(Kind::Expert.fields().contains(&"topics"));
+        assert!(Kind::Module.fields().contains(&"sessions"));
+        assert!(Kind::Path.fields().contains(&"steps"));
+    }
+
+    #[test]
+    fn dates_accept_dates_and_date_times() {
+        assert!(parse_date("2026-03-31").is_some());
+        assert!(parse_date("2026-03-31T10:00:00Z").is_some());
+        assert!(parse_date("2026-13-01").is_none());
+        assert!(parse_date("31.3.2026").is_none());
+    }
+}

@@ -1,0 +1,236 @@
+//! Stage 1, *load*: walk `content/`, read every page, split and type its
+//! front matter. Everything here is per file, so it runs in parallel; what
+//! needs the whole handbook (ids, links, references) is left to
+//! [`crate::resolve`].
+
+pub mod kinds;
+mod page;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Site as Config;
+use crate::diag::Diagnostic;
+pub use kinds::{Common, Kind, KindData};
+pub use page::parse_page;
+
+/// A page's source file and where its parts are.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the handbook root (`content/experts/mari.md`), for messages.
+    pub rel: PathBuf,
+    pub text: String,
+    /// Byte range of the YAML between the `---` lines.
+    pub fm: std::ops::Range<usize>,
+    /// Byte offset where the Markdown body starts.
+    pub body: usize,
+}
+
+impl Source {
+    /// The 1-based line of the file where the front matter's YAML starts.
+    pub fn fm_line(&self) -> usize {
+        self.text[..self.fm.start].matches('\n').count() + 1
+    }
+
+    pub fn fm_text(&self) -> &str {
+        &self.text[self.fm.clone()]
+    }
+
+    pub fn body_text(&self) -> &str {
+        &self.text[self.body..]
+    }
+
+    /// A diagnostic at the line where front-matter `key` is written, or at
+    /// the line of `value` after it when given (for list items).
+    pub fn error_at_key(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
+        let (offset, len) = self.locate(key, value);
+        Diagnostic::error(message)
+            .in_file(&self.rel)
+            .at_offset(&self.text, offset, len)
+    }
+
+    /// Byte offset and length of `value` (or `key`) in the front matter.
+    pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
+        let fm = self.fm_text();
+        let mut key_at = None;
+        let mut pos = 0;
+        for line in fm.split_inclusive('\n') {
+            let trimmed = line.trim_start().trim_start_matches("- ");
+            if let Some(rest) = trimmed.strip_prefix(key)
+                && rest.trim_start().starts_with(':')
+            {
+                key_at = Some(pos + (line.len() - trimmed.len()));
+                break;
+            }
+            pos += line.len();
+        }
+        let Some(key_at) = key_at else {
+            return (self.fm.start, 0);
+        };
+        if let Some(value) = value.filter(|v| !v.is_empty())
+            && let Some(i) = fm[key_at..].find(value)
+        {
+            return (self.fm.start + key_at + i, value.len());
+        }
+        (self.fm.start + key_at, key.len())
+    }
+}
+
+/// One `.md` file of `content/`, typed.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path under `content/` without `.md`: `experts/mari-oksanen`, `training/_index`.
+    pub id: String,
+    /// Path under `content/` with `.md`, `/`-separated.
+    pub path: String,
+    pub is_section: bool,
+    pub kind: Kind,
+    pub title: String,
+    pub common: Common,
+    pub data: KindData,
+    pub src: Source,
+}
+
+impl Page {
+    /// The folder of the page under `content/` (`experts`), `""` at the root.
+    pub fn dir(&self) -> &str {
+        self.path.rfind('/').map_or("", |i| &self.path[..i])
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+}
+
+/// What `load` found under `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    /// Files that are not pages (images beside pages, …), relative to `content/`.
+    pub assets: Vec<String>,
+    /// Every folder under `content/` (relative, `/`-separated), root excluded.
+    pub dirs: Vec<String>,
+}
+
+/// Files editors and tools leave beside the real ones; never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+/// Walks `dir` (following symlinks, reporting loops), calling back with each
+/// file's path relative to `dir`. Returns the folders seen.
+pub fn walk(
+    root: &Path,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    mut on_file: impl FnMut(String, PathBuf),
+) -> Vec<String> {
+    let mut dirs = Vec::new();
+    if !dir.is_dir() {
+        return dirs;
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .map(|p| crate::diag::display_path(root, p))
+                    .unwrap_or_default();
+                let d = if let Some(ancestor) = e.loop_ancestor() {
+                    Diagnostic::error(format!(
+                        "symlink loop: this link points back to `{}`",
+                        crate::diag::display_path(root, ancestor).display()
+                    ))
+                    .in_file(at)
+                    .hint("remove the link or point it outside its own folder")
+                } else {
+                    Diagnostic::error(format!("cannot read: {e}")).in_file(at)
+                };
+                diags.push(d);
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let Some(rel_str) = rel.to_str() else {
+            diags.push(
+                Diagnostic::error("the file name is not valid UTF-8")
+                    .in_file(crate::diag::display_path(root, entry.path()))
+                    .hint("rename the file"),
+            );
+            continue;
+        };
+        let rel_str = rel_str.replace('\\', "/");
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 {
+                dirs.push(rel_str);
+            }
+        } else {
+            on_file(rel_str, entry.into_path());
+        }
+    }
+    dirs
+}
+
+/// Loads every page under `root/content`.
+pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut diags = Vec::new();
+    let mut md = Vec::new();
+    let mut assets = Vec::new();
+    let dirs = walk(root, &content, &mut diags, |rel, abs| {
+        if rel.ends_with(".md") {
+            md.push((rel, abs));
+        } else {
+            assets.push(rel);
+        }
+    });
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::error("there is no `content/` folder")
+                .in_file(crate::diag::display_path(root, root))
+                .hint("create `content/_index.md`, or pass `--root` pointing at the handbook"),
+        );
+    }
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = md
+        .par_iter()
+        .map(|(rel, abs)| {
+            let shown = Path::new("content").join(rel);
+            let bytes = std::fs::read(abs).map_err(|e| {
+                vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)]
+            })?;
+            parse_page(rel, shown, bytes, config)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => pages.push(p),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    (
+        Loaded {
+            pages,
+            assets,
+            dirs,
+        },
+        diags,
+    )
+}

@@ -1,0 +1,315 @@
+//! Parsing one page file: UTF-8, front matter, kind, typed fields.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+use super::kinds::{self, Common, Kind, KindData};
+use super::{Page, Source};
+use crate::config::Site as Config;
+use crate::diag::{Diagnostic, suggest};
+use crate::yaml;
+
+/// Parses the page at `rel` (relative to `content/`, `/`-separated).
+/// `shown` is the path used in messages.
+pub fn parse_page(
+    rel: &str,
+    shown: PathBuf,
+    bytes: Vec<u8>,
+    config: &Config,
+) -> Result<Page, Vec<Diagnostic>> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(vec![
+                Diagnostic::error("the file is not valid UTF-8")
+                    .in_file(&shown)
+                    .at_offset(&lossy, valid, 1)
+                    .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"),
+            ]);
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    let (fm, body) = split_front_matter(&text).map_err(|(offset, msg, hint)| {
+        vec![
+            Diagnostic::error(msg)
+                .in_file(&shown)
+                .at_offset(&text, offset, 3)
+                .hint(hint),
+        ]
+    })?;
+    let src = Source {
+        rel: shown,
+        text,
+        fm,
+        body,
+    };
+    let fm_text = src.fm_text();
+    let yaml_error = |e: yaml::YamlError| {
+        let mut d = Diagnostic::error(e.message).in_file(&src.rel);
+        if let Some(pos) = e.pos {
+            let pos = crate::diag::Pos {
+                line: pos.line + src.fm_line() - 1,
+                col: pos.col,
+            };
+            d = d.at(&src.text, pos);
+        } else {
+            d = d.at_offset(&src.text, src.fm.start, 1);
+        }
+        if let Some(h) = e.hint {
+            d = d.hint(h);
+        }
+        vec![d]
+    };
+
+    // The keys first: a syntax error or a non-mapping stops here, once.
+    let keys: BTreeMap<String, IgnoredAny> = if fm_text.trim().is_empty() {
+        BTreeMap::new()
+    } else {
+        yaml::from_str(fm_text).map_err(yaml_error)?
+    };
+    let common: Common = parse_or_default(fm_text).map_err(yaml_error)?;
+
+    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
+    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+    let mut errors = Vec::new();
+
+    let title = match &common.title {
+        Some(t) if !t.trim().is_empty() => t.trim().to_string(),
+        _ => {
+            let (offset, len) = if keys.contains_key("title") {
+                src.locate("title", None)
+            } else {
+                (0, 3)
+            };
+            errors.push(
+                Diagnostic::error("the page has no title")
+                    .in_file(&src.rel)
+                    .at_offset(&src.text, offset, len)
+                    .hint("add `title: …` to the front matter"),
+            );
+            String::new()
+        }
+    };
+
+    let kind = match common.kind.as_deref() {
+        Some(name) => match Kind::from_name(name) {
+            Some(k) => k,
+            None => {
+                let hint = match suggest(name, Kind::NAMES.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("write one of: {}", Kind::NAMES.join(", ")),
+                };
+                errors.push(
+                    src.error_at_key("kind", Some(name), format!("unknown kind `{name}`"))
+                        .hint(hint),
+                );
+                Kind::Page
+            }
+        },
+        None if is_section => Kind::Section,
+        None => config.folder_kind(dir).unwrap_or(Kind::Page),
+    };
+    let kind = if is_section {
+        if !matches!(kind, Kind::Section | Kind::Page) {
+            errors.push(
+                src.error_at_key(
+                    "kind",
+                    None,
+                    format!("a section's `_index.md` cannot be of kind `{kind}`"),
+                )
+                .hint("remove `kind:`, or move the content to a page of its own in this folder"),
+            );
+        }
+        Kind::Section
+    } else {
+        kind
+    };
+
+    // Unknown top-level fields, with the nearest known one or the kind the
+    // field belongs to.
+    let common_fields = crate::yaml::field_names::<Common>();
+    let kind_fields = kind.fields();
+    for key in keys.keys() {
+        if common_fields.contains(&key.as_str()) || kind_fields.contains(&key.as_str()) {
+            continue;
+        }
+        let owner = [
+            Kind::Expert,
+            Kind::Module,
+            Kind::Plan,
+            Kind::Guidelines,
+            Kind::Path,
+        ]
+        .into_iter()
+        .find(|k| k.fields().contains(&key.as_str()));
+        let what = if kind == Kind::Section {
+            "a section".to_string()
+        } else {
+            format!("a page of kind `{kind}`")
+        };
+        let hint = match (
+            suggest(key, common_fields.iter().chain(kind_fields).copied()),
+            owner,
+        ) {
+            (Some(best), _) => format!("did you mean `{best}`?"),
+            (None, Some(k)) => format!(
+                "`{key}` is a field of kind `{k}`; set `kind: {k}` or remove the field"
+            ),
+            (None, None) => "put custom data under `extra:`".to_string(),
+        };
+        let (offset, len) = src.locate(key, None);
+        errors.push(
+            Diagnostic::error(format!("unknown field `{key}` for {what}"))
+                .in_file(&src.rel)
+                .at_offset(&src.text, offset, len)
+                .hint(hint),
+        );
+    }
+
+    let data = match kind {
+        Kind::Page => Ok(KindData::Page),
+        Kind::Section => Ok(KindData::Section),
+        Kind::Expert => {
+            parse_or_default::<kinds::Expert>(fm_text).map(|d| KindData::Expert(Box::new(d)))
+        }
+        Kind::Module => {
+            parse_or_default::<kinds::Module>(fm_text).map(|d| KindData::Module(Box::new(d)))
+        }
+        Kind::Plan => parse_or_default::<kinds::Plan>(fm_text).map(|d| KindData::Plan(Box::new(d))),
+        Kind::Guidelines => parse_or_default::<kinds::Guidelines>(fm_text)
+            .map(|d| KindData::Guidelines(Box::new(d))),
+        Kind::Path => parse_or_default::<kinds::Path>(fm_text).map(|d| KindData::Path(Box::new(d))),
+    };
+    let data = match data {
+        Ok(d) => d,
+        Err(e) => {
+            errors.extend(yaml_error(e));
+            KindData::Page
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let id = rel.strip_suffix(".md").unwrap_or(rel).to_string();
+    Ok(Page {
+        id,
+        path: rel.to_string(),
+        is_section,
+        kind,
+        title,
+        common,
+        data,
+        src,
+    })
+}
+
+fn parse_or_default<T: DeserializeOwned + Default>(text: &str) -> Result<T, yaml::YamlError> {
+    if text.trim().is_empty() {
+        Ok(T::default())
+    } else {
+        yaml::from_str(text)
+    }
+}
+
+type SplitError = (usize, String, &'static str);
+
+/// Finds the YAML between the opening `---` line and the closing `---` (or
+/// `...`) line. Returns the YAML's byte range and where the body starts.
+pub fn split_front_matter(text: &str) -> Result<(std::ops::Range<usize>, usize), SplitError> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        return Err((
+            0,
+            "the page has no front matter".to_string(),
+            "start the file with a `---` line, then `title: …`, then another `---` line",
+        ));
+    }
+    let mut pos = first_end;
+    for line in text[first_end..].split_inclusive('\n') {
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            return Ok((first_end..pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    Err((
+        0,
+        "the front matter is not closed".to_string(),
+        "end the front matter with a line that is only `---`",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::config::from_text("").unwrap()
+    }
+
+    fn parse(rel: &str, text: &str) -> Result<Page, Vec<Diagnostic>> {
+        parse_page(
+            rel,
+            PathBuf::from("content").join(rel),
+            text.as_bytes().to_vec(),
+            &config(),
+        )
+    }
+
+    #[test]
+    fn splits_front_matter() {
+        let t = "---\ntitle: A\n---\nbody\n";
+        let (fm, body) = split_front_matter(t).unwrap();
+        assert_eq!(&t[fm], "title: A\n");
+        assert_eq!(&t[body..], "body\n");
+        assert!(split_front_matter("no\n").is_err());
+        assert!(split_front_matter("---\ntitle: A\n").is_err());
+    }
+
+    #[test]
+    fn folder_gives_the_kind() {
+        let p = parse("experts/aino.md", "---\ntitle: Aino\ntopics: [rust]\n---\n").unwrap();
+        assert_eq!(p.kind, Kind::Expert);
+        let KindData::Expert(e) = p.data else {
+            panic!()
+        };
+        assert_eq!(e.topics, ["rust"]);
+    }
+
+    #[test]
+    fn unknown_field_is_located_in_the_file() {
+        let errs = parse("experts/aino.md", "---\ntitle: Aino\ntopcis: [rust]\n---\n").unwrap_err();
+        let out = errs[0].render(false);
+        assert!(out.contains("content/experts/aino.md:3:1: unknown field `topcis`"), "{out}");
+        assert!(out.contains("did you mean `topics`?"), "{out}");
+    }
+
+    #[test]
+    fn field_of_another_kind_names_that_kind() {
+        let errs = parse("guide/a.md", "---\ntitle: A\nsessions: []\n---\n").unwrap_err();
+        assert!(errs[0].hint.as_deref().unwrap().contains("kind `module`"), "{errs:?}");
+    }
+
+    #[test]
+    fn nested_errors_carry_file_lines() {
+        let text = "---\ntitle: M\nsessions:\n  - start: 2027-13-01T09:00:00+02:00\n---\n";
+        let errs = parse("training/m.md", text).unwrap_err();
+        assert_eq!(errs[0].pos.unwrap().line, 4, "{errs:?}");
+        assert!(errs[0].message.contains("invalid date-time"), "{errs:?}");
+    }
+
+    #[test]
+    fn missing_title_and_unknown_kind_are_reported_together() {
+        let errs = parse("a.md", "---\nkind: expret\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().any(|e| e.message == "the page has no title"));
+        assert!(errs.iter().any(|e| e.hint.as_deref() == Some("did you mean `expert`?")));
+    }
+}

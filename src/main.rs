@@ -1,0 +1,123 @@
+//! The `esiin` command line. Parses arguments, runs the pipeline, and is the
+//! one place that prints diagnostics.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use esiin::diag::Diagnostic;
+use esiin::pipeline;
+
+#[derive(Parser)]
+#[command(name = "esiin", version, about = "Builds an expertise handbook into a static intranet site")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into `public/` (or --output); the previous output stays whole until the new one is complete
+    Build {
+        /// The handbook folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: ROOT/public)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Include pages marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Validate everything `build` validates, writing nothing
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+        /// Output format of the diagnostics
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn print(diags: &[Diagnostic], format: Format) {
+    let mut err = std::io::stderr().lock();
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            for d in diags {
+                let _ = writeln!(err, "{}\n", d.render(color));
+            }
+        }
+        Format::Json => {
+            let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
+            println!("{}", serde_json::Value::Array(list));
+        }
+    }
+}
+
+fn summary(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match warnings {
+        0 => plural(errors, "error"),
+        _ => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output, drafts } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let start = std::time::Instant::now();
+            let opts = pipeline::Options { root, output: Some(output.clone()), drafts };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    print(&report.warnings, Format::Human);
+                    eprintln!(
+                        "built {} pages ({} files) into {} in {:.0?}",
+                        report.pages,
+                        report.files,
+                        output.display(),
+                        start.elapsed()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    print(&diags, Format::Human);
+                    eprintln!("build failed: {}; the previous output was left as it was", summary(&diags));
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Check { root, drafts, format } => {
+            let opts = pipeline::Options { root, output: None, drafts };
+            match pipeline::build(&opts) {
+                Ok(report) => {
+                    print(&report.warnings, format);
+                    if format == Format::Human {
+                        eprintln!("checked {} pages: no errors", report.pages);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    print(&diags, format);
+                    if format == Format::Human {
+                        eprintln!("check failed: {}", summary(&diags));
+                    }
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! The build, end to end: load → resolve → render → write. `build` and
+//! `check` are this with and without the last stage.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::diag::{self, Diagnostic};
+use crate::load::Kind;
+use crate::render::templates::Templates;
+use crate::render::theme::Theme;
+use crate::render::{highlight, markdown};
+use crate::resolve::Site;
+use crate::write::Staging;
+use crate::{config, load, resolve};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Where to write; `None` checks only.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub pages: usize,
+    pub files: usize,
+    /// Warnings (errors stop the build).
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The date the build treats as today (stale pages, past sessions):
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn today(tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    now.to_zoned_datetime(tz.clone()).date()
+}
+
+/// Runs the pipeline. On failure returns every error found (and warnings).
+pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let root = opts.root.as_path();
+    let config = config::load(root)?;
+    let output = match &opts.output {
+        Some(out) => Some(check_output(root, out)?),
+        None => None,
+    };
+
+    let mut diags = Vec::new();
+    let (loaded, mut d) = load::load(root, &config);
+    diags.append(&mut d);
+    let theme = Theme::load(root, &config.raw.theme, &mut diags);
+    let strings = load_strings(&theme, config.raw.language, &mut diags);
+    let templates = match Templates::load(&theme, &strings) {
+        Ok(t) => Some(t),
+        Err(mut d) => {
+            diags.append(&mut d);
+            None
+        }
+    };
+    lap("load", &mut timings);
+
+    let today = today(&config.tz);
+    let (site, pending, mut d) = resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today);
+    diags.append(&mut d);
+    lap("resolve", &mut timings);
+
+    let mut rendered: Vec<markdown::Rendered> =
+        (0..site.pages.len()).into_par_iter().map(|i| markdown::render(&site, i)).collect();
+    let anchors: Vec<HashSet<String>> = rendered.iter_mut().map(|r| std::mem::take(&mut r.anchors)).collect();
+    let mut link_pending = Vec::new();
+    for r in &mut rendered {
+        diags.append(&mut r.errors);
+        link_pending.append(&mut r.pending);
+    }
+    diags.extend(markdown::check_anchors(pending.into_iter().chain(link_pending), &anchors));
+    lap("markdown", &mut timings);
+
+    let Some(templates) = templates else {
+        return Err(finish(diags));
+    };
+    let names: Vec<String> = (0..site.pages.len())
+        .map(|i| template_for(&site, i, &templates, &mut diags))
+        .collect();
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(finish(diags));
+    }
+
+    let build_date = today.to_string();
+    let pages: Vec<Result<(String, String), Diagnostic>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site.site_ctx(i, &build_date));
+            ctx.insert("page", &site.page_ctx(i, &rendered));
+            let html = templates.render(&names[i], &ctx)?;
+            Ok((format!("{}index.html", site.urls[i]), html))
+        })
+        .collect();
+    let mut files = Vec::with_capacity(pages.len() + site.aliases.len() + 1);
+    for p in pages {
+        match p {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (alias, target) in &site.aliases {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site.site_ctx(*target, &build_date));
+        let url = markdown::encode_path(&site.url(*target));
+        let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
+        ctx.insert(
+            "page",
+            &serde_json::json!({ "title": site.pages[*target].title, "url": url, "permalink": permalink }),
+        );
+        let path = if alias.ends_with('/') { format!("{alias}index.html") } else { alias.clone() };
+        match templates.render("redirect.html", &ctx) {
+            Ok(html) => files.push((path, html)),
+            Err(d) => diags.push(d),
+        }
+    }
+    if templates.exists("404.html") {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site.site_ctx(site.home, &build_date));
+        ctx.insert(
+            "page",
+            &serde_json::json!({ "title": strings.get("not_found_title").and_then(|v| v.as_str()).unwrap_or("Page not found"), "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
+        );
+        match templates.render("404.html", &ctx) {
+            Ok(html) => files.push(("404.html".into(), html)),
+            Err(d) => diags.push(d),
+        }
+    }
+    lap("templates", &mut timings);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(finish(diags));
+    }
+
+    let mut report = Report {
+        pages: site.pages.len(),
+        files: files.len(),
+        warnings: Vec::new(),
+        timings: Vec::new(),
+    };
+    if let Some(output) = output {
+        report.files += write_site(&site, &theme, &files, &output).map_err(|e| {
+            let mut d = diags.clone();
+            d.push(Diagnostic::error(format!("cannot write the site to `{}`: {e}", output.display())));
+            finish(d)
+        })?;
+        lap("write", &mut timings);
+    }
+    report.warnings = finish(diags);
+    report.timings = timings;
+    Ok(report)
+}
+
+fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diag::sort(&mut diags);
+    diags.dedup();
+    diags
+}
+
+/// The template that renders page `i`.
+fn template_for(site: &Site, i: usize, templates: &Templates, diags: &mut Vec<Diagnostic>) -> String {
+    let p = &site.pages[i];
+    if let Some(name) = &p.common.template {
+        if templates.exists(name) {
+            return name.clone();
+        }
+        let names: Vec<&str> = templates.tera.get_template_names().collect();
+        let hint = match diag::suggest(name, names.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "put the template in the handbook's `templates/` folder".to_string(),
+        };
+        diags.push(
+            p.src
+                .error_at_key("template", Some(name), format!("there is no template `{name}`"))
+                .hint(hint),
+        );
+    }
+    let name = match p.kind {
+        Kind::Section if i == site.home => "index.html",
+        Kind::Section => "section.html",
+        Kind::Expert => "expert.html",
+        Kind::Module => "module.html",
+        Kind::Plan => "plan.html",
+        Kind::Guidelines => "guidelines.html",
+        Kind::Path => "path.html",
+        Kind::Page => "page.html",
+    };
+    if templates.exists(name) {
+        name.to_string()
+    } else if p.is_section && templates.exists("section.html") {
+        "section.html".into()
+    } else {
+        "page.html".into()
+    }
+}
+
+/// The UI strings of the theme in `language`.
+fn load_strings(theme: &Theme, language: config::Language, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
+    let name = format!("strings/{}.yaml", language.code());
+    let Some(file) = theme.files.get(&name) else {
+        return serde_json::Value::Object(Default::default());
+    };
+    let shown = file.origin.shown(&name);
+    let text = String::from_utf8_lossy(&file.bytes);
+    match crate::yaml::from_str::<serde_json::Value>(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let mut d = Diagnostic::error(e.message).in_file(shown);
+            if let Some(pos) = e.pos {
+                d = d.at(&text, pos);
+            }
+            diags.push(d);
+            serde_json::Value::Object(Default::default())
+        }
+    }
+}
+
+/// Refuses an output folder that would overwrite or mix with sources.
+fn check_output(root: &Path, out: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let root_abs = abs(root);
+    let out_abs = abs(out);
+    let refuse = |why: &str| {
+        Err(vec![
+            Diagnostic::error(format!("refusing to write the site to `{}`: {why}", out.display()))
+                .hint("choose an output folder of its own, e.g. `--output public`"),
+        ])
+    };
+    if root_abs.starts_with(&out_abs) {
+        return refuse("it holds the handbook");
+    }
+    for src in ["content", "static", "templates", "themes", ".git"] {
+        if out_abs.starts_with(root_abs.join(src)) {
+            return refuse(&format!("it is inside `{src}/`, which holds sources"));
+        }
+    }
+    if out_abs.is_dir() {
+        for marker in [config::FILE, "content", ".git", "Cargo.toml"] {
+            if out_abs.join(marker).exists() {
+                return refuse(&format!("it holds `{marker}`: it looks like sources, not a built site"));
+            }
+        }
+    } else if out_abs.exists() {
+        return refuse("it is a file");
+    }
+    Ok(out_abs)
+}
+
+/// Resolves `.` and `..` and symlinks of the part that exists.
+fn normalize(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        if name == ".." {
+            out.pop();
+        } else if name != "." {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Writes everything into a staging folder and swaps it in. Returns how
+/// many files besides the rendered ones were written.
+fn write_site(site: &Site, theme: &Theme, files: &[(String, String)], output: &Path) -> std::io::Result<usize> {
+    let staging = Staging::new(output)?;
+    let result = (|| -> std::io::Result<usize> {
+        let mut count = 0;
+        // Theme files first, then the handbook's `static/` over them.
+        for (rel, file) in theme.under("static") {
+            staging.write(rel, &file.bytes)?;
+            count += 1;
+        }
+        let light = site.config.raw.highlight_theme.as_deref().unwrap_or(highlight::DEFAULT_LIGHT);
+        let dark = site.config.raw.highlight_theme.as_deref().unwrap_or(highlight::DEFAULT_DARK);
+        staging.write("highlight-light.css", highlight::css(light).as_bytes())?;
+        staging.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
+        count += 2;
+        let mut statics = Vec::new();
+        let mut ignored = Vec::new();
+        load::walk(&site.root, &site.root.join("static"), &mut ignored, |rel, abs| statics.push((rel, abs)));
+        let copies: Vec<(String, PathBuf)> = statics
+            .into_iter()
+            .chain(site.assets.iter().map(|a| (a.clone(), site.root.join("content").join(a))))
+            .collect();
+        count += copies.len();
+        copies.par_iter().try_for_each(|(rel, abs)| staging.copy(abs, rel))?;
+        files.par_iter().try_for_each(|(rel, html)| staging.write(rel, html.as_bytes()))?;
+        Ok(count)
+    })();
+    match result {
+        Ok(n) => {
+            staging.commit()?;
+            Ok(n)
+        }
+        Err(e) => {
+            staging.abort();
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,635 @@
+//! The template context of a page (documented in `docs/templates.md`).
+//!
+//! Each page gets a small context built from borrowed site data: only what
+//! its own template shows (its lists, its references), never the whole site.
+//! Cloning the site into every render is a known cost in other generators.
+
+use serde::Serialize;
+
+use crate::config::Language;
+use crate::load::kinds::{self, Date, KindData};
+use crate::resolve::{Material, Site};
+
+use super::markdown::{Rendered, TocEntry, encode_path};
+
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub home_url: String,
+    pub static_url: &'a str,
+    pub build_date: String,
+    pub drafts: bool,
+    pub nav: Vec<NavItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct NavItem<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub active: bool,
+}
+
+/// A link to another page, as lists and references show it.
+#[derive(Serialize)]
+pub struct Ref<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+    pub description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<&'a str>,
+    pub draft: bool,
+}
+
+#[derive(Serialize)]
+pub struct DateCtx {
+    pub iso: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct Crumb<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a> {
+    pub id: &'a str,
+    pub kind: &'static str,
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: String,
+    pub date: Option<DateCtx>,
+    pub updated: Option<DateCtx>,
+    pub review_by: Option<DateCtx>,
+    pub stale: bool,
+    pub draft: bool,
+    pub tags: &'a [String],
+    pub owner: Option<Ref<'a>>,
+    pub edit_url: Option<String>,
+    pub content: tera::Value,
+    pub toc: &'a [TocEntry],
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    pub extra: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<SectionCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expert: Option<ExpertCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<ModuleCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guidelines: Option<GuidelinesCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathCtx<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct SectionCtx<'a> {
+    pub pages: Vec<Ref<'a>>,
+    pub subsections: Vec<Ref<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct Channel<'a> {
+    pub name: &'a str,
+    pub label: String,
+    pub url: String,
+    pub handle: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct ExpertCtx<'a> {
+    pub role: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub photo_url: Option<String>,
+    pub initials: String,
+    pub email: Option<&'a str>,
+    pub location: Option<&'a str>,
+    pub languages: &'a [String],
+    pub topics: &'a [String],
+    pub ask_me_about: &'a [String],
+    pub available_for: &'a [kinds::Availability],
+    pub channels: Vec<Channel<'a>>,
+    pub unlisted: bool,
+}
+
+#[derive(Serialize)]
+pub struct DurationCtx {
+    pub minutes: u32,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct MaterialCtx<'a> {
+    pub title: &'a str,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct SessionTime {
+    pub iso: String,
+    pub date_text: String,
+    pub time_text: String,
+}
+
+#[derive(Serialize)]
+pub struct SessionCtx<'a> {
+    pub start: SessionTime,
+    pub end: Option<SessionTime>,
+    pub timezone: &'a str,
+    pub location: Option<&'a str>,
+    pub online_url: Option<&'a str>,
+    pub signup_url: Option<&'a str>,
+    pub seats: Option<u32>,
+    pub past: bool,
+}
+
+#[derive(Serialize)]
+pub struct ModuleCtx<'a> {
+    pub summary: Option<&'a str>,
+    pub format: Option<&'static str>,
+    pub duration: Option<DurationCtx>,
+    pub audience: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub objectives: &'a [String],
+    pub prerequisites: Vec<Ref<'a>>,
+    pub trainers: Vec<Ref<'a>>,
+    pub materials: Vec<MaterialCtx<'a>>,
+    pub sessions: Vec<SessionCtx<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PeriodCtx {
+    pub start: DateCtx,
+    pub end: DateCtx,
+}
+
+#[derive(Serialize)]
+pub struct ActualCtx {
+    pub date: DateCtx,
+    pub value: f64,
+}
+
+#[derive(Serialize)]
+pub struct GoalCtx<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub metric: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub baseline: f64,
+    pub target: f64,
+    pub due: Option<DateCtx>,
+    pub direction: kinds::Direction,
+    pub actuals: Vec<ActualCtx>,
+    pub latest: Option<ActualCtx>,
+}
+
+#[derive(Serialize)]
+pub struct PlanCtx<'a> {
+    pub period: Option<PeriodCtx>,
+    pub owners: Vec<Ref<'a>>,
+    pub goals: Vec<GoalCtx<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct GuidelinesCtx<'a> {
+    pub rules: &'a [kinds::Rule],
+    pub image_url: Option<String>,
+    pub alt: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct StepCtx<'a> {
+    pub number: usize,
+    pub page: Ref<'a>,
+    pub minutes: Option<u32>,
+    pub note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct PathCtx<'a> {
+    pub audience: Option<&'a str>,
+    pub total: DurationCtx,
+    pub steps: Vec<StepCtx<'a>>,
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const WEEKDAYS_FI: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
+
+pub fn date_text(d: jiff::civil::Date, lang: Language) -> String {
+    match lang {
+        Language::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month() as usize - 1], d.year()),
+        Language::Fi => format!("{}.{}.{}", d.day(), d.month(), d.year()),
+    }
+}
+
+pub fn date_ctx(d: Date, lang: Language) -> DateCtx {
+    DateCtx {
+        iso: d.0.to_string(),
+        text: date_text(d.0, lang),
+    }
+}
+
+pub fn duration_text(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn session_time(t: jiff::Timestamp, tz: &jiff::tz::TimeZone, lang: Language) -> SessionTime {
+    let z = t.to_zoned_datetime(tz.clone());
+    let wd = z.weekday().to_monday_zero_offset() as usize;
+    let (date_text, time_text) = match lang {
+        Language::En => (
+            format!("{} {}", WEEKDAYS_EN[wd], date_text(z.date(), lang)),
+            format!("{:02}:{:02}", z.hour(), z.minute()),
+        ),
+        Language::Fi => (
+            format!("{} {}", WEEKDAYS_FI[wd], date_text(z.date(), lang)),
+            format!("{}.{:02}", z.hour(), z.minute()),
+        ),
+    };
+    SessionTime {
+        iso: z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        date_text,
+        time_text,
+    }
+}
+
+/// The label of a channel, and its URL when the value is a handle.
+pub fn channel(name: &str, value: &str) -> (String, String) {
+    let v = value.trim();
+    let label = match name {
+        "linkedin" => "LinkedIn",
+        "blog" => "Blog",
+        "github" => "GitHub",
+        "gitlab" => "GitLab",
+        "x" | "twitter" => "X",
+        "mastodon" => "Mastodon",
+        "bluesky" => "Bluesky",
+        "youtube" => "YouTube",
+        "website" => "Website",
+        "stackoverflow" => "Stack Overflow",
+        "instagram" => "Instagram",
+        "threads" => "Threads",
+        "podcast" => "Podcast",
+        other => other,
+    };
+    let label = if label == name && !name.is_empty() {
+        let mut s = name.replace(['_', '-'], " ");
+        s.replace_range(..1, &s[..1].to_uppercase());
+        s
+    } else {
+        label.to_string()
+    };
+    if crate::resolve::links::is_external(v) {
+        return (label, v.to_string());
+    }
+    let handle = v.trim_start_matches('@');
+    let url = match name {
+        "github" => format!("https://github.com/{handle}"),
+        "gitlab" => format!("https://gitlab.com/{handle}"),
+        "x" | "twitter" => format!("https://x.com/{handle}"),
+        "linkedin" => format!("https://www.linkedin.com/in/{handle}"),
+        "bluesky" => format!("https://bsky.app/profile/{handle}"),
+        "youtube" => format!("https://www.youtube.com/@{handle}"),
+        "instagram" => format!("https://www.instagram.com/{handle}"),
+        "stackoverflow" => format!("https://stackoverflow.com/users/{handle}"),
+        "mastodon" => match handle.split_once('@') {
+            Some((user, host)) => format!("https://{host}/@{user}"),
+            None => format!("https://{handle}"),
+        },
+        _ if v.contains('.') && !v.contains(' ') => format!("https://{v}"),
+        _ => String::new(),
+    };
+    (label, url)
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+impl Site {
+    pub fn page_ref<'a>(&'a self, i: usize, summaries: &'a [Rendered]) -> Ref<'a> {
+        let p = &self.pages[i];
+        let (role, team, summary) = match &p.data {
+            KindData::Expert(e) => (e.role.as_deref(), e.team.as_deref(), None),
+            KindData::Module(m) => (None, None, m.summary.as_deref()),
+            _ => (None, None, None),
+        };
+        let description = p
+            .common
+            .description
+            .as_deref()
+            .or(summary)
+            .or_else(|| summaries.get(i).map(|r| r.summary.as_str()).filter(|s| !s.is_empty()));
+        Ref {
+            id: &p.id,
+            title: &p.title,
+            url: encode_path(&self.url(i)),
+            kind: p.kind.name(),
+            description,
+            role,
+            team,
+            summary,
+            draft: p.common.draft,
+        }
+    }
+
+    fn asset_url(&self, page: usize, file: &str) -> Option<String> {
+        match self.resolve_link(page, file).ok()? {
+            crate::resolve::Target::Asset { path } => Some(encode_path(&self.config.url(&path))),
+            crate::resolve::Target::External => Some(file.to_string()),
+            crate::resolve::Target::SiteUrl { url } => Some(url),
+            crate::resolve::Target::Page { .. } => None,
+        }
+    }
+
+    pub fn site_ctx(&self, page: usize, build_date: &str) -> SiteCtx<'_> {
+        let mut top = Some(page);
+        while let Some(t) = top {
+            match self.parent[t] {
+                Some(p) if p != self.home => top = Some(p),
+                _ => break,
+            }
+        }
+        SiteCtx {
+            title: &self.config.raw.title,
+            base_url: &self.config.base_path,
+            language: self.config.raw.language.code(),
+            home_url: encode_path(&self.url(self.home)),
+            static_url: &self.config.base_path,
+            build_date: build_date.to_string(),
+            drafts: self.include_drafts,
+            nav: self
+                .nav
+                .iter()
+                .map(|&n| NavItem {
+                    title: &self.pages[n].title,
+                    url: encode_path(&self.url(n)),
+                    active: top == Some(n),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn page_ctx<'a>(&'a self, i: usize, rendered: &'a [Rendered]) -> PageCtx<'a> {
+        let p = &self.pages[i];
+        let lang = self.config.raw.language;
+        let refs = &self.refs[i];
+        let list = |ids: &[usize]| ids.iter().map(|&j| self.page_ref(j, rendered)).collect::<Vec<_>>();
+        let mut breadcrumbs = Vec::new();
+        let mut up = self.parent[i];
+        while let Some(s) = up {
+            breadcrumbs.push(Crumb {
+                title: &self.pages[s].title,
+                url: encode_path(&self.url(s)),
+            });
+            up = self.parent[s];
+        }
+        breadcrumbs.reverse();
+        let edit_url = self.config.raw.repository.as_ref().and_then(|r| {
+            let tpl = r.edit_url.as_ref()?;
+            if p.src.text.is_empty() {
+                return None;
+            }
+            Some(tpl.replace("{path}", &p.path))
+        });
+        let mut ctx = PageCtx {
+            id: &p.id,
+            kind: p.kind.name(),
+            title: &p.title,
+            description: p.common.description.as_deref(),
+            url: encode_path(&self.url(i)),
+            date: p.common.date.map(|d| date_ctx(d, lang)),
+            updated: p.common.updated.map(|d| date_ctx(d, lang)),
+            review_by: p.common.review_by.map(|d| date_ctx(d, lang)),
+            stale: p.common.review_by.is_some_and(|d| d.0 < self.today),
+            draft: p.common.draft,
+            tags: &p.common.tags,
+            owner: refs.owner.map(|o| self.page_ref(o, rendered)),
+            edit_url,
+            content: tera::Value::safe_string(&rendered[i].html),
+            toc: &rendered[i].toc,
+            breadcrumbs,
+            extra: p.common.extra.as_ref(),
+            section: None,
+            expert: None,
+            module: None,
+            plan: None,
+            guidelines: None,
+            path: None,
+        };
+        let tz = &self.config.tz;
+        match &p.data {
+            KindData::Section | KindData::Page if p.is_section => {
+                ctx.section = Some(SectionCtx {
+                    pages: list(&self.children[i]),
+                    subsections: list(&self.subsections[i]),
+                });
+            }
+            KindData::Section | KindData::Page => {}
+            KindData::Expert(e) => {
+                ctx.expert = Some(ExpertCtx {
+                    role: e.role.as_deref(),
+                    team: e.team.as_deref(),
+                    photo_url: e.photo.as_deref().and_then(|f| self.asset_url(i, f)),
+                    initials: initials(&p.title),
+                    email: e.email.as_deref(),
+                    location: e.location.as_deref(),
+                    languages: &e.languages,
+                    topics: &e.topics,
+                    ask_me_about: &e.ask_me_about,
+                    available_for: &e.available_for,
+                    channels: e
+                        .channels
+                        .0
+                        .iter()
+                        .map(|(name, value)| {
+                            let (label, url) = channel(name, value);
+                            Channel {
+                                name,
+                                label,
+                                url,
+                                handle: value,
+                            }
+                        })
+                        .collect(),
+                    unlisted: e.visibility == kinds::Visibility::Unlisted,
+                })
+            }
+            KindData::Module(m) => {
+                let now = jiff::Timestamp::from_second(
+                    self.today.to_zoned_datetime(tz.clone()).map_or(0, |z| z.timestamp().as_second()),
+                )
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+                let mut sessions: Vec<&kinds::Session> = m.sessions.iter().collect();
+                sessions.sort_by_key(|s| s.start);
+                ctx.module = Some(ModuleCtx {
+                    summary: m.summary.as_deref(),
+                    format: m.format.map(kinds::Format::name),
+                    duration: m.duration.map(|d| DurationCtx {
+                        minutes: d.0,
+                        text: duration_text(d.0),
+                    }),
+                    audience: m.audience.as_deref(),
+                    level: m.level.as_deref(),
+                    objectives: &m.objectives,
+                    prerequisites: list(&refs.prerequisites),
+                    trainers: list(&refs.trainers),
+                    materials: m
+                        .materials
+                        .iter()
+                        .zip(&refs.materials)
+                        .map(|(mat, r)| MaterialCtx {
+                            title: &mat.title,
+                            url: match r {
+                                Material::External(u) | Material::SiteUrl(u) => u.clone(),
+                                Material::Asset(path) => encode_path(&self.config.url(path)),
+                                Material::Page(j, anchor) => {
+                                    let mut u = encode_path(&self.url(*j));
+                                    if let Some(a) = anchor.as_deref().filter(|a| !a.is_empty()) {
+                                        u.push('#');
+                                        u.push_str(&encode_path(a));
+                                    }
+                                    u
+                                }
+                            },
+                        })
+                        .collect(),
+                    sessions: sessions
+                        .into_iter()
+                        .map(|s| SessionCtx {
+                            start: session_time(s.start.0, tz, lang),
+                            end: s.end.map(|e| session_time(e.0, tz, lang)),
+                            timezone: &self.config.raw.timezone,
+                            location: s.location.as_deref(),
+                            online_url: s.online_url.as_deref(),
+                            signup_url: s.signup_url.as_deref(),
+                            seats: s.seats,
+                            past: s.end.unwrap_or(s.start).0 < now,
+                        })
+                        .collect(),
+                })
+            }
+            KindData::Plan(plan) => {
+                ctx.plan = Some(PlanCtx {
+                    period: plan.period.as_ref().map(|pr| PeriodCtx {
+                        start: date_ctx(pr.start, lang),
+                        end: date_ctx(pr.end, lang),
+                    }),
+                    owners: list(&refs.plan_owners),
+                    goals: plan
+                        .goals
+                        .iter()
+                        .map(|g| {
+                            let mut actuals: Vec<&kinds::Actual> = g.actuals.iter().collect();
+                            actuals.sort_by_key(|a| a.date);
+                            let actual = |a: &kinds::Actual| ActualCtx {
+                                date: date_ctx(a.date, lang),
+                                value: a.value,
+                            };
+                            GoalCtx {
+                                id: &g.id,
+                                title: &g.title,
+                                metric: g.metric.as_deref(),
+                                unit: g.unit.as_deref(),
+                                baseline: g.baseline,
+                                target: g.target,
+                                due: g.due.map(|d| date_ctx(d, lang)),
+                                direction: g.direction,
+                                latest: actuals.last().map(|a| actual(a)),
+                                actuals: actuals.into_iter().map(actual).collect(),
+                            }
+                        })
+                        .collect(),
+                })
+            }
+            KindData::Guidelines(g) => {
+                ctx.guidelines = Some(GuidelinesCtx {
+                    rules: &g.rules,
+                    image_url: g.image.as_deref().and_then(|f| self.asset_url(i, f)),
+                    alt: g.alt.as_deref(),
+                })
+            }
+            KindData::Path(path) => {
+                let steps: Vec<StepCtx> = path
+                    .steps
+                    .iter()
+                    .zip(&refs.steps)
+                    .enumerate()
+                    .map(|(n, (s, &j))| StepCtx {
+                        number: n + 1,
+                        page: self.page_ref(j, rendered),
+                        minutes: s.minutes,
+                        note: s.note.as_deref(),
+                    })
+                    .collect();
+                let total: u32 = path.steps.iter().filter_map(|s| s.minutes).sum();
+                ctx.path = Some(PathCtx {
+                    audience: path.audience.as_deref(),
+                    total: DurationCtx {
+                        minutes: total,
+                        text: duration_text(total),
+                    },
+                    steps,
+                })
+            }
+        }
+        ctx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_become_urls() {
+        assert_eq!(channel("github", "aino").1, "https://github.com/aino");
+        assert_eq!(
+            channel("mastodon", "@aino@example.social").1,
+            "https://example.social/@aino"
+        );
+        assert_eq!(channel("linkedin", "https://www.linkedin.com/in/x").1, "https://www.linkedin.com/in/x");
+        assert_eq!(channel("stackoverflow", "123").0, "Stack Overflow");
+        assert_eq!(channel("company_wiki", "wiki.example.com/a").0, "Company wiki");
+    }
+
+    #[test]
+    fn dates_in_both_languages() {
+        let d = jiff::civil::date(2026, 3, 12);
+        assert_eq!(date_text(d, Language::En), "12 March 2026");
+        assert_eq!(date_text(d, Language::Fi), "12.3.2026");
+        assert_eq!(duration_text(90), "1 h 30 min");
+        assert_eq!(duration_text(120), "2 h");
+        assert_eq!(duration_text(45), "45 min");
+    }
+
+    #[test]
+    fn initials_of_names() {
+        assert_eq!(initials("Aino Virtanen"), "AV");
+        assert_eq!(initials("Ääni Öljy Kolmas"), "ÄÖ");
+    }
+}

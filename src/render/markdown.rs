@@ -1,0 +1,449 @@
+//! Markdown → HTML with pulldown-cmark, plus what a handbook needs on top:
+//! heading anchors as GitHub and GitLab make them, a table of contents,
+//! GitHub-style alerts, highlighted code, and links written as source paths
+//! rewritten to URLs (or reported as broken, at their line and column).
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd, html,
+};
+use serde::Serialize;
+
+use crate::config::Language;
+use crate::diag::{Diagnostic, suggest};
+use crate::resolve::{PendingAnchor, Site, Target};
+
+use super::highlight;
+
+/// A heading of the table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A page body, rendered.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id on the page.
+    pub anchors: HashSet<String>,
+    /// The first paragraph as plain text, for lists that need a summary.
+    pub summary: String,
+    /// Links to `#anchors`, to check when every page is rendered.
+    pub pending: Vec<PendingAnchor>,
+    pub errors: Vec<Diagnostic>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+/// The anchor GitHub and GitLab give a heading: lowercase; letters (any
+/// script, `ä`, `ö`, `å` included), digits, `-` and `_` kept; spaces become
+/// `-`; everything else dropped.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            out.extend(c.to_lowercase());
+        } else if c == ' ' {
+            out.push('-');
+        }
+    }
+    out
+}
+
+/// Gives repeated ids the suffixes `-1`, `-2`, … in document order.
+#[derive(Default)]
+pub struct Anchors {
+    seen: HashMap<String, usize>,
+    all: HashSet<String>,
+}
+
+impl Anchors {
+    pub fn unique(&mut self, base: String) -> String {
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let mut id = base.clone();
+        if self.all.contains(&id) {
+            let mut k = self.seen.get(&base).copied().unwrap_or(1);
+            loop {
+                id = format!("{base}-{k}");
+                k += 1;
+                if !self.all.contains(&id) {
+                    break;
+                }
+            }
+            self.seen.insert(base, k);
+        }
+        self.all.insert(id.clone());
+        id
+    }
+}
+
+fn alert(kind: BlockQuoteKind, lang: Language) -> (&'static str, &'static str) {
+    use BlockQuoteKind::*;
+    let class = match kind {
+        Note => "note",
+        Tip => "tip",
+        Important => "important",
+        Warning => "warning",
+        Caution => "caution",
+    };
+    let title = match (lang, kind) {
+        (Language::En, Note) => "Note",
+        (Language::En, Tip) => "Tip",
+        (Language::En, Important) => "Important",
+        (Language::En, Warning) => "Warning",
+        (Language::En, Caution) => "Caution",
+        (Language::Fi, Note) => "Huomio",
+        (Language::Fi, Tip) => "Vinkki",
+        (Language::Fi, Important) => "Tärkeää",
+        (Language::Fi, Warning) => "Varoitus",
+        (Language::Fi, Caution) => "Varo",
+    };
+    (class, title)
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+/// Percent-encodes what may not stand raw in a URL path (spaces, quotes, …);
+/// non-ASCII letters are kept, as browsers accept them.
+pub fn encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() && !(c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c)) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Renders the body of page `page`.
+pub fn render(site: &Site, page: usize) -> Rendered {
+    let p = &site.pages[page];
+    let text = &p.src.text;
+    let body = p.src.body_text();
+    let base = p.src.body;
+    let lang = site.config.raw.language;
+    let mut out = Rendered::default();
+    let mut anchors = Anchors::default();
+    let mut events: Vec<Event> = Vec::new();
+    // A heading being collected: level, inner events, plain text.
+    let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut first_para: Option<String> = None;
+    let mut in_para = false;
+
+    let link_error = |out: &mut Rendered, range: &std::ops::Range<usize>, dest: &str, msg: String, hint: String| {
+        let in_range = &body[range.clone()];
+        let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
+        out.errors.push(
+            Diagnostic::error(msg)
+                .in_file(&p.src.rel)
+                .at_offset(text, base + at, dest.len())
+                .hint(hint),
+        );
+    };
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, Vec::new(), String::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, inner, plain)) = heading.take() {
+                    let id = anchors.unique(slugify(&plain));
+                    let mut inner_html = String::new();
+                    html::push_html(&mut inner_html, inner.into_iter());
+                    let n = level as u8;
+                    if (2..=3).contains(&n) {
+                        flat.push((n, id.clone(), plain.trim().to_string()));
+                    }
+                    let eid = escape(&id);
+                    Event::Html(CowStr::from(format!(
+                        "<h{n} id=\"{eid}\">{inner_html}<a class=\"heading-anchor\" href=\"#{eid}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+                    )))
+                } else {
+                    continue;
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let Some((lang, src)) = code.take() else { continue };
+                let inner = if lang.is_empty() {
+                    None
+                } else {
+                    highlight::highlight(&src, &lang)
+                };
+                let inner = inner.unwrap_or_else(|| escape(&src));
+                let data = if lang.is_empty() {
+                    String::new()
+                } else {
+                    format!(" data-lang=\"{}\"", escape(&lang))
+                };
+                Event::Html(CowStr::from(format!(
+                    "<pre class=\"code\"{data}><code>{inner}</code></pre>\n"
+                )))
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some((_, src)) = code.as_mut() {
+                    src.push_str(&t);
+                }
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(kind, lang);
+                Event::Html(CowStr::from(format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{title}</p>\n"
+                )))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::from("</div>\n")),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    dest_url
+                } else {
+                    match rewrite(site, page, &dest_url, &mut out.pending, || {
+                        let in_range = &body[range.clone()];
+                        let at = in_range.find(&*dest_url).map_or(range.start, |i| range.start + i);
+                        Diagnostic::error("")
+                            .in_file(&p.src.rel)
+                            .at_offset(text, base + at, dest_url.len())
+                    }) {
+                        Ok(url) => CowStr::from(url),
+                        Err(e) => {
+                            link_error(&mut out, &range, &dest_url, e.message, e.hint);
+                            dest_url
+                        }
+                    }
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = match rewrite(site, page, &dest_url, &mut out.pending, || {
+                    Diagnostic::error("").in_file(&p.src.rel)
+                }) {
+                    Ok(url) => CowStr::from(url),
+                    Err(e) => {
+                        link_error(&mut out, &range, &dest_url, e.message, e.hint);
+                        dest_url
+                    }
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Paragraph) => {
+                in_para = first_para.is_none();
+                if in_para {
+                    first_para = Some(String::new());
+                }
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_para = false;
+                Event::End(TagEnd::Paragraph)
+            }
+            e => e,
+        };
+        if in_para
+            && let Event::Text(t) | Event::Code(t) = &event
+            && let Some(s) = first_para.as_mut()
+        {
+            s.push_str(t);
+        }
+        if let Some((_, inner, plain)) = heading.as_mut() {
+            if let Event::Text(t) | Event::Code(t) = &event {
+                plain.push_str(t);
+            }
+            inner.push(event);
+        } else {
+            events.push(event);
+        }
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest(flat);
+    out.anchors = anchors.all;
+    out.summary = first_para.map(|s| summarize(&s)).unwrap_or_default();
+    out
+}
+
+/// Shortens text to about 200 characters at a word boundary.
+fn summarize(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() <= 200 {
+        return s;
+    }
+    let cut: String = s.chars().take(200).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
+/// Nests level-3 headings under the level-2 heading before them.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
+    let mut out: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat {
+        let entry = TocEntry {
+            level,
+            id,
+            title,
+            children: Vec::new(),
+        };
+        match out.last_mut() {
+            Some(last) if level > last.level => last.children.push(entry),
+            _ => out.push(entry),
+        }
+    }
+    out
+}
+
+/// Rewrites a link or image destination written in page `page` into the URL
+/// the site serves it at. An `#anchor` to another page is queued in `pending`.
+fn rewrite(
+    site: &Site,
+    page: usize,
+    dest: &str,
+    pending: &mut Vec<PendingAnchor>,
+    locate: impl FnOnce() -> Diagnostic,
+) -> Result<String, crate::resolve::LinkError> {
+    match site.resolve_link(page, dest)? {
+        Target::External => Ok(dest.to_string()),
+        Target::SiteUrl { url } => Ok(url),
+        Target::Asset { path } => Ok(encode_path(&site.config.url(&path))),
+        Target::Page { page: target, anchor } => {
+            let mut url = if target == page && dest.starts_with('#') {
+                String::new()
+            } else {
+                encode_path(&site.url(target))
+            };
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                let mut error = locate();
+                error.message = if target == page {
+                    format!("the link `{dest}` points to a heading this page does not have")
+                } else {
+                    format!(
+                        "the link `{dest}` points to a heading `{}` does not have",
+                        site.pages[target].src.rel.display()
+                    )
+                };
+                url.push('#');
+                url.push_str(&encode_path(&anchor));
+                pending.push(PendingAnchor {
+                    target,
+                    anchor,
+                    error,
+                });
+            }
+            Ok(url)
+        }
+    }
+}
+
+/// Checks queued anchors against the headings of their target pages.
+pub fn check_anchors(
+    pending: impl IntoIterator<Item = PendingAnchor>,
+    anchors: &[HashSet<String>],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in pending {
+        let have = &anchors[p.target];
+        if have.contains(&p.anchor) {
+            continue;
+        }
+        let hint = match suggest(&p.anchor, have.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `#{best}`?"),
+            None if have.is_empty() => "the page has no headings".to_string(),
+            None => {
+                let mut all: Vec<&str> = have.iter().map(String::as_str).collect();
+                all.sort();
+                format!("its headings are: {}", all.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+            }
+        };
+        out.push(p.error.hint(hint));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anchors_follow_github() {
+        assert_eq!(slugify("Näkyvyys ja tavoitteet"), "näkyvyys-ja-tavoitteet");
+        assert_eq!(slugify("What's new? (2026)"), "whats-new-2026");
+        assert_eq!(slugify("snake_case & kebab-case"), "snake_case--kebab-case");
+        assert_eq!(slugify("Åbo – Turku"), "åbo--turku");
+    }
+
+    #[test]
+    fn repeats_get_numbered() {
+        let mut a = Anchors::default();
+        assert_eq!(a.unique("x".into()), "x");
+        assert_eq!(a.unique("x".into()), "x-1");
+        assert_eq!(a.unique("x".into()), "x-2");
+        assert_eq!(a.unique("x-1".into()), "x-1-1");
+    }
+
+    #[test]
+    fn toc_nests_level_three_under_two() {
+        let toc = nest(vec![
+            (2, "a".into(), "A".into()),
+            (3, "b".into(), "B".into()),
+            (2, "c".into(), "C".into()),
+        ]);
+        assert_eq!(toc.len(), 2);
+        assert_eq!(toc[0].children[0].id, "b");
+    }
+
+    #[test]
+    fn paths_are_encoded() {
+        assert_eq!(encode_path("/a b/ä\"/"), "/a%20b/ä%22/");
+    }
+}

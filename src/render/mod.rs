@@ -1,0 +1,8 @@
+//! Stage 3, *render*: Markdown bodies to HTML, then pages through the
+//! theme's templates.
+
+pub mod context;
+pub mod highlight;
+pub mod markdown;
+pub mod templates;
+pub mod theme;

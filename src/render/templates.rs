@@ -1,0 +1,100 @@
+//! Tera templates: parsed once per build from the layered theme, rendered
+//! in parallel (a `Tera` is `Sync`).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use tera::{Context, Tera};
+
+use super::theme::Theme;
+use crate::diag::{Diagnostic, Pos};
+
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → the file it came from and its text, for messages.
+    sources: HashMap<String, (PathBuf, String)>,
+}
+
+impl Templates {
+    /// Parses every `templates/*.html` of the theme. `strings` become the
+    /// global `t` variable.
+    pub fn load(theme: &Theme, strings: &serde_json::Value) -> Result<Templates, Vec<Diagnostic>> {
+        let mut sources = HashMap::new();
+        let mut list = Vec::new();
+        let mut errors = Vec::new();
+        for (name, file) in theme.under("templates") {
+            let shown = file.origin.shown(&format!("templates/{name}"));
+            match std::str::from_utf8(&file.bytes) {
+                Ok(text) => {
+                    list.push((name.to_string(), text.to_string()));
+                    sources.insert(name.to_string(), (shown, text.to_string()));
+                }
+                Err(_) => errors.push(
+                    Diagnostic::error("the template is not valid UTF-8")
+                        .in_file(shown)
+                        .hint("save the file as UTF-8"),
+                ),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
+        let mut t = Templates { tera, sources };
+        if let Err(e) = t.tera.add_raw_templates(list) {
+            return Err(vec![t.error(&e, None)]);
+        }
+        t.tera.global_context().insert("t", strings);
+        Ok(t)
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| self.error(&e, Some(name)))
+    }
+
+    /// Turns a Tera error into a located diagnostic.
+    fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        use tera::ErrorKind;
+        match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
+                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    "template syntax error"
+                } else {
+                    "template error"
+                };
+                let mut d = Diagnostic::error(format!("{what}: {}", r.message()));
+                if let Some((shown, text)) = self.sources.get(r.filename()) {
+                    let span = r.span();
+                    d = d.in_file(shown).at(
+                        text,
+                        Pos {
+                            line: span.start_line.max(1),
+                            col: span.start_col + 1,
+                        },
+                    );
+                    if span.start_line == span.end_line {
+                        d = d.with_len(span.end_col.saturating_sub(span.start_col));
+                    }
+                }
+                d.hint(match rendering {
+                    Some(page) => format!("while rendering `{page}`; check the template against docs/templates.md"),
+                    None => "fix the template; the syntax is Tera 2's".to_string(),
+                })
+            }
+            other => {
+                let mut d = Diagnostic::error(format!("template error: {other}"));
+                if let Some(name) = rendering
+                    && let Some((shown, _)) = self.sources.get(name)
+                {
+                    d = d.in_file(shown);
+                }
+                d
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Resolving what a page links to: Markdown links, and front-matter fields
+//! that name pages. Links are written as *source paths* (`../plan.md`,
+//! `@/training/presenting.md#dates`) so they also work in a git host's
+//! preview; here they become the target's URL, or an error.
+
+use super::Site;
+
+/// What a link points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Another site (a scheme such as `https:`/`mailto:`, or `//host`): left alone.
+    External,
+    /// A page of the handbook, with an optional `#anchor`.
+    Page { page: usize, anchor: Option<String> },
+    /// A file under `content/` that is copied to the output (an image, a PDF).
+    Asset { path: String },
+    /// A root-relative site URL written by hand (`/training/`): made to
+    /// respect `base_url`, but not checked.
+    SiteUrl { url: String },
+}
+
+/// Why a link does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Whether `href` starts with a URL scheme (`https:`, `mailto:`, `tel:`).
+pub fn is_external(href: &str) -> bool {
+    if href.starts_with("//") {
+        return true;
+    }
+    match href.find(':') {
+        Some(i) => {
+            let scheme = &href[..i];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !href[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Joins `rel` onto folder `dir` (both relative to `content/`), resolving
+/// `.` and `..`. `None` when the path climbs out of `content/`.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && bytes[i + 1].is_ascii_hexdigit()
+            && bytes[i + 2].is_ascii_hexdigit()
+        {
+            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+impl Site {
+    /// Resolves `href`, written in the page at index `from` (whose source
+    /// is in folder `dir` under `content/`).
+    pub fn resolve_link(&self, from: usize, href: &str) -> Result<Target, LinkError> {
+        if is_external(href) {
+            return Ok(Target::External);
+        }
+        let (path, anchor) = match href.find('#') {
+            Some(i) => (&href[..i], Some(&href[i + 1..])),
+            None => (href, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let anchor = anchor.map(percent_decode);
+        if path.is_empty() {
+            return Ok(Target::Page { page: from, anchor });
+        }
+        let path = percent_decode(path);
+        let joined = if let Some(abs) = path.strip_prefix("@/") {
+            join("", abs)
+        } else if path.starts_with('/') {
+            return Ok(Target::SiteUrl {
+                url: self.config.url(&path),
+            });
+        } else {
+            join(self.pages[from].dir(), &path)
+        };
+        let Some(joined) = joined else {
+            return Err(LinkError {
+                message: format!("the link `{href}` points outside `content/`"),
+                hint: "link pages by their path inside `content/`, e.g. `@/guide/page.md`"
+                    .into(),
+            });
+        };
+        self.target_of(&joined, href).map(|page| match page {
+            Some(page) => Target::Page { page, anchor },
+            None => Target::Asset { path: joined },
+        })
+    }
+
+    /// The page (or, `None`, the asset) at `joined` under `content/`.
+    fn target_of(&self, joined: &str, href: &str) -> Result<Option<usize>, LinkError> {
+        if joined.ends_with(".md") {
+            if let Some(&i) = self.by_path.get(joined) {
+                return Ok(Some(i));
+            }
+            return Err(self.missing_page(joined, href));
+        }
+        // A folder: its section.
+        let as_section = if joined.is_empty() {
+            "_index.md".to_string()
+        } else {
+            format!("{}/_index.md", joined.trim_end_matches('/'))
+        };
+        if let Some(&i) = self.by_path.get(&as_section) {
+            return Ok(Some(i));
+        }
+        if self.assets.contains(joined) {
+            return Ok(None);
+        }
+        Err(LinkError {
+            message: format!("the link `{href}` points to `content/{joined}`, which does not exist"),
+            hint: "link a page by its `.md` file, or put the file beside the page".into(),
+        })
+    }
+
+    fn missing_page(&self, joined: &str, href: &str) -> LinkError {
+        if self.drafts.contains(joined) {
+            return LinkError {
+                message: format!("the link `{href}` points to a draft (`content/{joined}`)"),
+                hint: "publish the page (remove `draft: true`), remove the link, or build with `--drafts`".into(),
+            };
+        }
+        let hint = match crate::diag::suggest(joined, self.by_path.keys().map(String::as_str)) {
+            Some(best) => format!("did you mean `{}`?", relative_hint(joined, href, best)),
+            None => "check the file name; links are paths of `.md` files, relative to this page or `@/` from `content/`".into(),
+        };
+        LinkError {
+            message: format!("the link `{href}` points to `content/{joined}`, which does not exist"),
+            hint,
+        }
+    }
+
+    /// Resolves a front-matter reference to a page: an id
+    /// (`guide/finding-your-channel`, `experts` for a section) or a path
+    /// relative to the page (`../plan.md`).
+    pub fn resolve_page_ref(&self, from: usize, r: &str) -> Result<(usize, Option<String>), LinkError> {
+        let (path, anchor) = match r.find('#') {
+            Some(i) => (&r[..i], Some(r[i + 1..].to_string())),
+            None => (r, None),
+        };
+        if !path.ends_with(".md") && !path.starts_with("@/") && !path.starts_with('.') {
+            let id = path.trim_matches('/');
+            for candidate in [format!("{id}.md"), format!("{id}/_index.md")] {
+                if let Some(&i) = self.by_path.get(&candidate) {
+                    return Ok((i, anchor));
+                }
+            }
+        }
+        match self.resolve_link(from, r) {
+            Ok(Target::Page { page, anchor }) => Ok((page, anchor)),
+            Ok(_) => Err(LinkError {
+                message: format!("`{r}` is not a page of the handbook"),
+                hint: "name a page by its id (`guide/finding-your-channel`) or its `.md` path".into(),
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Rewrites a suggestion (a path under `content/`) in the style the user
+/// wrote: `@/` stays `@/`, otherwise the full path is shown from `@/`.
+fn relative_hint(_joined: &str, href: &str, best: &str) -> String {
+    if href.starts_with("@/") || href.contains("..") || href.contains('/') {
+        format!("@/{best}")
+    } else {
+        best.rsplit('/').next().unwrap_or(best).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn externals() {
+        assert!(is_external("https://example.com"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("//cdn.example.com/x"));
+        assert!(!is_external("../plan.md"));
+        assert!(!is_external("a/b:c.md"));
+        assert!(!is_external("#top"));
+    }
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join("guide", "../plan.md").as_deref(), Some("plan.md"));
+        assert_eq!(join("guide/x", "./a.md").as_deref(), Some("guide/x/a.md"));
+        assert_eq!(join("", "../a.md"), None);
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("n%C3%A4kyvyys"), "näkyvyys");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,121 @@
+//! Stage 4, *write*: the site goes to a fresh folder beside the output and
+//! is swapped in only when complete, so a failed or interrupted build never
+//! leaves a half-written site, and the previous output stays whole.
+//!
+//! Every path written is checked to stay inside that folder: page URLs,
+//! aliases and asset names come from user input.
+
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// A folder being filled, to be swapped in for `target`.
+pub struct Staging {
+    pub dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.esiin-new-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// The path of `rel` (a `/`-separated path from user input) inside the
+    /// staging folder, or `None` if it would leave it.
+    pub fn path(&self, rel: &str) -> Option<PathBuf> {
+        let rel = Path::new(rel.trim_start_matches('/'));
+        if rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return None;
+        }
+        Some(self.dir.join(rel))
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(rel).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is outside the output folder"))
+        })?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
+    }
+
+    /// Copies `from` to `rel`. A copy, not a hard link: someone editing the
+    /// output must never change a source.
+    pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let path = self.path(rel).ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is outside the output folder"))
+        })?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(from, path).map(|_| ())
+    }
+
+    /// Replaces the target with the staging folder. The old output is moved
+    /// aside first and removed after the new one is in place.
+    pub fn commit(self) -> io::Result<()> {
+        let old = self.dir.with_file_name(format!(
+            "{}.old",
+            self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(e);
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_the_folder() {
+        let tmp = std::env::temp_dir().join(format!("esiin-write-test-{}", std::process::id()));
+        let s = Staging::new(&tmp.join("public")).unwrap();
+        assert!(s.path("a/b/index.html").is_some());
+        assert!(s.path("/a/index.html").is_some());
+        assert!(s.path("../x").is_none());
+        assert!(s.path("a/../../x").is_none());
+        s.write("a/index.html", b"x").unwrap();
+        s.commit().unwrap();
+        assert!(tmp.join("public/a/index.html").exists());
+        let s = Staging::new(&tmp.join("public")).unwrap();
+        s.write("b.html", b"y").unwrap();
+        s.commit().unwrap();
+        assert!(!tmp.join("public/a/index.html").exists());
+        assert!(tmp.join("public/b.html").exists());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+}
