@@ -37,9 +37,15 @@ fn main() {
         if let Some(parent) = abs.parent() {
             println!("cargo:rerun-if-changed={}", parent.display());
         }
-        writeln!(code, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).ok();
+        writeln!(
+            code,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .ok();
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("theme_files.rs");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets it")).join("theme_files.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
 }

@@ -135,9 +135,15 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         Config::default()
     } else {
         yaml::from_str(text).map_err(|e| {
+            // The caret marks a whole unknown key, not its first letter.
+            let key_len = e
+                .message
+                .strip_prefix("unknown field `")
+                .and_then(|rest| rest.find('`'))
+                .unwrap_or(1);
             let mut d = Diagnostic::error(e.message).in_file(FILE);
             if let Some(pos) = e.pos {
-                d = d.at(text, pos);
+                d = d.at(text, pos).with_len(key_len);
             }
             if let Some(h) = e.hint {
                 d = d.hint(h);
@@ -227,7 +233,11 @@ fn split_base_url(url: &str) -> Option<(Option<String>, String)> {
     let url = url.trim();
     let (origin, path) = if let Some(i) = url.find("://") {
         let scheme = &url[..i];
-        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+') {
+        if scheme.is_empty()
+            || !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+        {
             return None;
         }
         let after = &url[i + 3..];
@@ -262,7 +272,10 @@ pub fn key_pos(text: &str, key: &str) -> Pos {
         if let Some(rest) = line.strip_prefix(key)
             && rest.trim_start().starts_with(':')
         {
-            return Pos { line: i + 1, col: 1 };
+            return Pos {
+                line: i + 1,
+                col: 1,
+            };
         }
     }
     Pos::START
@@ -292,7 +305,10 @@ mod tests {
     fn unknown_key_is_located_and_suggested() {
         let err = from_text("title: X\ntimezon: UTC\n").unwrap_err();
         let out = err[0].render(false);
-        assert!(out.contains("handbook.yaml:2:1: unknown field `timezon`"), "{out}");
+        assert!(
+            out.contains("handbook.yaml:2:1: unknown field `timezon`"),
+            "{out}"
+        );
         assert!(out.contains("did you mean `timezone`?"), "{out}");
     }
 

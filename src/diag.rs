@@ -162,7 +162,9 @@ impl Diagnostic {
         };
         let mut report = vec![group];
         if let Some(hint) = &self.hint {
-            report.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(hint.as_str()),
+            ));
         }
         let renderer = if color {
             Renderer::styled()
@@ -204,10 +206,30 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let word_l = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word_l, &c.to_lowercase()), c))
+        .map(|c| {
+            let c_l = c.to_lowercase();
+            let (a, b) = without_shared_extension(&word_l, &c_l);
+            (strsim::jaro_winkler(a, b), c)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// `fancy.html` is no nearer to `plan.html` for both ending in `.html`:
+/// names that share an extension are compared without it.
+fn without_shared_extension<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    match (a.rsplit_once('.'), b.rsplit_once('.')) {
+        (Some((stem_a, ext_a)), Some((stem_b, ext_b)))
+            if ext_a == ext_b
+                && !ext_a.contains('/')
+                && !stem_a.is_empty()
+                && !stem_b.is_empty() =>
+        {
+            (stem_a, stem_b)
+        }
+        _ => (a, b),
+    }
 }
 
 /// Makes `path` relative to `root` for display.
@@ -238,6 +260,17 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_extension_does_not_make_names_near() {
+        let templates = ["page.html", "plan.html", "base.html", "section.html"];
+        assert_eq!(suggest("fancy.html", templates), None);
+        assert_eq!(suggest("pgae.html", templates), Some("page.html"));
+        assert_eq!(
+            suggest("training/basic.md", ["training/basics.md", "plan.md"]),
+            Some("training/basics.md")
+        );
+    }
+
+    #[test]
     fn renders_location_caret_and_hint() {
         let text = "---\ntitle: A\ntopcis: [rust]\n---\n";
         let d = Diagnostic::error("unknown field `topcis`")
@@ -245,7 +278,10 @@ mod tests {
             .at_offset(text, 13, 6)
             .hint("did you mean `topics`?");
         let out = d.render(false);
-        assert!(out.contains("content/a.md:3:1: unknown field `topcis`"), "{out}");
+        assert!(
+            out.contains("content/a.md:3:1: unknown field `topcis`"),
+            "{out}"
+        );
         assert!(out.contains("topcis: [rust]"), "{out}");
         assert!(out.contains("^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `topics`?"), "{out}");

@@ -6,11 +6,17 @@
 //! Problems found anywhere are [`diag::Diagnostic`]s, rendered for people in
 //! one place.
 
+// Diagnostics are the cold path and are collected, not propagated through
+// hot loops; their size in a `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod diag;
 pub mod load;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+#[doc(hidden)]
+pub mod testgen;
 pub mod write;
 pub mod yaml;

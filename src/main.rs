@@ -10,7 +10,11 @@ use esiin::diag::Diagnostic;
 use esiin::pipeline;
 
 #[derive(Parser)]
-#[command(name = "esiin", version, about = "Builds an expertise handbook into a static intranet site")]
+#[command(
+    name = "esiin",
+    version,
+    about = "Builds an expertise handbook into a static intranet site"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -29,6 +33,9 @@ enum Command {
         /// Include pages marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate everything `build` validates, writing nothing
     Check {
@@ -39,6 +46,13 @@ enum Command {
         /// Output format of the diagnostics
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+    },
+    /// Write a generated handbook of about PAGES pages (for benchmarks)
+    #[command(hide = true)]
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        pages: usize,
+        dir: PathBuf,
     },
 }
 
@@ -70,17 +84,30 @@ fn summary(diags: &[Diagnostic]) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match warnings {
         0 => plural(errors, "error"),
-        _ => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+        _ => format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ),
     }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, drafts } => {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            timings,
+        } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             let start = std::time::Instant::now();
-            let opts = pipeline::Options { root, output: Some(output.clone()), drafts };
+            let opts = pipeline::Options {
+                root,
+                output: Some(output.clone()),
+                drafts,
+            };
             match pipeline::build(&opts) {
                 Ok(report) => {
                     print(&report.warnings, Format::Human);
@@ -91,17 +118,40 @@ fn main() -> ExitCode {
                         output.display(),
                         start.elapsed()
                     );
+                    if timings {
+                        for (stage, took) in &report.timings {
+                            eprintln!("  {stage:<10} {took:>8.1?}");
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diags) => {
                     print(&diags, Format::Human);
-                    eprintln!("build failed: {}; the previous output was left as it was", summary(&diags));
+                    eprintln!(
+                        "build failed: {}; the previous output was left as it was",
+                        summary(&diags)
+                    );
                     ExitCode::FAILURE
                 }
             }
         }
-        Command::Check { root, drafts, format } => {
-            let opts = pipeline::Options { root, output: None, drafts };
+        Command::Generate { pages, dir } => match esiin::testgen::generate(&dir, pages) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", dir.display());
+                ExitCode::FAILURE
+            }
+        },
+        Command::Check {
+            root,
+            drafts,
+            format,
+        } => {
+            let opts = pipeline::Options {
+                root,
+                output: None,
+                drafts,
+            };
             match pipeline::build(&opts) {
                 Ok(report) => {
                     print(&report.warnings, format);

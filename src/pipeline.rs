@@ -75,19 +75,28 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     lap("load", &mut timings);
 
     let today = today(&config.tz);
-    let (site, pending, mut d) = resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today);
+    let (site, pending, mut d) =
+        resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today);
     diags.append(&mut d);
     lap("resolve", &mut timings);
 
-    let mut rendered: Vec<markdown::Rendered> =
-        (0..site.pages.len()).into_par_iter().map(|i| markdown::render(&site, i)).collect();
-    let anchors: Vec<HashSet<String>> = rendered.iter_mut().map(|r| std::mem::take(&mut r.anchors)).collect();
+    let mut rendered: Vec<markdown::Rendered> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| markdown::render(&site, i))
+        .collect();
+    let anchors: Vec<HashSet<String>> = rendered
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.anchors))
+        .collect();
     let mut link_pending = Vec::new();
     for r in &mut rendered {
         diags.append(&mut r.errors);
         link_pending.append(&mut r.pending);
     }
-    diags.extend(markdown::check_anchors(pending.into_iter().chain(link_pending), &anchors));
+    diags.extend(markdown::check_anchors(
+        pending.into_iter().chain(link_pending),
+        &anchors,
+    ));
     lap("markdown", &mut timings);
 
     let Some(templates) = templates else {
@@ -127,7 +136,11 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             "page",
             &serde_json::json!({ "title": site.pages[*target].title, "url": url, "permalink": permalink }),
         );
-        let path = if alias.ends_with('/') { format!("{alias}index.html") } else { alias.clone() };
+        let path = if alias.ends_with('/') {
+            format!("{alias}index.html")
+        } else {
+            alias.clone()
+        };
         match templates.render("redirect.html", &ctx) {
             Ok(html) => files.push((path, html)),
             Err(d) => diags.push(d),
@@ -159,7 +172,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     if let Some(output) = output {
         report.files += write_site(&site, &theme, &files, &output).map_err(|e| {
             let mut d = diags.clone();
-            d.push(Diagnostic::error(format!("cannot write the site to `{}`: {e}", output.display())));
+            d.push(Diagnostic::error(format!(
+                "cannot write the site to `{}`: {e}",
+                output.display()
+            )));
             finish(d)
         })?;
         lap("write", &mut timings);
@@ -176,7 +192,12 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// The template that renders page `i`.
-fn template_for(site: &Site, i: usize, templates: &Templates, diags: &mut Vec<Diagnostic>) -> String {
+fn template_for(
+    site: &Site,
+    i: usize,
+    templates: &Templates,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     let p = &site.pages[i];
     if let Some(name) = &p.common.template {
         if templates.exists(name) {
@@ -189,7 +210,11 @@ fn template_for(site: &Site, i: usize, templates: &Templates, diags: &mut Vec<Di
         };
         diags.push(
             p.src
-                .error_at_key("template", Some(name), format!("there is no template `{name}`"))
+                .error_at_key(
+                    "template",
+                    Some(name),
+                    format!("there is no template `{name}`"),
+                )
                 .hint(hint),
         );
     }
@@ -213,7 +238,11 @@ fn template_for(site: &Site, i: usize, templates: &Templates, diags: &mut Vec<Di
 }
 
 /// The UI strings of the theme in `language`.
-fn load_strings(theme: &Theme, language: config::Language, diags: &mut Vec<Diagnostic>) -> serde_json::Value {
+fn load_strings(
+    theme: &Theme,
+    language: config::Language,
+    diags: &mut Vec<Diagnostic>,
+) -> serde_json::Value {
     let name = format!("strings/{}.yaml", language.code());
     let Some(file) = theme.files.get(&name) else {
         return serde_json::Value::Object(Default::default());
@@ -247,8 +276,11 @@ fn check_output(root: &Path, out: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
     let out_abs = abs(out);
     let refuse = |why: &str| {
         Err(vec![
-            Diagnostic::error(format!("refusing to write the site to `{}`: {why}", out.display()))
-                .hint("choose an output folder of its own, e.g. `--output public`"),
+            Diagnostic::error(format!(
+                "refusing to write the site to `{}`: {why}",
+                out.display()
+            ))
+            .hint("choose an output folder of its own, e.g. `--output public`"),
         ])
     };
     if root_abs.starts_with(&out_abs) {
@@ -262,7 +294,9 @@ fn check_output(root: &Path, out: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
     if out_abs.is_dir() {
         for marker in [config::FILE, "content", ".git", "Cargo.toml"] {
             if out_abs.join(marker).exists() {
-                return refuse(&format!("it holds `{marker}`: it looks like sources, not a built site"));
+                return refuse(&format!(
+                    "it holds `{marker}`: it looks like sources, not a built site"
+                ));
             }
         }
     } else if out_abs.exists() {
@@ -297,7 +331,12 @@ fn normalize(p: &Path) -> PathBuf {
 
 /// Writes everything into a staging folder and swaps it in. Returns how
 /// many files besides the rendered ones were written.
-fn write_site(site: &Site, theme: &Theme, files: &[(String, String)], output: &Path) -> std::io::Result<usize> {
+fn write_site(
+    site: &Site,
+    theme: &Theme,
+    files: &[(String, String)],
+    output: &Path,
+) -> std::io::Result<usize> {
     let staging = Staging::new(output)?;
     let result = (|| -> std::io::Result<usize> {
         let mut count = 0;
@@ -306,21 +345,44 @@ fn write_site(site: &Site, theme: &Theme, files: &[(String, String)], output: &P
             staging.write(rel, &file.bytes)?;
             count += 1;
         }
-        let light = site.config.raw.highlight_theme.as_deref().unwrap_or(highlight::DEFAULT_LIGHT);
-        let dark = site.config.raw.highlight_theme.as_deref().unwrap_or(highlight::DEFAULT_DARK);
+        let light = site
+            .config
+            .raw
+            .highlight_theme
+            .as_deref()
+            .unwrap_or(highlight::DEFAULT_LIGHT);
+        let dark = site
+            .config
+            .raw
+            .highlight_theme
+            .as_deref()
+            .unwrap_or(highlight::DEFAULT_DARK);
         staging.write("highlight-light.css", highlight::css(light).as_bytes())?;
         staging.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
         count += 2;
         let mut statics = Vec::new();
         let mut ignored = Vec::new();
-        load::walk(&site.root, &site.root.join("static"), &mut ignored, |rel, abs| statics.push((rel, abs)));
+        load::walk(
+            &site.root,
+            &site.root.join("static"),
+            &mut ignored,
+            |rel, abs| statics.push((rel, abs)),
+        );
         let copies: Vec<(String, PathBuf)> = statics
             .into_iter()
-            .chain(site.assets.iter().map(|a| (a.clone(), site.root.join("content").join(a))))
+            .chain(
+                site.assets
+                    .iter()
+                    .map(|a| (a.clone(), site.root.join("content").join(a))),
+            )
             .collect();
         count += copies.len();
-        copies.par_iter().try_for_each(|(rel, abs)| staging.copy(abs, rel))?;
-        files.par_iter().try_for_each(|(rel, html)| staging.write(rel, html.as_bytes()))?;
+        copies
+            .par_iter()
+            .try_for_each(|(rel, abs)| staging.copy(abs, rel))?;
+        files
+            .par_iter()
+            .try_for_each(|(rel, html)| staging.write(rel, html.as_bytes()))?;
         Ok(count)
     })();
     match result {

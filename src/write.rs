@@ -16,7 +16,10 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path) -> io::Result<Staging> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let name = target
             .file_name()
@@ -37,10 +40,7 @@ impl Staging {
     /// staging folder, or `None` if it would leave it.
     pub fn path(&self, rel: &str) -> Option<PathBuf> {
         let rel = Path::new(rel.trim_start_matches('/'));
-        if rel
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             return None;
         }
         Some(self.dir.join(rel))
@@ -48,7 +48,10 @@ impl Staging {
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
         let path = self.path(rel).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is outside the output folder"))
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{rel}` is outside the output folder"),
+            )
         })?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -60,7 +63,10 @@ impl Staging {
     /// output must never change a source.
     pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
         let path = self.path(rel).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, format!("`{rel}` is outside the output folder"))
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{rel}` is outside the output folder"),
+            )
         })?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
@@ -73,7 +79,10 @@ impl Staging {
     pub fn commit(self) -> io::Result<()> {
         let old = self.dir.with_file_name(format!(
             "{}.old",
-            self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            self.dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         ));
         let had_old = self.target.exists();
         if had_old {

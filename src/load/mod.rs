@@ -208,21 +208,35 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
                 .hint("create `content/_index.md`, or pass `--root` pointing at the handbook"),
         );
     }
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = md
+    // A page with errors is replaced by a stand-in (see `page::stand_in`),
+    // so that its errors are reported once, not again at every reference.
+    type Loaded1 = Result<Page, (Vec<Diagnostic>, Option<Page>)>;
+    let results: Vec<Loaded1> = md
         .par_iter()
         .map(|(rel, abs)| {
             let shown = Path::new("content").join(rel);
             let bytes = std::fs::read(abs).map_err(|e| {
-                vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)]
+                (
+                    vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)],
+                    None,
+                )
             })?;
-            parse_page(rel, shown, bytes, config)
+            parse_page(rel, shown.clone(), bytes, config).map_err(|d| {
+                let stand_in = std::fs::read(abs)
+                    .ok()
+                    .map(|bytes| page::stand_in(rel, shown, &bytes, config));
+                (d, stand_in)
+            })
         })
         .collect();
     let mut pages = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok(p) => pages.push(p),
-            Err(mut d) => diags.append(&mut d),
+            Err((mut d, stand_in)) => {
+                diags.append(&mut d);
+                pages.extend(stand_in);
+            }
         }
     }
     (

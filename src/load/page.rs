@@ -28,7 +28,9 @@ pub fn parse_page(
                 Diagnostic::error("the file is not valid UTF-8")
                     .in_file(&shown)
                     .at_offset(&lossy, valid, 1)
-                    .hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"),
+                    .hint(
+                        "save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)",
+                    ),
             ]);
         }
     };
@@ -52,13 +54,26 @@ pub fn parse_page(
     };
     let fm_text = src.fm_text();
     let yaml_error = |e: yaml::YamlError| {
+        let value = invalid_value(&e.message).map(str::to_owned);
         let mut d = Diagnostic::error(e.message).in_file(&src.rel);
         if let Some(pos) = e.pos {
             let pos = crate::diag::Pos {
                 line: pos.line + src.fm_line() - 1,
                 col: pos.col,
             };
-            d = d.at(&src.text, pos);
+            // A value our own types reject (`invalid date `2026-13-01``) is
+            // located by the YAML parser at the start of the mapping that
+            // holds it: point at the value itself, the first time it is
+            // written from there on.
+            let from = offset_of(&src.text, pos).min(src.fm.end);
+            match value.and_then(|v| {
+                src.text[from..src.fm.end]
+                    .find(&v)
+                    .map(|i| (from + i, v.len()))
+            }) {
+                Some((offset, len)) => d = d.at_offset(&src.text, offset, len),
+                None => d = d.at(&src.text, pos),
+            }
         } else {
             d = d.at_offset(&src.text, src.fm.start, 1);
         }
@@ -159,9 +174,9 @@ pub fn parse_page(
             owner,
         ) {
             (Some(best), _) => format!("did you mean `{best}`?"),
-            (None, Some(k)) => format!(
-                "`{key}` is a field of kind `{k}`; set `kind: {k}` or remove the field"
-            ),
+            (None, Some(k)) => {
+                format!("`{key}` is a field of kind `{k}`; set `kind: {k}` or remove the field")
+            }
             (None, None) => "put custom data under `extra:`".to_string(),
         };
         let (offset, len) = src.locate(key, None);
@@ -208,6 +223,80 @@ pub fn parse_page(
         data,
         src,
     })
+}
+
+/// A stand-in for the page at `rel` whose front matter has errors: its id,
+/// kind and URL as far as they can be told without the front matter (a
+/// `kind:` line, else the folder's kind), default fields, and its body, so
+/// that its headings exist. References and links to the page then resolve,
+/// and a typo in one file is one error, not one more at every page that
+/// names it. The build fails on the page's own errors all the same.
+pub fn stand_in(rel: &str, shown: PathBuf, bytes: &[u8], config: &Config) -> Page {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    let (fm, body) = split_front_matter(&text).unwrap_or((0..0, 0));
+    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
+    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+    let written_kind = text[fm.clone()].lines().find_map(|line| {
+        let value = line.strip_prefix("kind:")?.trim().trim_matches(['"', '\'']);
+        Kind::from_name(value)
+    });
+    let kind = if is_section {
+        Kind::Section
+    } else {
+        written_kind
+            .or_else(|| config.folder_kind(dir))
+            .unwrap_or(Kind::Page)
+    };
+    let data = match kind {
+        Kind::Page => KindData::Page,
+        Kind::Section => KindData::Section,
+        Kind::Expert => KindData::Expert(Box::default()),
+        Kind::Module => KindData::Module(Box::default()),
+        Kind::Plan => KindData::Plan(Box::default()),
+        Kind::Guidelines => KindData::Guidelines(Box::default()),
+        Kind::Path => KindData::Path(Box::default()),
+    };
+    let id = rel.strip_suffix(".md").unwrap_or(rel).to_string();
+    let title = id.rsplit('/').next().unwrap_or(&id).to_string();
+    Page {
+        id,
+        path: rel.to_string(),
+        is_section,
+        kind,
+        title,
+        common: Common::default(),
+        data,
+        src: Source {
+            rel: shown,
+            text,
+            fm,
+            body,
+        },
+    }
+}
+
+/// The value a message like "invalid date `2026-13-01`: …" names.
+fn invalid_value(message: &str) -> Option<&str> {
+    let rest = &message[message.find("invalid ")?..];
+    let start = rest.find('`')? + 1;
+    let len = rest[start..].find('`')?;
+    Some(&rest[start..start + len]).filter(|v| !v.is_empty())
+}
+
+/// The byte offset of `pos` (1-based line and column in characters) in `text`.
+fn offset_of(text: &str, pos: crate::diag::Pos) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(pos.line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line = &text[line_start.min(text.len())..];
+    line_start
+        + line
+            .char_indices()
+            .nth(pos.col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
 }
 
 fn parse_or_default<T: DeserializeOwned + Default>(text: &str) -> Result<T, yaml::YamlError> {
@@ -287,14 +376,20 @@ mod tests {
     fn unknown_field_is_located_in_the_file() {
         let errs = parse("experts/aino.md", "---\ntitle: Aino\ntopcis: [rust]\n---\n").unwrap_err();
         let out = errs[0].render(false);
-        assert!(out.contains("content/experts/aino.md:3:1: unknown field `topcis`"), "{out}");
+        assert!(
+            out.contains("content/experts/aino.md:3:1: unknown field `topcis`"),
+            "{out}"
+        );
         assert!(out.contains("did you mean `topics`?"), "{out}");
     }
 
     #[test]
     fn field_of_another_kind_names_that_kind() {
         let errs = parse("guide/a.md", "---\ntitle: A\nsessions: []\n---\n").unwrap_err();
-        assert!(errs[0].hint.as_deref().unwrap().contains("kind `module`"), "{errs:?}");
+        assert!(
+            errs[0].hint.as_deref().unwrap().contains("kind `module`"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -306,10 +401,45 @@ mod tests {
     }
 
     #[test]
+    fn invalid_values_are_located_at_the_value() {
+        let errs = parse("a.md", "---\ntitle: A\ntags: [x]\ndate: 2026-13-01\n---\n").unwrap_err();
+        assert_eq!(
+            errs[0].pos,
+            Some(crate::diag::Pos { line: 4, col: 7 }),
+            "{errs:?}"
+        );
+        assert_eq!(errs[0].len, 10);
+    }
+
+    #[test]
+    fn a_stand_in_keeps_the_kind_and_the_body() {
+        let text = "---\ntitle: M\ntopcis: [x]\n---\n## Dates\n";
+        let p = stand_in(
+            "experts/m.md",
+            PathBuf::from("content/experts/m.md"),
+            text.as_bytes(),
+            &config(),
+        );
+        assert_eq!(p.kind, Kind::Expert);
+        assert_eq!(p.id, "experts/m");
+        assert_eq!(p.src.body_text(), "## Dates\n");
+        let p = stand_in(
+            "guide/p.md",
+            PathBuf::from("content/guide/p.md"),
+            b"---\nkind: plan\n: :\n---\n",
+            &config(),
+        );
+        assert_eq!(p.kind, Kind::Plan);
+    }
+
+    #[test]
     fn missing_title_and_unknown_kind_are_reported_together() {
         let errs = parse("a.md", "---\nkind: expret\n---\n").unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().any(|e| e.message == "the page has no title"));
-        assert!(errs.iter().any(|e| e.hint.as_deref() == Some("did you mean `expert`?")));
+        assert!(
+            errs.iter()
+                .any(|e| e.hint.as_deref() == Some("did you mean `expert`?"))
+        );
     }
 }

@@ -45,6 +45,12 @@ pub struct Ref<'a> {
     pub team: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initials: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<&'a [String]>,
     pub draft: bool,
 }
 
@@ -174,10 +180,25 @@ pub struct PeriodCtx {
     pub end: DateCtx,
 }
 
+/// A number from front matter, shown as an integer when it is whole
+/// (`31`, not `31.0`).
+#[derive(Clone, Copy)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct ActualCtx {
     pub date: DateCtx,
-    pub value: f64,
+    pub value: Num,
 }
 
 #[derive(Serialize)]
@@ -186,8 +207,8 @@ pub struct GoalCtx<'a> {
     pub title: &'a str,
     pub metric: Option<&'a str>,
     pub unit: Option<&'a str>,
-    pub baseline: f64,
-    pub target: f64,
+    pub baseline: Num,
+    pub target: Num,
     pub due: Option<DateCtx>,
     pub direction: kinds::Direction,
     pub actuals: Vec<ActualCtx>,
@@ -224,15 +245,30 @@ pub struct PathCtx<'a> {
 }
 
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_FI: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
 
 pub fn date_text(d: jiff::civil::Date, lang: Language) -> String {
     match lang {
-        Language::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month() as usize - 1], d.year()),
+        Language::En => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS_EN[d.month() as usize - 1],
+            d.year()
+        ),
         Language::Fi => format!("{}.{}.{}", d.day(), d.month(), d.year()),
     }
 }
@@ -338,12 +374,16 @@ impl Site {
             KindData::Module(m) => (None, None, m.summary.as_deref()),
             _ => (None, None, None),
         };
-        let description = p
-            .common
-            .description
-            .as_deref()
-            .or(summary)
-            .or_else(|| summaries.get(i).map(|r| r.summary.as_str()).filter(|s| !s.is_empty()));
+        let expert = match &p.data {
+            KindData::Expert(e) => Some(e),
+            _ => None,
+        };
+        let description = p.common.description.as_deref().or(summary).or_else(|| {
+            summaries
+                .get(i)
+                .map(|r| r.summary.as_str())
+                .filter(|s| !s.is_empty())
+        });
         Ref {
             id: &p.id,
             title: &p.title,
@@ -353,6 +393,11 @@ impl Site {
             role,
             team,
             summary,
+            initials: expert.map(|_| initials(&p.title)),
+            photo_url: expert
+                .and_then(|e| e.photo.as_deref())
+                .and_then(|f| self.asset_url(i, f)),
+            topics: expert.map(|e| e.topics.as_slice()),
             draft: p.common.draft,
         }
     }
@@ -398,7 +443,11 @@ impl Site {
         let p = &self.pages[i];
         let lang = self.config.raw.language;
         let refs = &self.refs[i];
-        let list = |ids: &[usize]| ids.iter().map(|&j| self.page_ref(j, rendered)).collect::<Vec<_>>();
+        let list = |ids: &[usize]| {
+            ids.iter()
+                .map(|&j| self.page_ref(j, rendered))
+                .collect::<Vec<_>>()
+        };
         let mut breadcrumbs = Vec::new();
         let mut up = self.parent[i];
         while let Some(s) = up {
@@ -481,7 +530,9 @@ impl Site {
             }
             KindData::Module(m) => {
                 let now = jiff::Timestamp::from_second(
-                    self.today.to_zoned_datetime(tz.clone()).map_or(0, |z| z.timestamp().as_second()),
+                    self.today
+                        .to_zoned_datetime(tz.clone())
+                        .map_or(0, |z| z.timestamp().as_second()),
                 )
                 .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
                 let mut sessions: Vec<&kinds::Session> = m.sessions.iter().collect();
@@ -548,15 +599,15 @@ impl Site {
                             actuals.sort_by_key(|a| a.date);
                             let actual = |a: &kinds::Actual| ActualCtx {
                                 date: date_ctx(a.date, lang),
-                                value: a.value,
+                                value: Num(a.value),
                             };
                             GoalCtx {
                                 id: &g.id,
                                 title: &g.title,
                                 metric: g.metric.as_deref(),
                                 unit: g.unit.as_deref(),
-                                baseline: g.baseline,
-                                target: g.target,
+                                baseline: Num(g.baseline),
+                                target: Num(g.target),
                                 due: g.due.map(|d| date_ctx(d, lang)),
                                 direction: g.direction,
                                 latest: actuals.last().map(|a| actual(a)),
@@ -612,9 +663,15 @@ mod tests {
             channel("mastodon", "@aino@example.social").1,
             "https://example.social/@aino"
         );
-        assert_eq!(channel("linkedin", "https://www.linkedin.com/in/x").1, "https://www.linkedin.com/in/x");
+        assert_eq!(
+            channel("linkedin", "https://www.linkedin.com/in/x").1,
+            "https://www.linkedin.com/in/x"
+        );
         assert_eq!(channel("stackoverflow", "123").0, "Stack Overflow");
-        assert_eq!(channel("company_wiki", "wiki.example.com/a").0, "Company wiki");
+        assert_eq!(
+            channel("company_wiki", "wiki.example.com/a").0,
+            "Company wiki"
+        );
     }
 
     #[test]

@@ -72,7 +72,11 @@ pub struct Anchors {
 
 impl Anchors {
     pub fn unique(&mut self, base: String) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         if self.all.contains(&id) {
             let mut k = self.seen.get(&base).copied().unwrap_or(1);
@@ -151,7 +155,11 @@ pub fn render(site: &Site, page: usize) -> Rendered {
     let mut first_para: Option<String> = None;
     let mut in_para = false;
 
-    let link_error = |out: &mut Rendered, range: &std::ops::Range<usize>, dest: &str, msg: String, hint: String| {
+    let link_error = |out: &mut Rendered,
+                      range: &std::ops::Range<usize>,
+                      dest: &str,
+                      msg: String,
+                      hint: String| {
         let in_range = &body[range.clone()];
         let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
         out.errors.push(
@@ -198,7 +206,9 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 continue;
             }
             Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, src)) = code.take() else { continue };
+                let Some((lang, src)) = code.take() else {
+                    continue;
+                };
                 let inner = if lang.is_empty() {
                     None
                 } else {
@@ -238,10 +248,14 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 } else {
                     match rewrite(site, page, &dest_url, &mut out.pending, || {
                         let in_range = &body[range.clone()];
-                        let at = in_range.find(&*dest_url).map_or(range.start, |i| range.start + i);
-                        Diagnostic::error("")
-                            .in_file(&p.src.rel)
-                            .at_offset(text, base + at, dest_url.len())
+                        let at = in_range
+                            .find(&*dest_url)
+                            .map_or(range.start, |i| range.start + i);
+                        Diagnostic::error("").in_file(&p.src.rel).at_offset(
+                            text,
+                            base + at,
+                            dest_url.len(),
+                        )
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -356,7 +370,10 @@ fn rewrite(
         Target::External => Ok(dest.to_string()),
         Target::SiteUrl { url } => Ok(url),
         Target::Asset { path } => Ok(encode_path(&site.config.url(&path))),
-        Target::Page { page: target, anchor } => {
+        Target::Page {
+            page: target,
+            anchor,
+        } => {
             let mut url = if target == page && dest.starts_with('#') {
                 String::new()
             } else {
@@ -402,7 +419,13 @@ pub fn check_anchors(
             None => {
                 let mut all: Vec<&str> = have.iter().map(String::as_str).collect();
                 all.sort();
-                format!("its headings are: {}", all.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "its headings are: {}",
+                    all.iter()
+                        .map(|a| format!("#{a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             }
         };
         out.push(p.error.hint(hint));

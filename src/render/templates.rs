@@ -54,7 +54,9 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| self.error(&e, Some(name)))
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| self.error(&e, Some(name)))
     }
 
     /// Turns a Tera error into a located diagnostic.
@@ -82,7 +84,9 @@ impl Templates {
                     }
                 }
                 d.hint(match rendering {
-                    Some(page) => format!("while rendering `{page}`; check the template against docs/templates.md"),
+                    Some(page) => format!(
+                        "while rendering `{page}`; check the template against docs/templates.md"
+                    ),
                     None => "fix the template; the syntax is Tera 2's".to_string(),
                 })
             }

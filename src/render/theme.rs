@@ -84,9 +84,11 @@ impl Theme {
             match std::fs::read(&abs) {
                 Ok(bytes) => {
                     let origin = Origin::Disk(shown);
-                    self.files.insert(format!("{prefix}{rel}"), File { bytes, origin });
+                    self.files
+                        .insert(format!("{prefix}{rel}"), File { bytes, origin });
                 }
-                Err(e) => diags.push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(shown)),
+                Err(e) => diags
+                    .push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(shown)),
             }
         }
     }

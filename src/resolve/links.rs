@@ -111,8 +111,7 @@ impl Site {
         let Some(joined) = joined else {
             return Err(LinkError {
                 message: format!("the link `{href}` points outside `content/`"),
-                hint: "link pages by their path inside `content/`, e.g. `@/guide/page.md`"
-                    .into(),
+                hint: "link pages by their path inside `content/`, e.g. `@/guide/page.md`".into(),
             });
         };
         self.target_of(&joined, href).map(|page| match page {
@@ -142,7 +141,9 @@ impl Site {
             return Ok(None);
         }
         Err(LinkError {
-            message: format!("the link `{href}` points to `content/{joined}`, which does not exist"),
+            message: format!(
+                "the link `{href}` points to `content/{joined}`, which does not exist"
+            ),
             hint: "link a page by its `.md` file, or put the file beside the page".into(),
         })
     }
@@ -159,7 +160,9 @@ impl Site {
             None => "check the file name; links are paths of `.md` files, relative to this page or `@/` from `content/`".into(),
         };
         LinkError {
-            message: format!("the link `{href}` points to `content/{joined}`, which does not exist"),
+            message: format!(
+                "the link `{href}` points to `content/{joined}`, which does not exist"
+            ),
             hint,
         }
     }
@@ -167,15 +170,26 @@ impl Site {
     /// Resolves a front-matter reference to a page: an id
     /// (`guide/finding-your-channel`, `experts` for a section) or a path
     /// relative to the page (`../plan.md`).
-    pub fn resolve_page_ref(&self, from: usize, r: &str) -> Result<(usize, Option<String>), LinkError> {
+    pub fn resolve_page_ref(
+        &self,
+        from: usize,
+        r: &str,
+    ) -> Result<(usize, Option<String>), LinkError> {
         let (path, anchor) = match r.find('#') {
             Some(i) => (&r[..i], Some(r[i + 1..].to_string())),
             None => (r, None),
         };
-        if !path.ends_with(".md") && !path.starts_with("@/") && !path.starts_with('.') {
+        let id_like = !path.ends_with(".md") && !path.starts_with("@/") && !path.starts_with('.');
+        if id_like {
             let id = path.trim_matches('/');
             for candidate in [format!("{id}.md"), format!("{id}/_index.md")] {
                 if let Some(&i) = self.by_path.get(&candidate) {
+                    return Ok((i, anchor));
+                }
+            }
+            // Experts and modules are also named by their file stem.
+            for kind in [crate::load::Kind::Expert, crate::load::Kind::Module] {
+                if let Ok(i) = self.find_kind(kind, id) {
                     return Ok((i, anchor));
                 }
             }
@@ -184,9 +198,41 @@ impl Site {
             Ok(Target::Page { page, anchor }) => Ok((page, anchor)),
             Ok(_) => Err(LinkError {
                 message: format!("`{r}` is not a page of the handbook"),
-                hint: "name a page by its id (`guide/finding-your-channel`) or its `.md` path".into(),
+                hint: "name a page by its id (`guide/finding-your-channel`) or its `.md` path"
+                    .into(),
             }),
+            // Not a path relative to the page either: say so as an id.
+            Err(_) if id_like => Err(self.missing_id(path.trim_matches('/'))),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Why a reference written as an id (`guide/finding-your-channel`)
+    /// names no page.
+    fn missing_id(&self, id: &str) -> LinkError {
+        if [format!("{id}.md"), format!("{id}/_index.md")]
+            .iter()
+            .any(|p| self.drafts.contains(p))
+        {
+            return LinkError {
+                message: format!("`{id}` is a draft"),
+                hint: "publish the page (remove `draft: true`), or build with `--drafts`".into(),
+            };
+        }
+        let ids = self.by_path.keys().map(|p| {
+            p.strip_suffix("/_index.md")
+                .or_else(|| p.strip_suffix(".md"))
+                .unwrap_or(p)
+        });
+        let hint = match crate::diag::suggest(id, ids) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "name a page by its path under `content/` without `.md` \
+                     (`guide/finding-your-channel`), or by its `.md` path relative to this page"
+                .into(),
+        };
+        LinkError {
+            message: format!("no page has the id `{id}`"),
+            hint,
         }
     }
 }

@@ -50,6 +50,8 @@ pub struct Site {
     pub nav: Vec<usize>,
     pub today: civil::Date,
     pub include_drafts: bool,
+    /// Experts and modules by file stem and by id, for references.
+    named: HashMap<(Kind, String), Vec<usize>>,
 }
 
 /// A page's front-matter references, resolved to page indices.
@@ -141,7 +143,10 @@ pub fn resolve(
     let dir_url = |dir: &str| -> String {
         let mut url = String::new();
         let mut end = 0;
-        for (i, _) in dir.match_indices('/').chain(std::iter::once((dir.len(), ""))) {
+        for (i, _) in dir
+            .match_indices('/')
+            .chain(std::iter::once((dir.len(), "")))
+        {
             if dir.is_empty() {
                 break;
             }
@@ -162,7 +167,11 @@ pub fn resolve(
             if p.is_section {
                 dir_url(p.dir())
             } else {
-                let seg = p.common.slug.clone().unwrap_or_else(|| p.stem().to_string());
+                let seg = p
+                    .common
+                    .slug
+                    .clone()
+                    .unwrap_or_else(|| p.stem().to_string());
                 format!("{}{}/", dir_url(p.dir()), seg)
             }
         })
@@ -172,14 +181,16 @@ pub fn resolve(
         if let Some(&first) = seen.get(url.as_str()) {
             let shown = config.url(url);
             for (a, b) in [(i, first), (first, i)] {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "two pages are at the URL `{shown}`: this one and `{}`",
-                        pages[b].src.rel.display()
-                    ))
-                    .in_file(&pages[a].src.rel)
-                    .hint("rename one of the files, or give one a different `slug`"),
+                let message = format!(
+                    "two pages are at the URL `{shown}`: this one and `{}`",
+                    pages[b].src.rel.display()
                 );
+                // A page moved there by its `slug` is located at the slug.
+                let d = match &pages[a].common.slug {
+                    Some(slug) => pages[a].src.error_at_key("slug", Some(slug), message),
+                    None => Diagnostic::error(message).in_file(&pages[a].src.rel),
+                };
+                diags.push(d.hint("rename one of the files, or give one a different `slug`"));
             }
         } else {
             seen.insert(url, i);
@@ -210,7 +221,10 @@ pub fn resolve(
             parent[i] = Some(s);
             if p.is_section {
                 subsections[s].push(i)
-            } else {
+            } else if !matches!(&p.data, KindData::Expert(e) if e.visibility == Visibility::Unlisted)
+            {
+                // An unlisted expert keeps a profile page, but is left
+                // out of the directory (SPEC.md, `visibility`).
                 children[s].push(i)
             }
         }
@@ -218,17 +232,29 @@ pub fn resolve(
     let order = |list: &mut Vec<usize>| {
         list.sort_by(|&a, &b| {
             let (pa, pb) = (&pages[a], &pages[b]);
-            (pa.common.weight.unwrap_or(0), pa.title.to_lowercase(), &pa.path).cmp(&(
-                pb.common.weight.unwrap_or(0),
-                pb.title.to_lowercase(),
-                &pb.path,
-            ))
+            (
+                pa.common.weight.unwrap_or(0),
+                pa.title.to_lowercase(),
+                &pa.path,
+            )
+                .cmp(&(
+                    pb.common.weight.unwrap_or(0),
+                    pb.title.to_lowercase(),
+                    &pb.path,
+                ))
         })
     };
     children.iter_mut().for_each(order);
     subsections.iter_mut().for_each(order);
     let home = section_of_dir.get("").copied().unwrap_or(0);
-    let nav = subsections.get(home).cloned().unwrap_or_default();
+    // The navigation: the home page's sections and pages (`plan.md`,
+    // `guidelines.md` at the top are as important as any section).
+    let mut nav: Vec<usize> = subsections[home]
+        .iter()
+        .chain(&children[home])
+        .copied()
+        .collect();
+    order(&mut nav);
 
     let mut site = Site {
         config,
@@ -247,7 +273,22 @@ pub fn resolve(
         nav,
         today,
         include_drafts,
+        named: HashMap::new(),
     };
+    for (i, p) in site.pages.iter().enumerate() {
+        if matches!(p.kind, Kind::Expert | Kind::Module) {
+            site.named
+                .entry((p.kind, p.stem().to_string()))
+                .or_default()
+                .push(i);
+            if p.id != p.stem() {
+                site.named
+                    .entry((p.kind, p.id.clone()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
     let mut pending = Vec::new();
     site.refs = (0..site.pages.len())
         .map(|i| site.page_refs(i, &mut pending, &mut diags))
@@ -330,15 +371,10 @@ impl Site {
     }
 
     /// Looks up an expert or a module by id (`experts/mari`) or file stem.
-    fn find_kind(&self, kind: Kind, name: &str) -> Result<usize, String> {
+    pub(crate) fn find_kind(&self, kind: Kind, name: &str) -> Result<usize, String> {
         let name = name.trim().trim_end_matches(".md");
-        let mut found = Vec::new();
-        for (i, p) in self.pages.iter().enumerate() {
-            if p.kind == kind && (p.id == name || p.stem() == name) {
-                found.push(i);
-            }
-        }
-        match found.as_slice() {
+        let found = self.named.get(&(kind, name.to_string()));
+        match found.map_or(&[][..], Vec::as_slice) {
             [one] => Ok(*one),
             [] => {
                 let names = self
@@ -378,17 +414,17 @@ impl Site {
     ) -> Refs {
         let p = &self.pages[i];
         let mut refs = Refs::default();
-        let find = |kind: Kind, key: &str, name: &str, diags: &mut Vec<Diagnostic>| {
-            match self.find_kind(kind, name) {
-                Ok(j) => Some(j),
-                Err(hint) => {
-                    diags.push(
-                        p.src
-                            .error_at_key(key, Some(name), format!("`{key}` names no {kind} `{name}`"))
-                            .hint(hint),
-                    );
-                    None
-                }
+        let find = |kind: Kind, key: &str, name: &str, diags: &mut Vec<Diagnostic>| match self
+            .find_kind(kind, name)
+        {
+            Ok(j) => Some(j),
+            Err(hint) => {
+                diags.push(
+                    p.src
+                        .error_at_key(key, Some(name), format!("`{key}` names no {kind} `{name}`"))
+                        .hint(hint),
+                );
+                None
             }
         };
         if let Some(owner) = &p.common.owner {
@@ -403,7 +439,10 @@ impl Site {
                             error: p.src.error_at_key(
                                 key,
                                 Some(r),
-                                format!("`{r}`: `{}` has no heading `#{anchor}`", self.pages[j].src.rel.display()),
+                                format!(
+                                    "`{r}`: `{}` has no heading `#{anchor}`",
+                                    self.pages[j].src.rel.display()
+                                ),
                             ),
                             anchor,
                         });
@@ -419,14 +458,19 @@ impl Site {
         match &p.data {
             KindData::Module(m) => {
                 for t in &m.trainers {
-                    refs.trainers.extend(find(Kind::Expert, "trainers", t, diags));
+                    refs.trainers
+                        .extend(find(Kind::Expert, "trainers", t, diags));
                 }
                 for t in &m.prerequisites {
                     if let Some(j) = find(Kind::Module, "prerequisites", t, diags) {
                         if j == i {
                             diags.push(
                                 p.src
-                                    .error_at_key("prerequisites", Some(t), "a module cannot be its own prerequisite".into())
+                                    .error_at_key(
+                                        "prerequisites",
+                                        Some(t),
+                                        "a module cannot be its own prerequisite".into(),
+                                    )
                                     .hint("remove it from `prerequisites`"),
                             );
                         } else {
@@ -448,7 +492,10 @@ impl Site {
                                     error: p.src.error_at_key(
                                         "url",
                                         Some(url),
-                                        format!("`{url}`: `{}` has no heading `#{anchor}`", self.pages[page].src.rel.display()),
+                                        format!(
+                                            "`{url}`: `{}` has no heading `#{anchor}`",
+                                            self.pages[page].src.rel.display()
+                                        ),
                                     ),
                                     anchor,
                                 });
@@ -466,14 +513,19 @@ impl Site {
             }
             KindData::Plan(plan) => {
                 for o in &plan.owners {
-                    refs.plan_owners.extend(find(Kind::Expert, "owners", o, diags));
+                    refs.plan_owners
+                        .extend(find(Kind::Expert, "owners", o, diags));
                 }
                 let mut ids = HashSet::new();
                 for g in &plan.goals {
                     if !ids.insert(g.id.as_str()) {
                         diags.push(
                             p.src
-                                .error_at_key("id", Some(&g.id), format!("two goals have the id `{}`", g.id))
+                                .error_at_key(
+                                    "id",
+                                    Some(&g.id),
+                                    format!("two goals have the id `{}`", g.id),
+                                )
                                 .hint("give every goal its own `id`"),
                         );
                     }
@@ -483,7 +535,11 @@ impl Site {
                 {
                     diags.push(
                         p.src
-                            .error_at_key("period", None, "the plan's period ends before it starts".into())
+                            .error_at_key(
+                                "period",
+                                None,
+                                "the plan's period ends before it starts".into(),
+                            )
                             .hint("`period.start` must be on or before `period.end`"),
                     );
                 }
@@ -505,9 +561,19 @@ impl Site {
                     match self.resolve_link(i, img) {
                         Ok(Target::Asset { .. } | Target::External | Target::SiteUrl { .. }) => {}
                         Ok(Target::Page { .. }) => diags.push(
-                            p.src.error_at_key("image", Some(img), format!("`{img}` is a page, not an image")).hint("name an image file beside the page"),
+                            p.src
+                                .error_at_key(
+                                    "image",
+                                    Some(img),
+                                    format!("`{img}` is a page, not an image"),
+                                )
+                                .hint("name an image file beside the page"),
                         ),
-                        Err(e) => diags.push(p.src.error_at_key("image", Some(img), e.message).hint(e.hint)),
+                        Err(e) => diags.push(
+                            p.src
+                                .error_at_key("image", Some(img), e.message)
+                                .hint(e.hint),
+                        ),
                     }
                 }
                 if g.rules.is_empty() && g.image.is_none() {
@@ -521,7 +587,11 @@ impl Site {
                     if r.do_.is_none() && r.dont.is_none() {
                         diags.push(
                             p.src
-                                .error_at_key("rules", None, "a rule has neither `do` nor `dont`".into())
+                                .error_at_key(
+                                    "rules",
+                                    None,
+                                    "a rule has neither `do` nor `dont`".into(),
+                                )
                                 .hint("write `- do: …` and/or `dont: …`"),
                         );
                     }
@@ -532,11 +602,21 @@ impl Site {
                     match self.resolve_link(i, photo) {
                         Ok(Target::Asset { .. } | Target::External) => {}
                         Ok(_) => diags.push(
-                            p.src.error_at_key("photo", Some(photo), format!("`{photo}` is not an image file")).hint("name an image file beside the page, e.g. `photo: mari.jpg`"),
+                            p.src
+                                .error_at_key(
+                                    "photo",
+                                    Some(photo),
+                                    format!("`{photo}` is not an image file"),
+                                )
+                                .hint("name an image file beside the page, e.g. `photo: mari.jpg`"),
                         ),
                         Err(_) => diags.push(
                             p.src
-                                .error_at_key("photo", Some(photo), format!("the photo `{photo}` does not exist"))
+                                .error_at_key(
+                                    "photo",
+                                    Some(photo),
+                                    format!("the photo `{photo}` does not exist"),
+                                )
                                 .hint("put the image beside the page and give its file name"),
                         ),
                     }
@@ -607,22 +687,28 @@ impl Site {
                 }
                 let a = a.trim_start_matches('/');
                 let bad = a.is_empty()
-                    || a.split('/').any(|s| s == ".." || s == "." || s.starts_with('.'))
+                    || a.split('/')
+                        .any(|s| s == ".." || s == "." || s.starts_with('.'))
                     || a.contains(['?', '#', '\\', '%'])
                     || links::is_external(a);
                 if bad {
                     diags.push(
                         p.src
-                            .error_at_key("aliases", Some(alias), format!("invalid alias `{alias}`"))
+                            .error_at_key(
+                                "aliases",
+                                Some(alias),
+                                format!("invalid alias `{alias}`"),
+                            )
                             .hint("write an old URL path of this site, e.g. `/old/channels/`"),
                     );
                     continue;
                 }
-                let norm = if a.ends_with('/') || a.rsplit('/').next().is_some_and(|s| !s.contains('.')) {
-                    format!("{}/", a.trim_end_matches('/'))
-                } else {
-                    a.to_string()
-                };
+                let norm =
+                    if a.ends_with('/') || a.rsplit('/').next().is_some_and(|s| !s.contains('.')) {
+                        format!("{}/", a.trim_end_matches('/'))
+                    } else {
+                        a.to_string()
+                    };
                 if taken.contains(norm.as_str()) || !seen.insert(norm.clone()) {
                     diags.push(
                         p.src

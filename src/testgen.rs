@@ -1,0 +1,289 @@
+//! A generator of large, valid handbooks for benchmarks and tests.
+//!
+//! The mix follows what a real expertise handbook holds: mostly ordinary
+//! pages in nested sections, a share of expert profiles and training
+//! modules (with trainers, prerequisites and sessions), onboarding paths,
+//! one plan and one set of guidelines. Pages link each other with relative
+//! and `@/` links and `#anchors`, carry tables and code blocks, so every
+//! stage of the pipeline does its real work. Deterministic: the same `n`
+//! gives the same files.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::Path;
+
+/// A small deterministic pseudo-random sequence (no dependency needed).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const TOPICS: &[&str] = &[
+    "rust",
+    "kubernetes",
+    "accessibility",
+    "data engineering",
+    "b2b sales",
+    "content strategy",
+    "leadership",
+    "public sector",
+    "security",
+    "design systems",
+    "machine learning",
+    "podcasting",
+    "public speaking",
+    "linkedin",
+    "open source",
+    "testing",
+    "cloud costs",
+    "hiring",
+];
+const TEAMS: &[&str] = &["Engineering", "Sales", "Marketing", "Management", "Design"];
+const WORDS: &[&str] = &[
+    "asiantuntija",
+    "näkyvyys",
+    "koulutus",
+    "expert",
+    "visibility",
+    "channel",
+    "audience",
+    "talk",
+    "blog",
+    "post",
+    "community",
+    "meetup",
+    "customer",
+    "story",
+    "practice",
+    "example",
+    "share",
+    "write",
+    "measure",
+    "goal",
+    "team",
+    "learn",
+    "present",
+    "curate",
+    "coach",
+];
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.below(WORDS.len())]);
+    }
+    if let Some(first) = s.get(..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(..1, &upper);
+    }
+    s.push('.');
+    s
+}
+
+/// Top-level sections: what the navigation shows.
+const AREAS: usize = 6;
+
+fn section_dir(s: usize) -> String {
+    format!("area-{}/section-{s}", s % AREAS)
+}
+
+/// Writes a handbook of about `n` pages into `dir` (which must be empty or
+/// absent).
+pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
+    let content = dir.join("content");
+    std::fs::create_dir_all(&content)?;
+    std::fs::write(
+        dir.join("handbook.yaml"),
+        "title: Generated handbook\nbase_url: https://intra.example.com/handbook/\nlanguage: fi\ntimezone: Europe/Helsinki\n",
+    )?;
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let experts = (n / 20).max(3);
+    let modules = (n / 50).max(2);
+    let paths = (n / 500).max(1);
+    let pages = n.saturating_sub(experts + modules + paths + 2);
+    let sections = (pages / 40).max(1);
+    let write = |rel: String, text: String| -> io::Result<()> {
+        let path = content.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)
+    };
+
+    write(
+        "_index.md".into(),
+        "---\ntitle: Koti\n---\nTervetuloa.\n".into(),
+    )?;
+    write(
+        "experts/_index.md".into(),
+        "---\ntitle: Asiantuntijat\n---\n".into(),
+    )?;
+    for e in 0..experts {
+        let topics: Vec<&str> = (0..3).map(|_| TOPICS[rng.below(TOPICS.len())]).collect();
+        let unlisted = if e % 25 == 24 {
+            "visibility: unlisted\n"
+        } else {
+            ""
+        };
+        write(
+            format!("experts/expert-{e}.md"),
+            format!(
+                "---\ntitle: Expert {e}\nrole: Consultant\nteam: {}\nlanguages: [Finnish, English]\ntopics: [{}]\nask_me_about: [\"{}\"]\navailable_for: [talks, mentoring]\nchannels:\n  github: expert{e}\n  linkedin: https://www.linkedin.com/in/expert{e}\n{unlisted}---\n{}\n\n## Talks\n\n{}\n",
+                TEAMS[e % TEAMS.len()],
+                topics.join(", "),
+                sentence(&mut rng, 4),
+                sentence(&mut rng, 30),
+                sentence(&mut rng, 20),
+            ),
+        )?;
+    }
+    write(
+        "training/_index.md".into(),
+        "---\ntitle: Koulutus\n---\n".into(),
+    )?;
+    for m in 0..modules {
+        let prereq = if m > 0 && m % 3 != 0 {
+            format!("prerequisites: [module-{}]\n", m - 1)
+        } else {
+            String::new()
+        };
+        write(
+            format!("training/module-{m}.md"),
+            format!(
+                "---\ntitle: Module {m}\nsummary: {}\nformat: workshop\nduration: 90min\naudience: Everyone\nobjectives: [\"{}\"]\n{prereq}trainers: [expert-{}, expert-{}]\nmaterials:\n  - {{title: Guide, url: \"@/area-0/section-0/page-0.md#usage\"}}\nsessions:\n  - start: 2027-0{}-1{}T09:00:00+02:00\n    end: 2027-0{}-1{}T10:30:00+02:00\n    location: Tampere\n    seats: 12\n---\n{}\n\n## Agenda\n\n{}\n",
+                sentence(&mut rng, 8),
+                sentence(&mut rng, 5),
+                m % experts,
+                (m + 1) % experts,
+                1 + m % 9,
+                m % 10,
+                1 + m % 9,
+                m % 10,
+                sentence(&mut rng, 40),
+                sentence(&mut rng, 25),
+            ),
+        )?;
+    }
+    for a in 0..AREAS {
+        write(
+            format!("area-{a}/_index.md"),
+            format!(
+                "---\ntitle: Area {a}\nweight: {a}\n---\n{}\n",
+                sentence(&mut rng, 12)
+            ),
+        )?;
+    }
+    for s in 0..sections {
+        write(
+            format!("{}/_index.md", section_dir(s)),
+            format!(
+                "---\ntitle: Section {s}\nweight: {s}\n---\n{}\n",
+                sentence(&mut rng, 12)
+            ),
+        )?;
+    }
+    for p in 0..pages {
+        let s = p % sections;
+        let nested = p % 7 == 6;
+        let rel = if nested {
+            format!("{}/sub/page-{p}.md", section_dir(s))
+        } else {
+            format!("{}/page-{p}.md", section_dir(s))
+        };
+        let mut body = String::new();
+        let _ = writeln!(body, "{}\n", sentence(&mut rng, 60));
+        let _ = writeln!(body, "## Usage\n\n{}\n", sentence(&mut rng, 80));
+        let target = rng.below(pages);
+        let ts = target % sections;
+        let target_rel = if target % 7 == 6 {
+            format!("{}/sub/page-{target}.md", section_dir(ts))
+        } else {
+            format!("{}/page-{target}.md", section_dir(ts))
+        };
+        let _ = writeln!(
+            body,
+            "See [a related page](@/{target_rel}#usage), [the plan](@/plan.md) and [an expert](@/experts/expert-{}.md).\n",
+            rng.below(experts)
+        );
+        let _ = writeln!(
+            body,
+            "## Details\n\n| Key | Value |\n|---|---|\n| a | {} |\n| b | {} |\n",
+            p, target
+        );
+        if p % 5 == 0 {
+            let _ = writeln!(
+                body,
+                "```rust\nfn main() {{\n    println!(\"{p}\");\n}}\n```\n"
+            );
+        }
+        let _ = writeln!(body, "> [!TIP]\n> {}\n", sentence(&mut rng, 12));
+        let _ = writeln!(body, "### Notes\n\n{}\n", sentence(&mut rng, 100));
+        write(
+            rel,
+            format!(
+                "---\ntitle: Page {p}\ndescription: {}\nweight: {}\nowner: expert-{}\ntags: [{}]\n---\n{body}",
+                sentence(&mut rng, 10),
+                p % 13,
+                p % experts,
+                TOPICS[p % TOPICS.len()],
+            ),
+        )?;
+    }
+    write(
+        "onboarding/_index.md".into(),
+        "---\ntitle: Perehdytys\n---\n".into(),
+    )?;
+    for k in 0..paths {
+        let mut steps = String::new();
+        for j in 0..6 {
+            let p = (k * 6 + j) % pages.max(1);
+            let s = p % sections;
+            let rel = if p % 7 == 6 {
+                format!("{}/sub/page-{p}", section_dir(s))
+            } else {
+                format!("{}/page-{p}", section_dir(s))
+            };
+            let _ = writeln!(
+                steps,
+                "  - {{page: {rel}, minutes: 15, note: \"Step {j}\"}}"
+            );
+        }
+        write(
+            format!("onboarding/path-{k}.md"),
+            format!("---\ntitle: Path {k}\naudience: New hires\nsteps:\n{steps}---\nWelcome.\n"),
+        )?;
+    }
+    let mut goals = String::new();
+    for (g, name) in ["visitors", "referrals", "contacts", "share"]
+        .iter()
+        .enumerate()
+    {
+        let _ = writeln!(
+            goals,
+            "  - id: {name}\n    title: Goal {g}\n    metric: {name}\n    unit: n\n    baseline: 10\n    target: 100\n    due: 2026-12-31\n    actuals:\n      - {{date: 2026-03-31, value: 30}}\n      - {{date: 2026-06-30, value: 50}}"
+        );
+    }
+    write(
+        "plan.md".into(),
+        format!(
+            "---\ntitle: Plan\nkind: plan\nperiod: {{start: 2026-01-01, end: 2026-12-31}}\nowners: [expert-0]\ngoals:\n{goals}---\n## Näkyvyys ja tavoitteet\n\nText.\n"
+        ),
+    )?;
+    write(
+        "guidelines.md".into(),
+        "---\ntitle: Guidelines\nkind: guidelines\nrules:\n  - {do: Share what you know, dont: Share what you don't}\n  - {do: Be kind}\n---\nWhy.\n".into(),
+    )?;
+    Ok(())
+}

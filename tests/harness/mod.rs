@@ -1,0 +1,230 @@
+//! The browser test harness: a static file server for a built site and a
+//! headless Chromium driven over WebDriver (Debian's `chromium` and
+//! `chromium-driver`, which `.ci/run` installs).
+//!
+//! Without chromedriver on the machine the browser tests are skipped with a
+//! message, so `cargo test` works anywhere; under CI (`CI` set) a missing
+//! driver is a failure, so CI cannot go green without running them.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+
+/// Serves `dir` at `http://127.0.0.1:PORT{prefix}` from a background thread,
+/// like any static web server would (`/a/` → `a/index.html`, 404 → `404.html`).
+pub struct StaticServer {
+    pub base: String,
+}
+
+impl StaticServer {
+    pub fn start(dir: PathBuf, prefix: &'static str) -> StaticServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = listener.local_addr().expect("bound").port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let dir = dir.clone();
+                std::thread::spawn(move || serve(stream, &dir, prefix));
+            }
+        });
+        StaticServer {
+            base: format!("http://127.0.0.1:{port}{prefix}"),
+        }
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("json") => "application/json",
+        Some("ics") => "text/calendar",
+        _ => "application/octet-stream",
+    }
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let found = path
+        .strip_prefix(prefix.trim_end_matches('/'))
+        .and_then(|rel| {
+            if rel.split('/').any(|s| s == "..") {
+                return None;
+            }
+            let mut file = dir.join(rel.trim_start_matches('/'));
+            if file.is_dir() {
+                file = file.join("index.html");
+            }
+            file.is_file().then_some(file)
+        });
+    let (status, file) = match found {
+        Some(f) => ("200 OK", f),
+        None => ("404 Not Found", dir.join("404.html")),
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        content_type(&file),
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(&body);
+}
+
+/// A chromedriver process and a WebDriver session on headless Chromium.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn find(names: &[&str]) -> Option<PathBuf> {
+    names.iter().map(PathBuf::from).find(|p| p.is_file())
+}
+
+impl Browser {
+    /// Starts the browser, or returns `None` (with a message) when the
+    /// machine has no chromedriver and this is not CI.
+    pub async fn start() -> Option<Browser> {
+        let driver_bin = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
+        let chrome_bin = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
+        let (Some(driver_bin), Some(chrome_bin)) = (driver_bin, chrome_bin) else {
+            if std::env::var_os("CI").is_some() {
+                panic!(
+                    "CI must run the browser tests: install Debian's chromium and chromium-driver"
+                );
+            }
+            eprintln!(
+                "skipped: no chromium/chromedriver here (apt-get install chromium chromium-driver)"
+            );
+            return None;
+        };
+        let port = free_port();
+        let driver = Command::new(driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let profile = tempfile::tempdir().expect("temp dir");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chrome_bin,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() > deadline => {
+                    panic!("cannot start a WebDriver session: {e}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Some(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// Builds `root` with the real binary into `out` and panics with its
+/// diagnostics if that fails.
+pub fn build(root: &Path, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_esiin"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run esiin");
+    assert!(
+        status.status.success(),
+        "esiin build failed:\n{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+/// Copies a folder tree (the example handbook into a temp dir).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("readable tree");
+        let rel = entry.path().strip_prefix(from).expect("below from");
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &dest).expect("copy");
+        }
+    }
+}
