@@ -64,6 +64,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     let (loaded, mut d) = load::load(root, &config);
     diags.append(&mut d);
     let theme = Theme::load(root, &config.raw.theme, &mut diags);
+    let mut statics = Vec::new();
+    load::walk(root, &root.join("static"), &mut diags, |rel, abs| {
+        statics.push((rel, abs))
+    });
     let strings = load_strings(&theme, config.raw.language, &mut diags);
     let templates = match Templates::load(&theme, &strings) {
         Ok(t) => Some(t),
@@ -110,23 +114,36 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     }
 
     let build_date = today.to_string();
-    let pages: Vec<Result<(String, String), Diagnostic>> = (0..site.pages.len())
+    // Pages are rendered and written in the same parallel pass, straight
+    // into the staging folder: no site-sized buffer of HTML, and disk writes
+    // overlap rendering. A failure anywhere discards the staging folder.
+    let staging = match &output {
+        Some(out) => Some(Staging::new(out).map_err(|e| write_error(diags.clone(), out, e))?),
+        None => None,
+    };
+    let emit = |rel: &str, html: &str| -> Result<(), Diagnostic> {
+        match &staging {
+            Some(s) => s.write(rel, html.as_bytes()).map_err(|e| {
+                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+            }),
+            None => Ok(()),
+        }
+    };
+    let mut render_errors: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| {
+        .filter_map(|i| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site.site_ctx(i, &build_date));
             ctx.insert("page", &site.page_ctx(i, &rendered));
-            let html = templates.render(&names[i], &ctx)?;
-            Ok((format!("{}index.html", site.urls[i]), html))
+            let html = match templates.render(&names[i], &ctx) {
+                Ok(h) => h,
+                Err(d) => return Some(d),
+            };
+            emit(&format!("{}index.html", site.urls[i]), &html).err()
         })
         .collect();
-    let mut files = Vec::with_capacity(pages.len() + site.aliases.len() + 1);
-    for p in pages {
-        match p {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
+    diags.append(&mut render_errors);
+    let mut files = site.pages.len();
     for (alias, target) in &site.aliases {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site.site_ctx(*target, &build_date));
@@ -141,48 +158,67 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         } else {
             alias.clone()
         };
-        match templates.render("redirect.html", &ctx) {
-            Ok(html) => files.push((path, html)),
+        match templates
+            .render("redirect.html", &ctx)
+            .and_then(|html| emit(&path, &html))
+        {
+            Ok(()) => files += 1,
             Err(d) => diags.push(d),
         }
     }
     if templates.exists("404.html") {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site.site_ctx(site.home, &build_date));
+        let title = strings
+            .get("not_found_title")
+            .and_then(|v| v.as_str())
+            .unwrap_or("Page not found");
         ctx.insert(
             "page",
-            &serde_json::json!({ "title": strings.get("not_found_title").and_then(|v| v.as_str()).unwrap_or("Page not found"), "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
+            &serde_json::json!({ "title": title, "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
         );
-        match templates.render("404.html", &ctx) {
-            Ok(html) => files.push(("404.html".into(), html)),
+        match templates
+            .render("404.html", &ctx)
+            .and_then(|html| emit("404.html", &html))
+        {
+            Ok(()) => files += 1,
             Err(d) => diags.push(d),
         }
     }
-    lap("templates", &mut timings);
+    lap("pages", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
+        if let Some(s) = staging {
+            s.abort();
+        }
         return Err(finish(diags));
     }
 
     let mut report = Report {
         pages: site.pages.len(),
-        files: files.len(),
+        files,
         warnings: Vec::new(),
         timings: Vec::new(),
     };
-    if let Some(output) = output {
-        report.files += write_site(&site, &theme, &files, &output).map_err(|e| {
-            let mut d = diags.clone();
-            d.push(Diagnostic::error(format!(
-                "cannot write the site to `{}`: {e}",
-                output.display()
-            )));
-            finish(d)
-        })?;
-        lap("write", &mut timings);
+    if let (Some(staging), Some(output)) = (staging, output) {
+        let copied = copy_files(&site, &theme, statics, &staging);
+        let committed = copied.and_then(|n| staging.commit().map(|()| n));
+        match committed {
+            Ok(n) => report.files += n,
+            Err(e) => return Err(write_error(diags, &output, e)),
+        }
+        lap("copy", &mut timings);
     }
     report.warnings = finish(diags);
     report.timings = timings;
     Ok(report)
+}
+
+fn write_error(mut diags: Vec<Diagnostic>, output: &Path, e: std::io::Error) -> Vec<Diagnostic> {
+    diags.push(Diagnostic::error(format!(
+        "cannot write the site to `{}`: {e}",
+        output.display()
+    )));
+    finish(diags)
 }
 
 fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -329,15 +365,15 @@ fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-/// Writes everything into a staging folder and swaps it in. Returns how
-/// many files besides the rendered ones were written.
-fn write_site(
+/// Copies the theme's and the handbook's static files and the assets beside
+/// pages into the staging folder, and writes the highlighting stylesheets.
+/// Returns how many files it wrote. On error the staging folder is removed.
+fn copy_files(
     site: &Site,
     theme: &Theme,
-    files: &[(String, String)],
-    output: &Path,
+    statics: Vec<(String, PathBuf)>,
+    staging: &Staging,
 ) -> std::io::Result<usize> {
-    let staging = Staging::new(output)?;
     let result = (|| -> std::io::Result<usize> {
         let mut count = 0;
         // Theme files first, then the handbook's `static/` over them.
@@ -345,29 +381,12 @@ fn write_site(
             staging.write(rel, &file.bytes)?;
             count += 1;
         }
-        let light = site
-            .config
-            .raw
-            .highlight_theme
-            .as_deref()
-            .unwrap_or(highlight::DEFAULT_LIGHT);
-        let dark = site
-            .config
-            .raw
-            .highlight_theme
-            .as_deref()
-            .unwrap_or(highlight::DEFAULT_DARK);
+        let chosen = site.config.raw.highlight_theme.as_deref();
+        let light = chosen.unwrap_or(highlight::DEFAULT_LIGHT);
+        let dark = chosen.unwrap_or(highlight::DEFAULT_DARK);
         staging.write("highlight-light.css", highlight::css(light).as_bytes())?;
         staging.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
         count += 2;
-        let mut statics = Vec::new();
-        let mut ignored = Vec::new();
-        load::walk(
-            &site.root,
-            &site.root.join("static"),
-            &mut ignored,
-            |rel, abs| statics.push((rel, abs)),
-        );
         let copies: Vec<(String, PathBuf)> = statics
             .into_iter()
             .chain(
@@ -380,19 +399,10 @@ fn write_site(
         copies
             .par_iter()
             .try_for_each(|(rel, abs)| staging.copy(abs, rel))?;
-        files
-            .par_iter()
-            .try_for_each(|(rel, html)| staging.write(rel, html.as_bytes()))?;
         Ok(count)
     })();
-    match result {
-        Ok(n) => {
-            staging.commit()?;
-            Ok(n)
-        }
-        Err(e) => {
-            staging.abort();
-            Err(e)
-        }
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging.dir);
     }
+    result
 }

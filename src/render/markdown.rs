@@ -306,11 +306,12 @@ pub fn render(site: &Site, page: usize) -> Rendered {
             }
             e => e,
         };
-        if in_para
-            && let Event::Text(t) | Event::Code(t) = &event
-            && let Some(s) = first_para.as_mut()
-        {
-            s.push_str(t);
+        if in_para && let Some(s) = first_para.as_mut() {
+            match &event {
+                Event::Text(t) | Event::Code(t) => s.push_str(t),
+                Event::SoftBreak | Event::HardBreak => s.push(' '),
+                _ => {}
+            }
         }
         if let Some((_, inner, plain)) = heading.as_mut() {
             if let Event::Text(t) | Event::Code(t) = &event {
@@ -468,5 +469,13 @@ mod tests {
     #[test]
     fn paths_are_encoded() {
         assert_eq!(encode_path("/a b/ä\"/"), "/a%20b/ä%22/");
+    }
+
+    #[test]
+    fn summary_keeps_spaces_at_line_breaks() {
+        assert_eq!(summarize("one\ntwo  three"), "one two three");
+        let long = "word ".repeat(100);
+        let s = summarize(&long);
+        assert!(s.ends_with('…') && s.chars().count() <= 201, "{s}");
     }
 }
