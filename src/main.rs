@@ -9,6 +9,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use esiin::diag::Diagnostic;
 use esiin::pipeline;
 
+// Building allocates many small strings and template values on every
+// thread; mimalloc's per-thread heaps measured faster than glibc's malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "esiin",

@@ -129,20 +129,21 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             None => Ok(()),
         }
     };
-    let mut render_errors: Vec<Diagnostic> = (0..site.pages.len())
+    let render_errors: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
         .filter_map(|i| {
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site.site_ctx(i, &build_date));
             ctx.insert("page", &site.page_ctx(i, &rendered));
-            let html = match templates.render(&names[i], &ctx) {
+            let what = format!("`{}`", site.pages[i].src.rel.display());
+            let html = match templates.render(&names[i], &ctx, &what) {
                 Ok(h) => h,
                 Err(d) => return Some(d),
             };
             emit(&format!("{}index.html", site.urls[i]), &html).err()
         })
         .collect();
-    diags.append(&mut render_errors);
+    diags.extend(once_per_place(render_errors));
     let mut files = site.pages.len();
     for (alias, target) in &site.aliases {
         let mut ctx = tera::Context::new();
@@ -159,7 +160,11 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             alias.clone()
         };
         match templates
-            .render("redirect.html", &ctx)
+            .render(
+                "redirect.html",
+                &ctx,
+                &format!("the redirect from `{alias}`"),
+            )
             .and_then(|html| emit(&path, &html))
         {
             Ok(()) => files += 1,
@@ -178,7 +183,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             &serde_json::json!({ "title": title, "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
         );
         match templates
-            .render("404.html", &ctx)
+            .render("404.html", &ctx, "the not-found page")
             .and_then(|html| emit("404.html", &html))
         {
             Ok(()) => files += 1,
@@ -211,6 +216,33 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     report.warnings = finish(diags);
     report.timings = timings;
     Ok(report)
+}
+
+/// A template that fails on every page is one error: keep the first
+/// diagnostic of each template position and say how many more pages it hit.
+fn once_per_place(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diag::sort(&mut errors);
+    let mut out: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in errors {
+        match out.last_mut() {
+            Some((first, n))
+                if first.file == d.file && first.pos == d.pos && first.message == d.message =>
+            {
+                *n += 1
+            }
+            _ => out.push((d, 0)),
+        }
+    }
+    out.into_iter()
+        .map(|(d, more)| match more {
+            0 => d,
+            n => {
+                let hint = d.hint.clone().unwrap_or_default();
+                let s = if n == 1 { "" } else { "s" };
+                d.hint(format!("{hint} (and {n} other page{s})"))
+            }
+        })
+        .collect()
 }
 
 fn write_error(mut diags: Vec<Diagnostic>, output: &Path, e: std::io::Error) -> Vec<Diagnostic> {

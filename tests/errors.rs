@@ -129,6 +129,11 @@ fn unknown_handbook_yaml_key() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("  | ^^^^^^^\n"),
+        "the caret marks the key:\n{}",
+        run.stderr
+    );
     only_one(&run);
 }
 
@@ -291,6 +296,38 @@ fn a_trainer_that_is_not_an_expert() {
         "content/training/basics.md:11:12: `trainers` names no expert `advanced`",
         None,
     );
+}
+
+#[test]
+fn a_name_inside_a_longer_one_is_located_where_it_stands() {
+    let run = broken(|hb| {
+        hb.edit(
+            "content/training/basics.md",
+            "trainers: [aino-virtanen]",
+            "trainers: [aino-virtanen, aino]",
+        )
+    });
+    run.assert_error(
+        "content/training/basics.md:11:27: `trainers` names no expert `aino`",
+        Some("did you mean `aino-virtanen`?"),
+    );
+    only_one(&run);
+}
+
+#[test]
+fn path_step_with_no_page() {
+    let run = broken(|hb| {
+        hb.edit(
+            "content/onboarding/new-hire.md",
+            "page: ../guidelines.md",
+            "page: ''",
+        )
+    });
+    run.assert_error(
+        "content/onboarding/new-hire.md:8:5: no page is named",
+        Some("write a page's id (`guide/finding-your-channel`) or its `.md` path"),
+    );
+    only_one(&run);
 }
 
 #[test]
@@ -636,6 +673,24 @@ fn tera_syntax_error_in_a_handbook_template() {
         Some("fix the template; the syntax is Tera 2's"),
     );
     only_one(&run);
+}
+
+#[test]
+fn template_error_while_rendering() {
+    // Fails only when rendering, after other pages may have been written to
+    // the staging folder: the output must stay as it was all the same.
+    let run = broken(|hb| {
+        hb.write(
+            "templates/page.html",
+            "{% extends \"base.html\" %}\n{% block content %}{{ page.extra.audience | upper }}{% endblock content %}\n",
+        )
+    });
+    run.assert_error(
+        "templates/page.html:2:23: template error: Invalid type for the value, expected `string` but got `undefined`",
+        Some(
+            "while rendering `content/guide/channels/linkedin.md`; check the template against docs/templates.md (and 2 other pages)",
+        ),
+    );
 }
 
 #[test]

@@ -58,10 +58,14 @@ impl Source {
         for line in fm.split_inclusive('\n') {
             let trimmed = line.trim_start().trim_start_matches("- ");
             if let Some(rest) = trimmed.strip_prefix(key)
-                && rest.trim_start().starts_with(':')
+                && let Some(after) = rest.trim_start().strip_prefix(':')
             {
-                key_at = Some(pos + (line.len() - trimmed.len()));
-                break;
+                // An empty value is found as a key written with nothing after it.
+                let empty = matches!(after.trim(), "" | "''" | "\"\"");
+                if value != Some("") || empty {
+                    key_at = Some(pos + (line.len() - trimmed.len()));
+                    break;
+                }
             }
             pos += line.len();
         }
@@ -69,12 +73,28 @@ impl Source {
             return (self.fm.start, 0);
         };
         if let Some(value) = value.filter(|v| !v.is_empty())
-            && let Some(i) = fm[key_at..].find(value)
+            && let Some(i) = find_value(&fm[key_at..], value)
         {
             return (self.fm.start + key_at + i, value.len());
         }
         (self.fm.start + key_at, key.len())
     }
+}
+
+/// Where `value` is written as a whole YAML value in `text`, not inside a
+/// longer one (`aino` in `[aino-virtanen, aino]`); else where it first
+/// occurs.
+fn find_value(text: &str, value: &str) -> Option<usize> {
+    let starts = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "[{,:'\"".contains(c));
+    let ends = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || "]},'\"".contains(c));
+    let mut first = None;
+    for (i, _) in text.match_indices(value) {
+        first.get_or_insert(i);
+        if starts(text[..i].chars().next_back()) && ends(text[i + value.len()..].chars().next()) {
+            return Some(i);
+        }
+    }
+    first
 }
 
 /// One `.md` file of `content/`, typed.
@@ -247,4 +267,37 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
         },
         diags,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_found_whole() {
+        assert_eq!(
+            find_value("trainers: [aino-virtanen, aino]\n", "aino"),
+            Some(26)
+        );
+        assert_eq!(find_value("aliases: ['../../x', '/']\n", "/"), Some(22));
+        assert_eq!(find_value("- page: guide\n", "guide"), Some(8));
+        assert_eq!(find_value("url: ../plan.md#x\n", "plan"), Some(8));
+        assert_eq!(find_value("a: b\n", "c"), None);
+    }
+
+    #[test]
+    fn an_empty_value_is_located_at_its_key() {
+        let text = "---\nsteps:\n  - page: a\n  - page: ''\n---\n";
+        let src = Source {
+            rel: "content/p.md".into(),
+            text: text.into(),
+            fm: 4..text.len() - 4,
+            body: text.len(),
+        };
+        let (offset, _) = src.locate("page", Some(""));
+        assert_eq!(
+            crate::diag::Pos::of_offset(text, offset),
+            crate::diag::Pos { line: 4, col: 5 }
+        );
+    }
 }

@@ -53,14 +53,16 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, Diagnostic> {
+    /// Renders template `name` for `what` (the content page, or what is
+    /// being written, named in the error if the template fails on it).
+    pub fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
         self.tera
             .render(name, ctx)
-            .map_err(|e| self.error(&e, Some(name)))
+            .map_err(|e| self.error(&e, Some((name, what))))
     }
 
     /// Turns a Tera error into a located diagnostic.
-    fn error(&self, e: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+    fn error(&self, e: &tera::Error, rendering: Option<(&str, &str)>) -> Diagnostic {
         use tera::ErrorKind;
         match e.kind() {
             ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
@@ -84,15 +86,15 @@ impl Templates {
                     }
                 }
                 d.hint(match rendering {
-                    Some(page) => format!(
-                        "while rendering `{page}`; check the template against docs/templates.md"
+                    Some((_, what)) => format!(
+                        "while rendering {what}; check the template against docs/templates.md"
                     ),
                     None => "fix the template; the syntax is Tera 2's".to_string(),
                 })
             }
             other => {
                 let mut d = Diagnostic::error(format!("template error: {other}"));
-                if let Some(name) = rendering
+                if let Some((name, _)) = rendering
                     && let Some((shown, _)) = self.sources.get(name)
                 {
                     d = d.in_file(shown);

@@ -179,6 +179,16 @@ impl Site {
             Some(i) => (&r[..i], Some(r[i + 1..].to_string())),
             None => (r, None),
         };
+        if path.trim().is_empty() {
+            // Empty, or only an `#anchor`: that would be the page itself.
+            return Err(LinkError {
+                message: match r.trim() {
+                    "" => "no page is named".into(),
+                    r => format!("`{r}` names no page"),
+                },
+                hint: "write a page's id (`guide/finding-your-channel`) or its `.md` path".into(),
+            });
+        }
         let id_like = !path.ends_with(".md") && !path.starts_with("@/") && !path.starts_with('.');
         if id_like {
             let id = path.trim_matches('/');

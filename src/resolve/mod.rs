@@ -294,6 +294,7 @@ pub fn resolve(
         .map(|i| site.page_refs(i, &mut pending, &mut diags))
         .collect();
     site.check_prerequisite_cycles(&mut diags);
+    site.warn_stale(&mut diags);
     site.aliases = site.collect_aliases(&mut diags);
     (site, pending, diags)
 }
@@ -391,7 +392,9 @@ impl Site {
                     .iter()
                     .any(|d| d.trim_end_matches(".md").rsplit('/').next() == Some(name));
                 Err(if draft {
-                    "is a draft; publish it (remove `draft: true`) or build with `--drafts`".into()
+                    format!(
+                        "`{name}` is a draft: publish it (remove `draft: true`) or build with `--drafts`"
+                    )
                 } else {
                     hint
                 })
@@ -625,6 +628,32 @@ impl Site {
             _ => {}
         }
         refs
+    }
+
+    /// A page past its `review_by` date still builds (it is marked stale on
+    /// the page), but the editor running the build is told.
+    fn warn_stale(&self, diags: &mut Vec<Diagnostic>) {
+        for p in &self.pages {
+            if let Some(date) = p.common.review_by
+                && date.0 < self.today
+            {
+                let shown = date.0.to_string();
+                let mut d = p.src.error_at_key(
+                    "review_by",
+                    Some(&shown),
+                    format!("the page was due for review on {shown}; it is shown as out of date"),
+                );
+                d.severity = crate::diag::Severity::Warning;
+                let owner = p
+                    .common
+                    .owner
+                    .as_deref()
+                    .map_or(String::new(), |o| format!(" with its owner `{o}`"));
+                diags.push(d.hint(format!(
+                    "review the page{owner}, then move `review_by` to a future date"
+                )));
+            }
+        }
     }
 
     fn check_prerequisite_cycles(&self, diags: &mut Vec<Diagnostic>) {
