@@ -1,7 +1,7 @@
 //! The build, end to end: load → resolve → render → write. `build` and
 //! `check` are this with and without the last stage.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
+use crate::render::context::RenderState;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
 use crate::render::{highlight, markdown};
@@ -34,15 +35,14 @@ pub struct Report {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// The date the build treats as today (stale pages, past sessions):
-/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-pub fn today(tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
+/// The instant the build treats as now (stale pages, past and upcoming
+/// sessions): `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+pub fn now() -> jiff::Timestamp {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|s| jiff::Timestamp::from_second(s).ok())
-        .unwrap_or_else(jiff::Timestamp::now);
-    now.to_zoned_datetime(tz.clone()).date()
+        .unwrap_or_else(jiff::Timestamp::now)
 }
 
 /// Runs the pipeline. On failure returns every error found (and warnings).
@@ -78,7 +78,8 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     };
     lap("load", &mut timings);
 
-    let today = today(&config.tz);
+    let now = now();
+    let today = now.to_zoned_datetime(config.tz.clone()).date();
     let (site, pending, mut d) =
         resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today);
     diags.append(&mut d);
@@ -113,7 +114,13 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         return Err(finish(diags));
     }
 
-    let build_date = today.to_string();
+    let state = RenderState {
+        rendered,
+        photos: HashMap::new(),
+        now,
+        build_date: today.to_string(),
+    };
+    let build_date = &state.build_date;
     // Pages are rendered and written in the same parallel pass, straight
     // into the staging folder: no site-sized buffer of HTML, and disk writes
     // overlap rendering. A failure anywhere discards the staging folder.
@@ -133,8 +140,8 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         .into_par_iter()
         .filter_map(|i| {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &site.site_ctx(i, &build_date));
-            ctx.insert("page", &site.page_ctx(i, &rendered));
+            ctx.insert("site", &site.site_ctx(i, build_date));
+            ctx.insert("page", &site.page_ctx(i, &state));
             let what = format!("`{}`", site.pages[i].src.rel.display());
             let html = match templates.render(&names[i], &ctx, &what) {
                 Ok(h) => h,
@@ -145,9 +152,40 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         .collect();
     diags.extend(once_per_place(render_errors));
     let mut files = site.pages.len();
+
+    // Pages without a source: topics, the topic index, expertise gaps.
+    let generated = site.generated_pages(&state, &strings);
+    let nav_page = site.experts_section.unwrap_or(site.home);
+    let gen_errors: Vec<Diagnostic> = generated
+        .par_iter()
+        .filter(|g| templates.exists(g.template))
+        .filter_map(|g| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site.site_ctx(nav_page, build_date));
+            ctx.insert("page", &g.page);
+            let what = format!("the generated page `{}`", site.config.url(&g.url));
+            templates
+                .render(g.template, &ctx, &what)
+                .and_then(|html| emit(&format!("{}index.html", g.url), &html))
+                .err()
+        })
+        .collect();
+    files += generated
+        .iter()
+        .filter(|g| templates.exists(g.template))
+        .count();
+    diags.extend(once_per_place(gen_errors));
+
+    // Calendars: one per module with sessions, one for all sessions.
+    for (rel, ics) in site.calendars(now) {
+        match emit(&rel, &ics) {
+            Ok(()) => files += 1,
+            Err(d) => diags.push(d),
+        }
+    }
     for (alias, target) in &site.aliases {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site.site_ctx(*target, &build_date));
+        ctx.insert("site", &site.site_ctx(*target, build_date));
         let url = markdown::encode_path(&site.url(*target));
         let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
         ctx.insert(
@@ -173,7 +211,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     }
     if templates.exists("404.html") {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site.site_ctx(site.home, &build_date));
+        ctx.insert("site", &site.site_ctx(site.home, build_date));
         let title = strings
             .get("not_found_title")
             .and_then(|v| v.as_str())
@@ -288,6 +326,8 @@ fn template_for(
     }
     let name = match p.kind {
         Kind::Section if i == site.home => "index.html",
+        Kind::Section if site.experts_section == Some(i) => "directory.html",
+        Kind::Section if site.training_section == Some(i) => "catalogue.html",
         Kind::Section => "section.html",
         Kind::Expert => "expert.html",
         Kind::Module => "module.html",

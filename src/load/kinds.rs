@@ -211,6 +211,9 @@ pub struct Material {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
+    /// A stable name for the session (an esiin addition), so that calendar
+    /// entries survive a change of `start`; by default the start time.
+    pub id: Option<String>,
     pub start: DateTime,
     pub end: Option<DateTime>,
     pub location: Option<String>,
@@ -248,6 +251,10 @@ pub struct Goal {
     pub direction: Direction,
     #[serde(default)]
     pub actuals: Vec<Actual>,
+    /// Expertise the goal needs (an esiin addition): a topic no listed
+    /// expert covers is reported as an expertise gap.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

@@ -4,13 +4,49 @@
 //! its own template shows (its lists, its references), never the whole site.
 //! Cloning the site into every render is a known cost in other generators.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::config::Language;
 use crate::load::kinds::{self, Date, KindData};
+use crate::resolve::index::SessionRef;
 use crate::resolve::{Material, Site};
 
 use super::markdown::{Rendered, TocEntry, encode_path};
+
+/// What rendering has produced so far, that contexts read: every page's
+/// rendered body (summaries, TOC), the photo thumbnails, and the build's
+/// notion of now.
+pub struct RenderState {
+    pub rendered: Vec<Rendered>,
+    pub photos: HashMap<usize, Photos>,
+    pub now: jiff::Timestamp,
+    pub build_date: String,
+}
+
+/// An image with its size, for `width`/`height` attributes.
+#[derive(Serialize, Clone, Debug)]
+pub struct Img {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// An expert's photo at the sizes the theme shows: a card thumbnail and the
+/// profile picture.
+#[derive(Clone, Debug)]
+pub struct Photos {
+    pub card: Img,
+    pub profile: Img,
+}
+
+#[derive(Serialize)]
+pub struct TopicLink<'a> {
+    pub name: &'a str,
+    pub slug: String,
+    pub url: String,
+}
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -50,7 +86,9 @@ pub struct Ref<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub topics: Option<&'a [String]>,
+    pub photo: Option<Img>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<TopicLink<'a>>>,
     pub draft: bool,
 }
 
@@ -97,6 +135,10 @@ pub struct PageCtx<'a> {
     pub guidelines: Option<GuidelinesCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub directory: Option<super::listings::DirectoryCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<super::listings::CatalogueCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -118,15 +160,42 @@ pub struct ExpertCtx<'a> {
     pub role: Option<&'a str>,
     pub team: Option<&'a str>,
     pub photo_url: Option<String>,
+    pub photo: Option<Img>,
     pub initials: String,
     pub email: Option<&'a str>,
     pub location: Option<&'a str>,
     pub languages: &'a [String],
-    pub topics: &'a [String],
+    pub topics: Vec<TopicLink<'a>>,
     pub ask_me_about: &'a [String],
     pub available_for: &'a [kinds::Availability],
     pub channels: Vec<Channel<'a>>,
     pub unlisted: bool,
+    /// Modules the expert trains, each with its next session.
+    pub trains: Vec<ModuleSummary<'a>>,
+    /// Their upcoming sessions, across modules, in date order.
+    pub sessions: Vec<SessionRow<'a>>,
+    /// Pages they own.
+    pub owns: Vec<Ref<'a>>,
+    /// Onboarding paths that include their profile or a page they own.
+    pub paths: Vec<Ref<'a>>,
+}
+
+/// A module with what a list of modules shows.
+#[derive(Serialize)]
+pub struct ModuleSummary<'a> {
+    pub module: Ref<'a>,
+    pub format: Option<&'static str>,
+    pub duration: Option<DurationCtx>,
+    pub audience: Option<&'a str>,
+    pub trainers: Vec<Ref<'a>>,
+    pub next_session: Option<SessionCtx<'a>>,
+}
+
+/// A session with its module, for lists across modules.
+#[derive(Serialize)]
+pub struct SessionRow<'a> {
+    pub module: Ref<'a>,
+    pub session: SessionCtx<'a>,
 }
 
 #[derive(Serialize)]
@@ -172,6 +241,14 @@ pub struct ModuleCtx<'a> {
     pub trainers: Vec<Ref<'a>>,
     pub materials: Vec<MaterialCtx<'a>>,
     pub sessions: Vec<SessionCtx<'a>>,
+    pub next_session: Option<SessionCtx<'a>>,
+    /// Every module to take before this one, first things first
+    /// (prerequisites of prerequisites included).
+    pub path_before: Vec<Ref<'a>>,
+    /// Modules that list this one as a prerequisite.
+    pub leads_to: Vec<Ref<'a>>,
+    /// This module's sessions as an iCalendar file.
+    pub ics_url: String,
 }
 
 #[derive(Serialize)]
@@ -327,10 +404,12 @@ pub fn channel(name: &str, value: &str) -> (String, String) {
         "podcast" => "Podcast",
         other => other,
     };
-    let label = if label == name && !name.is_empty() {
-        let mut s = name.replace(['_', '-'], " ");
-        s.replace_range(..1, &s[..1].to_uppercase());
-        s
+    let label = if label == name {
+        let s = name.replace(['_', '-'], " ");
+        let mut chars = s.chars();
+        chars
+            .next()
+            .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
     } else {
         label.to_string()
     };
@@ -367,7 +446,8 @@ fn initials(name: &str) -> String {
 }
 
 impl Site {
-    pub fn page_ref<'a>(&'a self, i: usize, summaries: &'a [Rendered]) -> Ref<'a> {
+    pub fn page_ref<'a>(&'a self, i: usize, state: &'a RenderState) -> Ref<'a> {
+        let summaries = &state.rendered;
         let p = &self.pages[i];
         let (role, team, summary) = match &p.data {
             KindData::Expert(e) => (e.role.as_deref(), e.team.as_deref(), None),
@@ -397,7 +477,8 @@ impl Site {
             photo_url: expert
                 .and_then(|e| e.photo.as_deref())
                 .and_then(|f| self.asset_url(i, f)),
-            topics: expert.map(|e| e.topics.as_slice()),
+            photo: state.photos.get(&i).map(|p| p.card.clone()),
+            topics: expert.map(|e| self.topic_links(&e.topics)),
             draft: p.common.draft,
         }
     }
@@ -439,13 +520,128 @@ impl Site {
         }
     }
 
-    pub fn page_ctx<'a>(&'a self, i: usize, rendered: &'a [Rendered]) -> PageCtx<'a> {
+    /// Links to the topic pages of `names` (listed experts' topics have one).
+    pub fn topic_links<'a>(&'a self, names: &'a [String]) -> Vec<TopicLink<'a>> {
+        let base = self.experts_base();
+        names
+            .iter()
+            .map(|n| {
+                let slug = crate::resolve::index::topic_slug(n);
+                let url = if self.index.topic_by_slug.contains_key(&slug) {
+                    encode_path(&self.config.url(&format!("{base}topics/{slug}/")))
+                } else {
+                    String::new()
+                };
+                TopicLink {
+                    name: n.trim(),
+                    slug,
+                    url,
+                }
+            })
+            .collect()
+    }
+
+    /// A session for templates.
+    pub fn session_ctx<'a>(
+        &'a self,
+        s: &'a kinds::Session,
+        now: jiff::Timestamp,
+    ) -> SessionCtx<'a> {
+        let lang = self.config.raw.language;
+        let tz = &self.config.tz;
+        SessionCtx {
+            start: session_time(s.start.0, tz, lang),
+            end: s.end.map(|e| session_time(e.0, tz, lang)),
+            timezone: &self.config.raw.timezone,
+            location: s.location.as_deref(),
+            online_url: s.online_url.as_deref(),
+            signup_url: s.signup_url.as_deref(),
+            seats: s.seats,
+            past: s.end.unwrap_or(s.start).0 < now,
+        }
+    }
+
+    /// The next session of module `m` that has not ended.
+    pub fn next_session(&self, m: usize, now: jiff::Timestamp) -> Option<SessionCtx<'_>> {
+        let KindData::Module(module) = &self.pages[m].data else {
+            return None;
+        };
+        module
+            .sessions
+            .iter()
+            .filter(|s| s.end.unwrap_or(s.start).0 >= now)
+            .min_by_key(|s| s.start)
+            .map(|s| self.session_ctx(s, now))
+    }
+
+    pub fn module_summary<'a>(&'a self, m: usize, state: &'a RenderState) -> ModuleSummary<'a> {
+        let module = match &self.pages[m].data {
+            KindData::Module(x) => Some(x),
+            _ => None,
+        };
+        ModuleSummary {
+            module: self.page_ref(m, state),
+            format: module.and_then(|x| x.format).map(kinds::Format::name),
+            duration: module.and_then(|x| x.duration).map(|d| DurationCtx {
+                minutes: d.0,
+                text: duration_text(d.0),
+            }),
+            audience: module.and_then(|x| x.audience.as_deref()),
+            trainers: self.refs[m]
+                .trainers
+                .iter()
+                .map(|&t| self.page_ref(t, state))
+                .collect(),
+            next_session: self.next_session(m, state.now),
+        }
+    }
+
+    /// Upcoming sessions (not yet ended) among `sessions`, as rows.
+    pub fn session_rows<'a>(
+        &'a self,
+        sessions: impl Iterator<Item = SessionRef>,
+        state: &'a RenderState,
+        upcoming: bool,
+    ) -> Vec<SessionRow<'a>> {
+        sessions
+            .filter_map(|r| {
+                let s = self.session(r)?;
+                let past = s.end.unwrap_or(s.start).0 < state.now;
+                (past != upcoming).then(|| SessionRow {
+                    module: self.page_ref(r.module, state),
+                    session: self.session_ctx(s, state.now),
+                })
+            })
+            .collect()
+    }
+
+    /// Every transitive prerequisite of module `m`, in an order they can be
+    /// taken (each after its own prerequisites).
+    pub fn path_before(&self, m: usize) -> Vec<usize> {
+        fn visit(site: &Site, m: usize, seen: &mut Vec<bool>, out: &mut Vec<usize>) {
+            for &p in &site.refs[m].prerequisites {
+                if !seen[p] {
+                    seen[p] = true;
+                    visit(site, p, seen, out);
+                    out.push(p);
+                }
+            }
+        }
+        let mut seen = vec![false; self.pages.len()];
+        seen[m] = true;
+        let mut out = Vec::new();
+        visit(self, m, &mut seen, &mut out);
+        out
+    }
+
+    pub fn page_ctx<'a>(&'a self, i: usize, state: &'a RenderState) -> PageCtx<'a> {
+        let rendered = &state.rendered;
         let p = &self.pages[i];
         let lang = self.config.raw.language;
         let refs = &self.refs[i];
         let list = |ids: &[usize]| {
             ids.iter()
-                .map(|&j| self.page_ref(j, rendered))
+                .map(|&j| self.page_ref(j, state))
                 .collect::<Vec<_>>()
         };
         let mut breadcrumbs = Vec::new();
@@ -477,7 +673,7 @@ impl Site {
             stale: p.common.review_by.is_some_and(|d| d.0 < self.today),
             draft: p.common.draft,
             tags: &p.common.tags,
-            owner: refs.owner.map(|o| self.page_ref(o, rendered)),
+            owner: refs.owner.map(|o| self.page_ref(o, state)),
             edit_url,
             content: tera::Value::safe_string(&rendered[i].html),
             toc: &rendered[i].toc,
@@ -489,14 +685,21 @@ impl Site {
             plan: None,
             guidelines: None,
             path: None,
+            directory: None,
+            catalogue: None,
         };
-        let tz = &self.config.tz;
         match &p.data {
             KindData::Section | KindData::Page if p.is_section => {
                 ctx.section = Some(SectionCtx {
                     pages: list(&self.children[i]),
                     subsections: list(&self.subsections[i]),
                 });
+                if self.experts_section == Some(i) {
+                    ctx.directory = Some(self.directory_ctx(i, state));
+                }
+                if self.training_section == Some(i) {
+                    ctx.catalogue = Some(self.catalogue_ctx(i, state));
+                }
             }
             KindData::Section | KindData::Page => {}
             KindData::Expert(e) => {
@@ -504,11 +707,12 @@ impl Site {
                     role: e.role.as_deref(),
                     team: e.team.as_deref(),
                     photo_url: e.photo.as_deref().and_then(|f| self.asset_url(i, f)),
+                    photo: state.photos.get(&i).map(|p| p.profile.clone()),
                     initials: initials(&p.title),
                     email: e.email.as_deref(),
                     location: e.location.as_deref(),
                     languages: &e.languages,
-                    topics: &e.topics,
+                    topics: self.topic_links(&e.topics),
                     ask_me_about: &e.ask_me_about,
                     available_for: &e.available_for,
                     channels: e
@@ -526,15 +730,32 @@ impl Site {
                         })
                         .collect(),
                     unlisted: e.visibility == kinds::Visibility::Unlisted,
+                    trains: self
+                        .index
+                        .trains
+                        .get(&i)
+                        .map_or(&[][..], Vec::as_slice)
+                        .iter()
+                        .map(|&m| self.module_summary(m, state))
+                        .collect(),
+                    sessions: {
+                        let mine = self.index.trains.get(&i);
+                        self.session_rows(
+                            self.index
+                                .sessions
+                                .iter()
+                                .copied()
+                                .filter(|s| mine.is_some_and(|m| m.contains(&s.module))),
+                            state,
+                            true,
+                        )
+                    },
+                    owns: list(self.index.owns.get(&i).map_or(&[][..], Vec::as_slice)),
+                    paths: list(self.index.paths.get(&i).map_or(&[][..], Vec::as_slice)),
                 })
             }
             KindData::Module(m) => {
-                let now = jiff::Timestamp::from_second(
-                    self.today
-                        .to_zoned_datetime(tz.clone())
-                        .map_or(0, |z| z.timestamp().as_second()),
-                )
-                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+                let now = state.now;
                 let mut sessions: Vec<&kinds::Session> = m.sessions.iter().collect();
                 sessions.sort_by_key(|s| s.start);
                 ctx.module = Some(ModuleCtx {
@@ -571,17 +792,12 @@ impl Site {
                         .collect(),
                     sessions: sessions
                         .into_iter()
-                        .map(|s| SessionCtx {
-                            start: session_time(s.start.0, tz, lang),
-                            end: s.end.map(|e| session_time(e.0, tz, lang)),
-                            timezone: &self.config.raw.timezone,
-                            location: s.location.as_deref(),
-                            online_url: s.online_url.as_deref(),
-                            signup_url: s.signup_url.as_deref(),
-                            seats: s.seats,
-                            past: s.end.unwrap_or(s.start).0 < now,
-                        })
+                        .map(|s| self.session_ctx(s, now))
                         .collect(),
+                    next_session: self.next_session(i, now),
+                    path_before: list(&self.path_before(i)),
+                    leads_to: list(self.index.leads_to.get(&i).map_or(&[][..], Vec::as_slice)),
+                    ics_url: format!("{}calendar.ics", encode_path(&self.url(i))),
                 })
             }
             KindData::Plan(plan) => {
@@ -632,7 +848,7 @@ impl Site {
                     .enumerate()
                     .map(|(n, (s, &j))| StepCtx {
                         number: n + 1,
-                        page: self.page_ref(j, rendered),
+                        page: self.page_ref(j, state),
                         minutes: s.minutes,
                         note: s.note.as_deref(),
                     })

@@ -3,6 +3,9 @@
 
 pub mod context;
 pub mod highlight;
+pub mod ics;
+pub mod images;
+pub mod listings;
 pub mod markdown;
 pub mod templates;
 pub mod theme;

@@ -6,6 +6,7 @@
 //! After this stage nothing downstream looks a page up by name: a broken
 //! reference cannot reach the renderer.
 
+pub mod index;
 pub mod links;
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +53,12 @@ pub struct Site {
     pub include_drafts: bool,
     /// Experts and modules by file stem and by id, for references.
     named: HashMap<(Kind, String), Vec<usize>>,
+    /// Topics, back-references and sessions (see `index.rs`).
+    pub index: index::Index,
+    /// The section of the experts folder (the directory), if any.
+    pub experts_section: Option<usize>,
+    /// The section of the training folder (the catalogue), if any.
+    pub training_section: Option<usize>,
 }
 
 /// A page's front-matter references, resolved to page indices.
@@ -274,6 +281,9 @@ pub fn resolve(
         today,
         include_drafts,
         named: HashMap::new(),
+        index: index::Index::default(),
+        experts_section: None,
+        training_section: None,
     };
     for (i, p) in site.pages.iter().enumerate() {
         if matches!(p.kind, Kind::Expert | Kind::Module) {
@@ -296,6 +306,16 @@ pub fn resolve(
     site.check_prerequisite_cycles(&mut diags);
     site.warn_stale(&mut diags);
     site.aliases = site.collect_aliases(&mut diags);
+    site.index = site.build_index(&mut diags);
+    let section_of_kind = |kind: Kind| {
+        (0..site.pages.len()).find(|&i| {
+            let p = &site.pages[i];
+            p.is_section && !p.dir().is_empty() && site.config.kinds.get(p.dir()) == Some(&kind)
+        })
+    };
+    site.experts_section = section_of_kind(Kind::Expert);
+    site.training_section = section_of_kind(Kind::Module);
+    site.check_generated_urls(&mut diags);
     (site, pending, diags)
 }
 
@@ -628,6 +648,58 @@ impl Site {
             _ => {}
         }
         refs
+    }
+
+    /// Where the generated expert pages go: under the experts section, or
+    /// the root when the handbook has none.
+    pub fn experts_base(&self) -> &str {
+        self.experts_section.map_or("", |s| self.urls[s].as_str())
+    }
+
+    /// The site-relative URLs of the pages esiin generates (topic pages,
+    /// the topic index, the gaps page).
+    pub fn generated_urls(&self) -> Vec<String> {
+        let base = self.experts_base();
+        let mut urls = vec![format!("{base}topics/"), format!("{base}gaps/")];
+        urls.extend(
+            self.index
+                .topics
+                .iter()
+                .map(|t| format!("{base}topics/{}/", t.slug)),
+        );
+        urls
+    }
+
+    /// A content page or alias at the URL of a generated page is an error:
+    /// one of them would silently replace the other.
+    fn check_generated_urls(&self, diags: &mut Vec<Diagnostic>) {
+        let generated: HashSet<String> = self.generated_urls().into_iter().collect();
+        for (i, url) in self.urls.iter().enumerate() {
+            if generated.contains(url) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "the page is at `{}`, where esiin writes a generated page (topics and expertise gaps)",
+                        self.config.url(url)
+                    ))
+                    .in_file(&self.pages[i].src.rel)
+                    .hint("rename the file or give it another `slug`"),
+                );
+            }
+        }
+        for (alias, i) in &self.aliases {
+            if generated.contains(alias) {
+                diags.push(
+                    self.pages[*i]
+                        .src
+                        .error_at_key(
+                            "aliases",
+                            None,
+                            format!("the alias `{alias}` is the URL of a generated page"),
+                        )
+                        .hint("remove the alias"),
+                );
+            }
+        }
     }
 
     /// A page past its `review_by` date still builds (it is marked stale on

@@ -1,0 +1,641 @@
+//! Contexts of the pages that list across the handbook: the expert
+//! directory (with its filters and the team × channel matrix), the training
+//! catalogue, and the pages esiin generates — one per topic, the topic
+//! index and the expertise gaps.
+//!
+//! Unlisted experts are left out here by construction: every list starts
+//! from `Site::is_listed_expert` or from the topic index, which only holds
+//! listed experts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::context::{Crumb, ModuleSummary, Ref, RenderState, SessionRow, channel};
+use super::markdown::encode_path;
+use crate::load::Kind;
+use crate::load::kinds::KindData;
+use crate::render::markdown::slugify;
+use crate::resolve::Site;
+
+/// One option of a directory filter.
+#[derive(Serialize)]
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// A directory filter: `key` is the URL parameter (`?topic=rust`).
+#[derive(Serialize)]
+pub struct Filter {
+    pub key: &'static str,
+    pub options: Vec<FilterOption>,
+}
+
+#[derive(Serialize)]
+pub struct CardChannel<'a> {
+    pub name: &'a str,
+    pub label: String,
+    pub url: String,
+}
+
+/// An expert's card in the directory: a reference plus what the card
+/// shows and the values the filters match (space-separated slugs, for
+/// `data-*` attributes).
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub expert: Ref<'a>,
+    pub channels: Vec<CardChannel<'a>>,
+    pub available_for: Vec<&'static str>,
+    pub languages: &'a [String],
+    pub filter: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+pub struct MatrixRow<'a> {
+    pub team: &'a str,
+    pub counts: Vec<usize>,
+    pub total: usize,
+}
+
+/// How many listed experts of each team use each channel.
+#[derive(Serialize)]
+pub struct Matrix<'a> {
+    pub channels: Vec<CardChannel<'a>>,
+    pub rows: Vec<MatrixRow<'a>>,
+    pub totals: Vec<usize>,
+}
+
+#[derive(Serialize)]
+pub struct DirectoryCtx<'a> {
+    pub experts: Vec<Card<'a>>,
+    pub filters: Vec<Filter>,
+    pub matrix: Matrix<'a>,
+    pub topics_url: String,
+    pub gaps_url: String,
+    pub gaps: usize,
+}
+
+#[derive(Serialize)]
+pub struct FormatGroup<'a> {
+    pub format: &'static str,
+    pub modules: Vec<ModuleSummary<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CatalogueCtx<'a> {
+    pub groups: Vec<FormatGroup<'a>>,
+    pub upcoming: Vec<SessionRow<'a>>,
+    pub past: Vec<SessionRow<'a>>,
+    pub ics_url: String,
+}
+
+#[derive(Serialize)]
+pub struct TopicCtx<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub experts: Vec<Ref<'a>>,
+    pub modules: Vec<Ref<'a>>,
+    pub pages: Vec<Ref<'a>>,
+    pub plans: Vec<Ref<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TopicEntry<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub experts: usize,
+    pub modules: usize,
+    pub pages: usize,
+}
+
+#[derive(Serialize)]
+pub struct GapCtx<'a> {
+    pub name: &'a str,
+    pub url: String,
+    /// Modules, pages and plans that name the topic.
+    pub named_by: Vec<Ref<'a>>,
+}
+
+/// The `page` of a generated page: the fields every template reads, plus
+/// the page's own list.
+#[derive(Serialize)]
+pub struct GeneratedPage<'a> {
+    pub id: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub url: String,
+    pub breadcrumbs: Vec<Crumb<'a>>,
+    pub toc: [(); 0],
+    pub tags: [(); 0],
+    pub content: &'static str,
+    pub draft: bool,
+    pub stale: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<TopicCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topics: Option<Vec<TopicEntry<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gaps: Option<Vec<GapCtx<'a>>>,
+}
+
+/// A page esiin writes that has no source file.
+pub struct Generated<'a> {
+    /// Site-relative URL (`experts/topics/rust/`).
+    pub url: String,
+    pub template: &'static str,
+    pub page: GeneratedPage<'a>,
+}
+
+fn availability_name(a: crate::load::kinds::Availability) -> &'static str {
+    use crate::load::kinds::Availability::*;
+    match a {
+        Talks => "talks",
+        Mentoring => "mentoring",
+        Writing => "writing",
+        Podcasts => "podcasts",
+        Interviews => "interviews",
+        Reviews => "reviews",
+    }
+}
+
+impl Site {
+    /// Listed experts at or below the folder of section `section`, by title.
+    fn listed_experts_under(&self, section: usize) -> Vec<usize> {
+        let dir = self.pages[section].dir();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut out: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| self.is_listed_expert(i) && self.pages[i].path.starts_with(&prefix))
+            .collect();
+        out.sort_by_key(|&i| self.pages[i].title.to_lowercase());
+        out
+    }
+
+    pub fn directory_ctx<'a>(&'a self, section: usize, state: &'a RenderState) -> DirectoryCtx<'a> {
+        let experts = self.listed_experts_under(section);
+        let mut options: BTreeMap<&'static str, BTreeMap<String, (String, usize)>> =
+            BTreeMap::new();
+        let mut count = |key: &'static str, value: String, label: &str| {
+            let e = options
+                .entry(key)
+                .or_default()
+                .entry(value)
+                .or_insert_with(|| (label.to_string(), 0));
+            e.1 += 1;
+        };
+        let mut cards = Vec::new();
+        // team → channel → count
+        let mut matrix: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        let mut all_channels: BTreeSet<&str> = BTreeSet::new();
+        for &i in &experts {
+            let KindData::Expert(e) = &self.pages[i].data else {
+                continue;
+            };
+            let mut filter = BTreeMap::new();
+            let topics: BTreeSet<String> = e
+                .topics
+                .iter()
+                .map(|t| crate::resolve::index::topic_slug(t))
+                .collect();
+            for t in &topics {
+                let label = self
+                    .index
+                    .topic_by_slug
+                    .get(t)
+                    .map_or(t.as_str(), |&k| self.index.topics[k].name.as_str());
+                count("topic", t.clone(), label);
+            }
+            filter.insert("topic", topics.into_iter().collect::<Vec<_>>().join(" "));
+            let team = e.team.as_deref().unwrap_or("");
+            if !team.is_empty() {
+                count("team", slugify(&team.to_lowercase()), team);
+                filter.insert("team", slugify(&team.to_lowercase()));
+            }
+            let channels: Vec<CardChannel> = e
+                .channels
+                .0
+                .iter()
+                .map(|(name, value)| {
+                    let (label, url) = channel(name, value);
+                    CardChannel { name, label, url }
+                })
+                .collect();
+            for c in &channels {
+                count("channel", c.name.to_string(), &c.label);
+                all_channels.insert(c.name);
+                *matrix
+                    .entry(if team.is_empty() { "–" } else { team })
+                    .or_default()
+                    .entry(c.name)
+                    .or_default() += 1;
+            }
+            if channels.is_empty() {
+                matrix
+                    .entry(if team.is_empty() { "–" } else { team })
+                    .or_default();
+            }
+            filter.insert(
+                "channel",
+                channels
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            let available: Vec<&'static str> = e
+                .available_for
+                .iter()
+                .map(|a| availability_name(*a))
+                .collect();
+            for a in &available {
+                count("available", a.to_string(), a);
+            }
+            filter.insert("available", available.join(" "));
+            let languages: Vec<String> = e
+                .languages
+                .iter()
+                .map(|l| slugify(&l.to_lowercase()))
+                .collect();
+            for (l, shown) in languages.iter().zip(&e.languages) {
+                count("language", l.clone(), shown);
+            }
+            filter.insert("language", languages.join(" "));
+            cards.push(Card {
+                expert: self.page_ref(i, state),
+                channels,
+                available_for: available,
+                languages: &e.languages,
+                filter,
+            });
+        }
+        let filters = ["topic", "team", "channel", "available", "language"]
+            .into_iter()
+            .map(|key| {
+                let mut opts: Vec<FilterOption> = options
+                    .remove(key)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(value, (label, count))| FilterOption {
+                        value,
+                        label,
+                        count,
+                    })
+                    .collect();
+                opts.sort_by_key(|o| o.label.to_lowercase());
+                Filter { key, options: opts }
+            })
+            .collect();
+        let channel_list: Vec<&str> = all_channels.into_iter().collect();
+        let rows: Vec<MatrixRow> = matrix
+            .iter()
+            .map(|(team, per)| {
+                let counts: Vec<usize> = channel_list
+                    .iter()
+                    .map(|c| per.get(c).copied().unwrap_or(0))
+                    .collect();
+                MatrixRow {
+                    team,
+                    total: counts.iter().sum(),
+                    counts,
+                }
+            })
+            .collect();
+        let totals = (0..channel_list.len())
+            .map(|k| rows.iter().map(|r| r.counts[k]).sum())
+            .collect();
+        let base = self.experts_base();
+        DirectoryCtx {
+            experts: cards,
+            filters,
+            matrix: Matrix {
+                channels: channel_list
+                    .iter()
+                    .map(|c| CardChannel {
+                        name: c,
+                        label: channel(c, "").0,
+                        url: String::new(),
+                    })
+                    .collect(),
+                rows,
+                totals,
+            },
+            topics_url: encode_path(&self.config.url(&format!("{base}topics/"))),
+            gaps_url: encode_path(&self.config.url(&format!("{base}gaps/"))),
+            gaps: self.index.gaps().count(),
+        }
+    }
+
+    pub fn catalogue_ctx<'a>(&'a self, section: usize, state: &'a RenderState) -> CatalogueCtx<'a> {
+        let dir = self.pages[section].dir();
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut modules: Vec<usize> = (0..self.pages.len())
+            .filter(|&i| {
+                self.pages[i].kind == Kind::Module && self.pages[i].path.starts_with(&prefix)
+            })
+            .collect();
+        modules.sort_by_key(|&i| {
+            (
+                self.pages[i].common.weight.unwrap_or(0),
+                self.pages[i].title.to_lowercase(),
+            )
+        });
+        let mut groups: Vec<FormatGroup> = Vec::new();
+        let order = ["workshop", "clinic", "coaching", "talk", "self-study", ""];
+        for format in order {
+            let list: Vec<ModuleSummary> = modules
+                .iter()
+                .filter(|&&m| match &self.pages[m].data {
+                    KindData::Module(x) => x.format.map_or("", |f| f.name()) == format,
+                    _ => false,
+                })
+                .map(|&m| self.module_summary(m, state))
+                .collect();
+            if !list.is_empty() {
+                groups.push(FormatGroup {
+                    format,
+                    modules: list,
+                });
+            }
+        }
+        let mine = |s: &crate::resolve::index::SessionRef| modules.contains(&s.module);
+        let mut past = self.session_rows(
+            self.index.sessions.iter().copied().filter(mine),
+            state,
+            false,
+        );
+        past.reverse();
+        CatalogueCtx {
+            groups,
+            upcoming: self.session_rows(
+                self.index.sessions.iter().copied().filter(mine),
+                state,
+                true,
+            ),
+            past,
+            ics_url: format!("{}calendar.ics", encode_path(&self.url(section))),
+        }
+    }
+
+    fn crumbs_to<'a>(&'a self, last: Option<(&'a str, String)>) -> Vec<Crumb<'a>> {
+        let mut crumbs = Vec::new();
+        let mut up = self.experts_section.or(Some(self.home));
+        let mut chain = Vec::new();
+        while let Some(s) = up {
+            chain.push(s);
+            up = self.parent[s];
+        }
+        for s in chain.into_iter().rev() {
+            crumbs.push(Crumb {
+                title: &self.pages[s].title,
+                url: encode_path(&self.url(s)),
+            });
+        }
+        if let Some((title, url)) = last {
+            crumbs.push(Crumb { title, url });
+        }
+        crumbs
+    }
+
+    /// The pages esiin writes besides the content: the topic index, a page
+    /// per topic, and the expertise gaps.
+    pub fn generated_pages<'a>(
+        &'a self,
+        state: &'a RenderState,
+        t: &'a serde_json::Value,
+    ) -> Vec<Generated<'a>> {
+        let text = |key: &str, default: &'static str| -> &'a str {
+            t.get(key).and_then(|v| v.as_str()).unwrap_or(default)
+        };
+        let base = self.experts_base();
+        let topics_url = format!("{base}topics/");
+        let gaps_url = format!("{base}gaps/");
+        let topics_title: &'a str = text("topics_title", "Topics");
+        let refs = |list: &[usize]| {
+            list.iter()
+                .map(|&i| self.page_ref(i, state))
+                .collect::<Vec<_>>()
+        };
+        let page = |id: String,
+                    kind: &'static str,
+                    title: String,
+                    description: Option<String>,
+                    url: &str,
+                    crumbs| GeneratedPage {
+            id,
+            kind,
+            title,
+            description,
+            url: encode_path(&self.config.url(url)),
+            breadcrumbs: crumbs,
+            toc: [],
+            tags: [],
+            content: "",
+            draft: false,
+            stale: false,
+            topic: None,
+            topics: None,
+            gaps: None,
+        };
+        let mut out = Vec::new();
+        let mut index_page = page(
+            "topics".into(),
+            "topics",
+            topics_title.to_string(),
+            Some(
+                text(
+                    "topics_description",
+                    "Every topic our experts know, and the training and pages about it.",
+                )
+                .to_string(),
+            ),
+            &topics_url,
+            self.crumbs_to(None),
+        );
+        index_page.topics = Some(
+            self.index
+                .topics
+                .iter()
+                .filter(|t| !t.experts.is_empty())
+                .map(|t| TopicEntry {
+                    name: &t.name,
+                    url: encode_path(&self.config.url(&format!("{topics_url}{}/", t.slug))),
+                    experts: t.experts.len(),
+                    modules: t.modules.len(),
+                    pages: t.pages.len(),
+                })
+                .collect(),
+        );
+        out.push(Generated {
+            url: topics_url.clone(),
+            template: "topics.html",
+            page: index_page,
+        });
+        for topic in &self.index.topics {
+            let url = format!("{topics_url}{}/", topic.slug);
+            let mut p = page(
+                format!("topics/{}", topic.slug),
+                "topic",
+                topic.name.clone(),
+                None,
+                &url,
+                self.crumbs_to(Some((
+                    topics_title,
+                    encode_path(&self.config.url(&topics_url)),
+                ))),
+            );
+            p.topic = Some(TopicCtx {
+                name: &topic.name,
+                slug: &topic.slug,
+                experts: refs(&topic.experts),
+                modules: refs(&topic.modules),
+                pages: refs(&topic.pages),
+                plans: refs(&topic.plans),
+            });
+            out.push(Generated {
+                url,
+                template: "topic.html",
+                page: p,
+            });
+        }
+        let mut gaps = page(
+            "gaps".into(),
+            "gaps",
+            text("gaps_title", "Expertise gaps").to_string(),
+            Some(
+                text(
+                    "gaps_description",
+                    "Topics that training, pages or the plan name, but no listed expert covers yet.",
+                )
+                .to_string(),
+            ),
+            &gaps_url,
+            self.crumbs_to(None),
+        );
+        gaps.gaps = Some(
+            self.index
+                .gaps()
+                .map(|t| {
+                    let mut named: Vec<usize> = t
+                        .modules
+                        .iter()
+                        .chain(&t.pages)
+                        .chain(&t.plans)
+                        .copied()
+                        .collect();
+                    named.sort_unstable();
+                    named.dedup();
+                    GapCtx {
+                        name: &t.name,
+                        url: encode_path(&self.config.url(&format!("{topics_url}{}/", t.slug))),
+                        named_by: refs(&named),
+                    }
+                })
+                .collect(),
+        );
+        out.push(Generated {
+            url: gaps_url,
+            template: "gaps.html",
+            page: gaps,
+        });
+        out
+    }
+}
+
+impl Site {
+    /// The calendars to write: `(site-relative path, iCalendar text)`, one
+    /// per module with sessions and one with every session (beside the
+    /// training catalogue, or at the root).
+    pub fn calendars(&self, now: jiff::Timestamp) -> Vec<(String, String)> {
+        use super::ics::{Event, calendar, uid};
+        let host = self
+            .config
+            .origin
+            .as_deref()
+            .and_then(|o| o.split("://").nth(1))
+            .unwrap_or("esiin.invalid");
+        let stamp = self
+            .today
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(now, |z| z.timestamp());
+        let event = |r: crate::resolve::index::SessionRef| -> Option<Event<'_>> {
+            let s = self.session(r)?;
+            let p = &self.pages[r.module];
+            let KindData::Module(m) = &p.data else {
+                return None;
+            };
+            let url = self.config.origin.as_deref().unwrap_or("").to_string()
+                + &encode_path(&self.url(r.module));
+            let mut description = m.summary.clone().unwrap_or_default();
+            if let Some(signup) = &s.signup_url {
+                description.push_str(&format!("\n\nSign up: {signup}"));
+            }
+            if let Some(online) = &s.online_url {
+                description.push_str(&format!("\nOnline: {online}"));
+            }
+            let session_id =
+                s.id.clone()
+                    .unwrap_or_else(|| s.start.0.strftime("%Y%m%dT%H%M%SZ").to_string());
+            Some(Event {
+                uid: uid(&p.id, &session_id, host),
+                start: s.start.0,
+                end: s.end.map(|e| e.0),
+                summary: &p.title,
+                description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
+                location: s.location.clone().or_else(|| s.online_url.clone()),
+                url: Some(url),
+            })
+        };
+        let tz_name = &self.config.raw.timezone;
+        let tz = &self.config.tz;
+        let mut out = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            let KindData::Module(m) = &p.data else {
+                continue;
+            };
+            if m.sessions.is_empty() {
+                continue;
+            }
+            let events: Vec<Event> = self
+                .index
+                .sessions
+                .iter()
+                .filter(|r| r.module == i)
+                .filter_map(|&r| event(r))
+                .collect();
+            out.push((
+                format!("{}calendar.ics", self.urls[i]),
+                calendar(&p.title, tz_name, tz, stamp, &events),
+            ));
+        }
+        if !self.index.sessions.is_empty() {
+            let events: Vec<Event> = self
+                .index
+                .sessions
+                .iter()
+                .filter_map(|&r| event(r))
+                .collect();
+            let (base, name) = match self.training_section {
+                Some(t) => (
+                    self.urls[t].as_str(),
+                    format!("{} – {}", self.config.raw.title, self.pages[t].title),
+                ),
+                None => ("", self.config.raw.title.clone()),
+            };
+            out.push((
+                format!("{base}calendar.ics"),
+                calendar(&name, tz_name, tz, stamp, &events),
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,267 @@
+//! Indexes over the resolved site that several pages show: topics (who
+//! knows what), back-references (what an expert trains, owns, appears in),
+//! modules that build on a module, and every session in date order.
+//!
+//! Built once after references resolve, so every page that shows one of
+//! these reads the same answer, and a page never scans the whole site.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::Kind;
+use crate::load::kinds::KindData;
+use crate::render::markdown::slugify;
+
+use super::Site;
+
+/// One topic: an expert's `topics` entry, or a module's or page's `tags`,
+/// matched case-insensitively (`Rust`, `rust` and ` rust ` are one topic).
+#[derive(Debug, Clone, Default)]
+pub struct Topic {
+    /// The spelling used most often.
+    pub name: String,
+    /// URL segment and filter value: `data-engineering`.
+    pub slug: String,
+    /// Listed experts who name it, by title.
+    pub experts: Vec<usize>,
+    /// Modules tagged with it.
+    pub modules: Vec<usize>,
+    /// Other pages tagged with it.
+    pub pages: Vec<usize>,
+    /// Plan pages whose goals name it.
+    pub plans: Vec<usize>,
+}
+
+/// A session of a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionRef {
+    pub module: usize,
+    pub index: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Topics by slug order.
+    pub topics: Vec<Topic>,
+    pub topic_by_slug: HashMap<String, usize>,
+    /// Expert → modules they train.
+    pub trains: HashMap<usize, Vec<usize>>,
+    /// Expert → pages they own.
+    pub owns: HashMap<usize, Vec<usize>>,
+    /// Expert → onboarding paths that include their profile or a page they own.
+    pub paths: HashMap<usize, Vec<usize>>,
+    /// Module → modules that list it as a prerequisite.
+    pub leads_to: HashMap<usize, Vec<usize>>,
+    /// Every session, by start time.
+    pub sessions: Vec<SessionRef>,
+}
+
+/// The key two spellings of a topic share.
+pub fn topic_slug(name: &str) -> String {
+    let lower = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    slugify(&lower.replace('_', "-"))
+}
+
+impl Index {
+    pub fn topic(&self, name: &str) -> Option<&Topic> {
+        self.topic_by_slug
+            .get(&topic_slug(name))
+            .map(|&i| &self.topics[i])
+    }
+
+    /// Topics no listed expert covers.
+    pub fn gaps(&self) -> impl Iterator<Item = &Topic> {
+        self.topics.iter().filter(|t| t.experts.is_empty())
+    }
+}
+
+impl Site {
+    /// Builds the indexes, and warns about expertise gaps: topics that
+    /// modules, pages or plan goals name but no listed expert covers.
+    pub fn build_index(&self, diags: &mut Vec<Diagnostic>) -> Index {
+        let mut index = Index::default();
+        // slug → (spelling → count), and the topic's members.
+        let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        let mut members: BTreeMap<String, Topic> = BTreeMap::new();
+        let mut add = |name: &str, f: &mut dyn FnMut(&mut Topic)| {
+            let slug = topic_slug(name);
+            if slug.is_empty() {
+                return;
+            }
+            *spellings
+                .entry(slug.clone())
+                .or_default()
+                .entry(name.trim().to_string())
+                .or_default() += 1;
+            f(members.entry(slug).or_default());
+        };
+        for (i, p) in self.pages.iter().enumerate() {
+            let push = |list: fn(&mut Topic) -> &mut Vec<usize>| {
+                move |t: &mut Topic| {
+                    let l = list(t);
+                    if l.last() != Some(&i) {
+                        l.push(i)
+                    }
+                }
+            };
+            match &p.data {
+                KindData::Expert(e) if self.is_listed_expert(i) => {
+                    for t in &e.topics {
+                        add(t, &mut push(|t| &mut t.experts));
+                    }
+                }
+                KindData::Module(_) => {
+                    for t in &p.common.tags {
+                        add(t, &mut push(|t| &mut t.modules));
+                    }
+                }
+                KindData::Plan(plan) => {
+                    for g in &plan.goals {
+                        for t in &g.topics {
+                            add(t, &mut push(|t| &mut t.plans));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if !matches!(p.kind, Kind::Expert | Kind::Module) {
+                for t in &p.common.tags {
+                    add(t, &mut push(|t| &mut t.pages));
+                }
+            }
+        }
+        for (slug, mut topic) in members {
+            let counts = &spellings[&slug];
+            // The most used spelling; among equals, the one with capitals
+            // (a name like `Kubernetes` or `GraphQL`), then the first.
+            topic.name = counts
+                .iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| {
+                            a.0.chars()
+                                .any(char::is_uppercase)
+                                .cmp(&b.0.chars().any(char::is_uppercase))
+                        })
+                        .then_with(|| b.0.cmp(a.0))
+                })
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default();
+            topic.slug = slug;
+            let by_title = |a: &usize, b: &usize| {
+                self.pages[*a]
+                    .title
+                    .to_lowercase()
+                    .cmp(&self.pages[*b].title.to_lowercase())
+            };
+            topic.experts.sort_by(by_title);
+            topic.modules.sort_by(by_title);
+            topic.pages.sort_by(by_title);
+            index
+                .topic_by_slug
+                .insert(topic.slug.clone(), index.topics.len());
+            index.topics.push(topic);
+        }
+
+        for (i, p) in self.pages.iter().enumerate() {
+            let refs = &self.refs[i];
+            for &t in &refs.trainers {
+                index.trains.entry(t).or_default().push(i);
+            }
+            for &m in &refs.prerequisites {
+                index.leads_to.entry(m).or_default().push(i);
+            }
+            if let Some(o) = refs.owner {
+                index.owns.entry(o).or_default().push(i);
+            }
+            if let KindData::Module(m) = &p.data {
+                for s in 0..m.sessions.len() {
+                    index.sessions.push(SessionRef {
+                        module: i,
+                        index: s,
+                    });
+                }
+            }
+        }
+        for (i, p) in self.pages.iter().enumerate() {
+            if p.kind != Kind::Path {
+                continue;
+            }
+            for &step in &self.refs[i].steps {
+                let mut experts = Vec::new();
+                if self.pages[step].kind == Kind::Expert {
+                    experts.push(step);
+                }
+                experts.extend(self.refs[step].owner);
+                for e in experts {
+                    let list = index.paths.entry(e).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        index
+            .sessions
+            .sort_by_key(|s| (self.session(*s).map(|x| x.start), s.module, s.index));
+
+        for topic in index.gaps() {
+            let first = topic
+                .modules
+                .iter()
+                .chain(&topic.pages)
+                .chain(&topic.plans)
+                .min();
+            let Some(&first) = first else { continue };
+            let p = &self.pages[first];
+            let (key, value) = if p.kind == Kind::Plan {
+                ("topics", topic.name.as_str())
+            } else {
+                ("tags", topic.name.as_str())
+            };
+            let named = topic.modules.len() + topic.pages.len() + topic.plans.len();
+            let mut d = p.src.error_at_key(
+                key,
+                Some(value),
+                format!(
+                    "expertise gap: no listed expert covers `{}` ({} page{} name{} it)",
+                    topic.name,
+                    named,
+                    if named == 1 { "" } else { "s" },
+                    if named == 1 { "s" } else { "" }
+                ),
+            );
+            d.severity = Severity::Warning;
+            diags.push(d.hint(format!(
+                "add `{}` to the `topics` of an expert who knows it; the gaps page lists every gap",
+                topic.name
+            )));
+        }
+        index
+    }
+
+    pub fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
+        match &self.pages[s.module].data {
+            KindData::Module(m) => m.sessions.get(s.index),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_a_topic_share_a_slug() {
+        assert_eq!(topic_slug("Rust"), "rust");
+        assert_eq!(topic_slug(" rust "), "rust");
+        assert_eq!(topic_slug("Data  Engineering"), "data-engineering");
+        assert_eq!(topic_slug("data_engineering"), "data-engineering");
+        assert_eq!(topic_slug("Näkyvyys"), "näkyvyys");
+    }
+}
