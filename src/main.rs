@@ -57,6 +57,12 @@ enum Command {
     Generate {
         #[arg(long, default_value_t = 1000)]
         pages: usize,
+        /// How many expert profiles (default: one page in twenty)
+        #[arg(long)]
+        experts: Option<usize>,
+        /// Give every expert a photo
+        #[arg(long)]
+        photos: bool,
         dir: PathBuf,
     },
 }
@@ -140,7 +146,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Generate { pages, dir } => match esiin::testgen::generate(&dir, pages) {
+        Command::Generate {
+            pages,
+            experts,
+            photos,
+            dir,
+        } => match esiin::testgen::generate_experts(
+            &dir,
+            pages,
+            experts.unwrap_or(pages / 20),
+            photos,
+        ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: cannot write {}: {e}", dir.display());

@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
-use crate::render::context::RenderState;
+use crate::render::context::{Img, Photos, RenderState};
+use crate::render::images::ThumbCache;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
 use crate::render::{highlight, markdown};
@@ -114,9 +115,16 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         return Err(finish(diags));
     }
 
+    let cache = ThumbCache::new(root.join(".esiin-cache").join("thumbs"));
+    let (photos, thumbs, mut d) = thumbnails(&site, &cache);
+    diags.append(&mut d);
+    lap("photos", &mut timings);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(finish(diags));
+    }
     let state = RenderState {
         rendered,
-        photos: HashMap::new(),
+        photos,
         now,
         build_date: today.to_string(),
     };
@@ -175,6 +183,19 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         .filter(|g| templates.exists(g.template))
         .count();
     diags.extend(once_per_place(gen_errors));
+
+    for (rel, bytes) in &thumbs {
+        let written = match &staging {
+            Some(s) => s.write(rel, bytes).map_err(|e| {
+                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+            }),
+            None => Ok(()),
+        };
+        match written {
+            Ok(()) => files += 1,
+            Err(d) => diags.push(d),
+        }
+    }
 
     // Calendars: one per module with sessions, one for all sessions.
     for (rel, ics) in site.calendars(now) {
@@ -254,6 +275,85 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     report.warnings = finish(diags);
     report.timings = timings;
     Ok(report)
+}
+
+/// Thumbnail sizes in pixels: the directory card and the profile (each
+/// twice the CSS size, for high-density screens).
+const CARD_PX: u32 = 160;
+const PROFILE_PX: u32 = 320;
+
+type Thumbs = (
+    HashMap<usize, Photos>,
+    Vec<(String, Vec<u8>)>,
+    Vec<Diagnostic>,
+);
+
+/// Resizes every expert's photo (in parallel, through the cache), returning
+/// the images for contexts, the files to write, and located errors for
+/// photos that cannot be read.
+fn thumbnails(site: &Site, cache: &ThumbCache) -> Thumbs {
+    use crate::load::kinds::KindData;
+    use crate::resolve::Target;
+    let jobs: Vec<(usize, String, String)> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.data {
+            KindData::Expert(e) => {
+                let photo = e.photo.as_deref()?;
+                match site.resolve_link(i, photo) {
+                    Ok(Target::Asset { path }) => Some((i, photo.to_string(), path)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|(i, written, path)| {
+            let src = site.root.join("content").join(path);
+            (
+                *i,
+                written,
+                path,
+                cache.squares(&src, &[CARD_PX, PROFILE_PX]),
+            )
+        })
+        .collect();
+    let mut photos = HashMap::new();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for (i, written, path, result) in results {
+        match result {
+            Ok(thumbs) => {
+                let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
+                let mut imgs = thumbs
+                    .into_iter()
+                    .zip([CARD_PX, PROFILE_PX])
+                    .map(|(t, px)| {
+                        let rel = format!("{stem}.{px}.{}", t.ext);
+                        let img = Img {
+                            url: markdown::encode_path(&site.config.url(&rel)),
+                            width: t.width,
+                            height: t.height,
+                        };
+                        files.push((rel, t.bytes));
+                        img
+                    });
+                if let (Some(card), Some(profile)) = (imgs.next(), imgs.next()) {
+                    photos.insert(i, Photos { card, profile });
+                }
+            }
+            Err(e) => diags.push(
+                site.pages[i]
+                    .src
+                    .error_at_key("photo", Some(written), e.to_string())
+                    .hint(e.hint()),
+            ),
+        }
+    }
+    (photos, files, diags)
 }
 
 /// A template that fails on every page is one error: keep the first

@@ -102,6 +102,42 @@ fn section_dir(s: usize) -> String {
 /// Writes a handbook of about `n` pages into `dir` (which must be empty or
 /// absent).
 pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
+    generate_with(dir, n, None)
+}
+
+/// Like [`generate`], with `experts` expert profiles (instead of one page in
+/// twenty), each with a photo of about the size a phone or a photographer
+/// delivers when `photos` is set: what the directory costs at scale.
+pub fn generate_experts(dir: &Path, n: usize, experts: usize, photos: bool) -> io::Result<()> {
+    generate_with(dir, n, Some((experts, photos)))
+}
+
+/// A photo-like JPEG: smooth colour with grain, so it compresses like a
+/// photograph rather than a flat test card.
+fn photo(seed: u64, side: u32) -> io::Result<Vec<u8>> {
+    let mut rng = Rng(seed | 1);
+    let (r0, g0, b0) = (
+        (seed % 200) as u8 + 30,
+        ((seed / 7) % 200) as u8 + 30,
+        ((seed / 49) % 200) as u8 + 30,
+    );
+    let img = image::RgbImage::from_fn(side, side, |x, y| {
+        let noise = (rng.next() % 24) as u8;
+        let fx = (x * 60 / side) as u8;
+        let fy = (y * 60 / side) as u8;
+        image::Rgb([
+            r0.saturating_add(fx).saturating_add(noise),
+            g0.saturating_add(fy).saturating_add(noise),
+            b0.saturating_add(noise),
+        ])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg)
+        .map_err(io::Error::other)?;
+    Ok(out.into_inner())
+}
+
+fn generate_with(dir: &Path, n: usize, experts_photos: Option<(usize, bool)>) -> io::Result<()> {
     let content = dir.join("content");
     std::fs::create_dir_all(&content)?;
     std::fs::write(
@@ -109,7 +145,8 @@ pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
         "title: Generated handbook\nbase_url: https://intra.example.com/handbook/\nlanguage: fi\ntimezone: Europe/Helsinki\n",
     )?;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let experts = (n / 20).max(3);
+    let experts = experts_photos.map_or((n / 20).max(3), |(e, _)| e.max(3));
+    let photos = experts_photos.is_some_and(|(_, p)| p);
     let modules = (n / 50).max(2);
     let paths = (n / 500).max(1);
     let pages = n.saturating_sub(experts + modules + paths + 2);
@@ -137,10 +174,20 @@ pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
         } else {
             ""
         };
+        let photo_line = if photos {
+            std::fs::create_dir_all(content.join("experts"))?;
+            std::fs::write(
+                content.join(format!("experts/expert-{e}.jpg")),
+                photo(e as u64 * 7919 + 1, 1200)?,
+            )?;
+            format!("photo: expert-{e}.jpg\n")
+        } else {
+            String::new()
+        };
         write(
             format!("experts/expert-{e}.md"),
             format!(
-                "---\ntitle: Expert {e}\nrole: Consultant\nteam: {}\nlanguages: [Finnish, English]\ntopics: [{}]\nask_me_about: [\"{}\"]\navailable_for: [talks, mentoring]\nchannels:\n  github: expert{e}\n  linkedin: https://www.linkedin.com/in/expert{e}\n{unlisted}---\n{}\n\n## Talks\n\n{}\n",
+                "---\ntitle: Expert {e}\nrole: Consultant\nteam: {}\nlanguages: [Finnish, English]\ntopics: [{}]\nask_me_about: [\"{}\"]\navailable_for: [talks, mentoring]\nchannels:\n  github: expert{e}\n  linkedin: https://www.linkedin.com/in/expert{e}\n{unlisted}{photo_line}---\n{}\n\n## Talks\n\n{}\n",
                 TEAMS[e % TEAMS.len()],
                 topics.join(", "),
                 sentence(&mut rng, 4),

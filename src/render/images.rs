@@ -187,25 +187,45 @@ impl ThumbCache {
     /// the cached thumbnail is returned. A cache that cannot be read or
     /// written only costs time; it is never an error.
     pub fn square(&self, src: &Path, size: u32) -> Result<Thumb, ImageError> {
+        let mut thumbs = self.squares(src, &[size])?;
+        thumbs
+            .pop()
+            .ok_or_else(|| ImageError::Undecodable("no size was asked for".into()))
+    }
+
+    /// [`square`](Self::square) at several sizes, reading and hashing the
+    /// source once (a profile shows one size, the directory another).
+    pub fn squares(&self, src: &Path, sizes: &[u32]) -> Result<Vec<Thumb>, ImageError> {
         let bytes = fs::read(src).map_err(|e| ImageError::Unreadable(e.to_string()))?;
-        let size = size.max(1);
         // xxh3 rather than `DefaultHasher`: its output is specified and the
         // same on every platform and Rust version, so a cache written by one
         // build is found by the next; and it hashes several GB/s, so a warm
         // build barely notices it. Collisions of 64 bits over a handbook's few
         // hundred photos are not a concern (no one is attacking their own
         // intranet's avatars).
-        let stem = format!("{:016x}-{size}-v{THUMB_VERSION}", xxh3_64(&bytes));
-        if let Some(thumb) = self.lookup(&stem) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(thumb);
+        let hash = xxh3_64(&bytes);
+        let stems: Vec<String> = sizes
+            .iter()
+            .map(|&size| format!("{hash:016x}-{}-v{THUMB_VERSION}", size.max(1)))
+            .collect();
+        let mut found: Vec<Option<Thumb>> = stems.iter().map(|stem| self.lookup(stem)).collect();
+        let missing: Vec<usize> = (0..sizes.len()).filter(|&k| found[k].is_none()).collect();
+        self.hits
+            .fetch_add(sizes.len() - missing.len(), Ordering::Relaxed);
+        if !missing.is_empty() {
+            // One decode for every size still to make: decoding, not
+            // resizing, is most of the cost.
+            let wanted: Vec<u32> = missing.iter().map(|&k| sizes[k].max(1)).collect();
+            let made = make_squares(&bytes, &wanted)?;
+            self.made.fetch_add(made.len(), Ordering::Relaxed);
+            for (k, thumb) in missing.into_iter().zip(made) {
+                // Best effort: a read-only checkout or a full disk must not
+                // fail the build, it only makes the next one slower.
+                let _ = self.store(&stems[k], &thumb);
+                found[k] = Some(thumb);
+            }
         }
-        let thumb = make_square(&bytes, size)?;
-        self.made.fetch_add(1, Ordering::Relaxed);
-        // Best effort: a read-only checkout or a full disk must not fail the
-        // build, it only makes the next one slower.
-        let _ = self.store(&stem, &thumb);
-        Ok(thumb)
+        Ok(found.into_iter().flatten().collect())
     }
 
     /// The cached thumbnail for `stem`, if there is a complete one.
@@ -284,10 +304,14 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), ImageError> {
 /// The decoders are pure Rust and fuzzed upstream, but a panic in one of them
 /// on some odd file would take down a whole parallel build; it is caught here
 /// and reported as an undecodable photo like any other bad file.
-fn make_square(bytes: &[u8], size: u32) -> Result<Thumb, ImageError> {
+/// Decodes once and makes a square thumbnail at each size.
+fn make_squares(bytes: &[u8], sizes: &[u32]) -> Result<Vec<Thumb>, ImageError> {
     panic::catch_unwind(AssertUnwindSafe(|| {
         let (image, icc) = decode(bytes)?;
-        square_of(image, size, icc)
+        sizes
+            .iter()
+            .map(|&size| square_of(image.clone(), size, icc.clone()))
+            .collect()
     }))
     .unwrap_or_else(|_| {
         Err(ImageError::Undecodable(
@@ -824,7 +848,7 @@ mod tests {
         let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
         for file in [jpeg(&rgb), png_rgba(&image), webp, gif] {
             for cut in (0..file.len()).step_by(7) {
-                let _ = make_square(&file[..cut], 16);
+                let _ = make_squares(&file[..cut], &[16]);
             }
             for _ in 0..200 {
                 let mut bent = file.clone();
@@ -836,7 +860,7 @@ mod tests {
                     let at = (seed % bent.len() as u64) as usize;
                     bent[at] ^= 1 << (seed >> 60 & 7);
                 }
-                let _ = make_square(&bent, 16);
+                let _ = make_squares(&bent, &[16]);
             }
         }
     }
