@@ -115,7 +115,12 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         return Err(finish(diags));
     }
 
-    let cache = ThumbCache::new(root.join(".esiin-cache").join("thumbs"));
+    let cache_dir = root.join(".esiin-cache").join("thumbs");
+    let cache = if opts.output.is_some() {
+        ThumbCache::new(cache_dir)
+    } else {
+        ThumbCache::read_only(cache_dir)
+    };
     let (photos, thumbs, mut d) = thumbnails(&site, &cache);
     diags.append(&mut d);
     lap("photos", &mut timings);

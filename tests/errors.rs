@@ -32,7 +32,7 @@ fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
     let leftovers: Vec<String> = std::fs::read_dir(&hb.root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("esiin"))
+        .filter(|n| n.contains(".esiin-new-"))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -624,6 +624,34 @@ fn missing_photo() {
     run.assert_error(
         "content/experts/aino-virtanen.md:5:8: the photo `aino.png` does not exist",
         Some("put the image beside the page and give its file name"),
+    );
+    only_one(&run);
+}
+
+#[test]
+fn photo_that_is_not_an_image() {
+    let run = broken(|hb| hb.write("content/experts/aino-virtanen.png", "not a picture at all"));
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error: content/experts/aino-virtanen.md:5:8: the photo cannot be decoded"))
+        .unwrap_or_else(|| panic!("no located photo error:\n{}", run.stderr));
+    assert!(line.contains("not"), "{line}");
+    assert!(run.stderr.contains("help: "), "{}", run.stderr);
+    only_one(&run);
+}
+
+#[test]
+fn photo_saved_as_heic() {
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic");
+    heic.extend_from_slice(&[0; 32]);
+    let run = broken(|hb| hb.write("content/experts/aino-virtanen.png", heic));
+    assert!(
+        run.stderr.contains("content/experts/aino-virtanen.md:5:8: ")
+            && run.stderr.contains("HEIC"),
+        "{}",
+        run.stderr
     );
     only_one(&run);
 }

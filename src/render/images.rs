@@ -141,6 +141,9 @@ impl std::error::Error for ImageError {}
 #[derive(Debug)]
 pub struct ThumbCache {
     dir: PathBuf,
+    /// Read from the cache but never write to it (`esiin check` writes
+    /// nothing).
+    read_only: bool,
     hits: AtomicUsize,
     made: AtomicUsize,
 }
@@ -151,8 +154,17 @@ impl ThumbCache {
     pub fn new(dir: PathBuf) -> ThumbCache {
         ThumbCache {
             dir,
+            read_only: false,
             hits: AtomicUsize::new(0),
             made: AtomicUsize::new(0),
+        }
+    }
+
+    /// A cache that is looked up but never written.
+    pub fn read_only(dir: PathBuf) -> ThumbCache {
+        ThumbCache {
+            read_only: true,
+            ..ThumbCache::new(dir)
         }
     }
 
@@ -264,6 +276,9 @@ impl ThumbCache {
         /// process id tells apart processes.
         static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
 
+        if self.read_only {
+            return Ok(());
+        }
         fs::create_dir_all(&self.dir)?;
         let tmp = self.dir.join(format!(
             ".{stem}.{}.{}-{}.tmp",
