@@ -133,6 +133,17 @@ impl Browser {
     /// Starts the browser, or returns `None` (with a message) when the
     /// machine has no chromedriver and this is not CI.
     pub async fn start() -> Option<Browser> {
+        Browser::launch(true).await
+    }
+
+    /// Like [`Browser::start`], with JavaScript turned off in the page (as
+    /// a reader who disabled it, or a browser that failed to load the
+    /// script, would see the site). WebDriver commands still work.
+    pub async fn start_without_js() -> Option<Browser> {
+        Browser::launch(false).await
+    }
+
+    async fn launch(javascript: bool) -> Option<Browser> {
         let driver_bin = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
         let chrome_bin = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
         let (Some(driver_bin), Some(chrome_bin)) = (driver_bin, chrome_bin) else {
@@ -154,20 +165,32 @@ impl Browser {
             .spawn()
             .expect("start chromedriver");
         let profile = tempfile::tempdir().expect("temp dir");
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut options = serde_json::json!({ "binary": chrome_bin });
+        if !javascript {
+            // Both the Blink setting and the content-setting preference: the
+            // first is what headless Chromium honours, the second what a
+            // managed profile would use.
+            args.push("--blink-settings=scriptEnabled=false".into());
+            options["prefs"] = serde_json::json!({
+                "profile.managed_default_content_settings.javascript": 2
+            });
+        }
+        options["args"] = serde_json::json!(args);
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": chrome_bin,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }),
-        );
+        caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
