@@ -634,7 +634,11 @@ fn photo_that_is_not_an_image() {
     let line = run
         .stderr
         .lines()
-        .find(|l| l.starts_with("error: content/experts/aino-virtanen.md:5:8: the photo cannot be decoded"))
+        .find(|l| {
+            l.starts_with(
+                "error: content/experts/aino-virtanen.md:5:8: the photo cannot be decoded",
+            )
+        })
         .unwrap_or_else(|| panic!("no located photo error:\n{}", run.stderr));
     assert!(line.contains("not"), "{line}");
     assert!(run.stderr.contains("help: "), "{}", run.stderr);
@@ -648,7 +652,8 @@ fn photo_saved_as_heic() {
     heic.extend_from_slice(&[0; 32]);
     let run = broken(|hb| hb.write("content/experts/aino-virtanen.png", heic));
     assert!(
-        run.stderr.contains("content/experts/aino-virtanen.md:5:8: ")
+        run.stderr
+            .contains("content/experts/aino-virtanen.md:5:8: ")
             && run.stderr.contains("HEIC"),
         "{}",
         run.stderr

@@ -55,7 +55,9 @@ pub struct Card<'a> {
 #[derive(Serialize)]
 pub struct MatrixRow<'a> {
     pub team: &'a str,
+    /// Listed experts of the team on each channel.
     pub counts: Vec<usize>,
+    /// Listed experts of the team.
     pub total: usize,
 }
 
@@ -133,6 +135,10 @@ pub struct GeneratedPage<'a> {
     pub content: &'static str,
     pub draft: bool,
     pub stale: bool,
+    /// The directory, the topic index and the gaps page, to link between them.
+    pub directory_url: String,
+    pub topics_url: String,
+    pub gaps_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<TopicCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,8 +196,9 @@ impl Site {
             e.1 += 1;
         };
         let mut cards = Vec::new();
-        // team → channel → count
+        // team → channel → count, and team → people
         let mut matrix: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+        let mut people: BTreeMap<&str, usize> = BTreeMap::new();
         let mut all_channels: BTreeSet<&str> = BTreeSet::new();
         for &i in &experts {
             let KindData::Expert(e) = &self.pages[i].data else {
@@ -213,6 +220,9 @@ impl Site {
             }
             filter.insert("topic", topics.into_iter().collect::<Vec<_>>().join(" "));
             let team = e.team.as_deref().unwrap_or("");
+            *people
+                .entry(if team.is_empty() { "–" } else { team })
+                .or_default() += 1;
             if !team.is_empty() {
                 count("team", slugify(&team.to_lowercase()), team);
                 filter.insert("team", slugify(&team.to_lowercase()));
@@ -301,7 +311,7 @@ impl Site {
                     .collect();
                 MatrixRow {
                     team,
-                    total: counts.iter().sum(),
+                    total: people.get(team).copied().unwrap_or(0),
                     counts,
                 }
             })
@@ -442,11 +452,18 @@ impl Site {
             content: "",
             draft: false,
             stale: false,
+            directory_url: encode_path(&self.url(self.experts_section.unwrap_or(self.home))),
+            topics_url: encode_path(&self.config.url(&topics_url)),
+            gaps_url: encode_path(&self.config.url(&gaps_url)),
             topic: None,
             topics: None,
             gaps: None,
         };
         let mut out = Vec::new();
+        // A handbook without experts has no one to find by topic.
+        if !self.pages.iter().any(|p| p.kind == Kind::Expert) {
+            return out;
+        }
         let mut index_page = page(
             "topics".into(),
             "topics",

@@ -659,6 +659,9 @@ impl Site {
     /// The site-relative URLs of the pages esiin generates (topic pages,
     /// the topic index, the gaps page).
     pub fn generated_urls(&self) -> Vec<String> {
+        if !self.pages.iter().any(|p| p.kind == Kind::Expert) {
+            return Vec::new();
+        }
         let base = self.experts_base();
         let mut urls = vec![format!("{base}topics/"), format!("{base}gaps/")];
         urls.extend(

@@ -176,6 +176,9 @@ impl Browser {
             "--disable-sync".into(),
             "--disable-dev-shm-usage".into(),
             "--window-size=1280,900".into(),
+            // No smooth scrolling: WebDriver clicks land where the element is,
+            // not where a scroll animation has got to.
+            "--force-prefers-reduced-motion".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut options = serde_json::json!({ "binary": chrome_bin });
