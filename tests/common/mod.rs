@@ -316,27 +316,8 @@ pub fn assert_same_files(
 }
 
 /// Decodes `%XX` escapes (for comparing URLs that may or may not encode
-/// non-ASCII letters).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+/// non-ASCII letters), as esiin itself does.
+pub use esiin::resolve::links::percent_decode;
 
 /// The values of every `attr="…"` in `html`, in document order.
 pub fn attr_values(html: &str, attr: &str) -> Vec<String> {

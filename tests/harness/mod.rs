@@ -52,25 +52,6 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut request = String::new();
@@ -84,7 +65,8 @@ fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) {
         }
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let path =
+        esiin::resolve::links::percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
     let found = path
         .strip_prefix(prefix.trim_end_matches('/'))
         .and_then(|rel| {
