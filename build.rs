@@ -14,7 +14,9 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
     for e in entries {
         let path = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        // `fonts/` is embedded by the poster renderer itself
+        // (src/render/poster.rs); embedding it here too would double it.
+        if name.starts_with('.') || (dir == base && name == "fonts") {
             continue;
         }
         if path.is_dir() {

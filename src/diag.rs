@@ -140,7 +140,7 @@ impl Diagnostic {
         };
         let primary = level.primary_title(title.as_str());
         let file = self.file.as_ref().map(|f| f.display().to_string());
-        let group = match (self.pos, &self.line_text) {
+        let mut group = match (self.pos, &self.line_text) {
             (Some(pos), Some(line)) => {
                 let start: usize = line
                     .char_indices()
@@ -160,12 +160,10 @@ impl Diagnostic {
             }
             _ => Group::with_title(primary),
         };
-        let mut report = vec![group];
         if let Some(hint) = &self.hint {
-            report.push(Group::with_title(
-                Level::HELP.secondary_title(hint.as_str()),
-            ));
+            group = group.element(Level::HELP.message(hint.as_str()));
         }
+        let report = vec![group];
         let renderer = if color {
             Renderer::styled()
         } else {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
-use crate::render::context::{Img, Photos, RenderState};
+use crate::render::context::{Img, Photos, PosterCtx, RenderState};
 use crate::render::images::ThumbCache;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
@@ -106,13 +106,13 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     lap("markdown", &mut timings);
 
     let Some(templates) = templates else {
-        return Err(finish(diags));
+        return Err(failed(diags));
     };
     let names: Vec<String> = (0..site.pages.len())
         .map(|i| template_for(&site, i, &templates, &mut diags))
         .collect();
     if diags.iter().any(Diagnostic::is_error) {
-        return Err(finish(diags));
+        return Err(failed(diags));
     }
 
     let cache_dir = root.join(".esiin-cache").join("thumbs");
@@ -125,11 +125,18 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     diags.append(&mut d);
     lap("photos", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
-        return Err(finish(diags));
+        return Err(failed(diags));
+    }
+    let (posters, poster_files, mut d) = posters(&site, &strings);
+    diags.append(&mut d);
+    lap("posters", &mut timings);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(failed(diags));
     }
     let state = RenderState {
         rendered,
         photos,
+        posters,
         now,
         build_date: today.to_string(),
     };
@@ -189,7 +196,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         .count();
     diags.extend(once_per_place(gen_errors));
 
-    for (rel, bytes) in &thumbs {
+    for (rel, bytes) in thumbs.iter().chain(&poster_files) {
         let written = match &staging {
             Some(s) => s.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
@@ -259,7 +266,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         if let Some(s) = staging {
             s.abort();
         }
-        return Err(finish(diags));
+        return Err(failed(diags));
     }
 
     let mut report = Report {
@@ -361,6 +368,95 @@ fn thumbnails(site: &Site, cache: &ThumbCache) -> Thumbs {
     (photos, files, diags)
 }
 
+type Posters = (
+    HashMap<usize, PosterCtx>,
+    Vec<(String, Vec<u8>)>,
+    Vec<Diagnostic>,
+);
+
+/// Makes the one-image poster of every guidelines page that does not bring
+/// its own `image`: `guidelines.svg` and `guidelines.png` beside the page.
+fn posters(site: &Site, strings: &serde_json::Value) -> Posters {
+    use crate::load::kinds::KindData;
+    use crate::render::poster::{PosterText, render};
+    let label = |key: &str, default: &'static str| -> String {
+        strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(default)
+            .to_string()
+    };
+    let (do_label, dont_label) = (label("do", "Do"), label("dont", "Don't"));
+    let jobs: Vec<(usize, &crate::load::kinds::Guidelines)> = (0..site.pages.len())
+        .filter_map(|i| match &site.pages[i].data {
+            KindData::Guidelines(g) if g.image.is_none() && !g.rules.is_empty() => Some((i, &**g)),
+            _ => None,
+        })
+        .collect();
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|&(i, g)| {
+            let text = PosterText {
+                title: &site.config.raw.title,
+                heading: &site.pages[i].title,
+                do_label: &do_label,
+                dont_label: &dont_label,
+            };
+            (i, g, render(&text, &g.rules))
+        })
+        .collect();
+    let mut ctx = HashMap::new();
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for (i, g, result) in results {
+        let p = &site.pages[i];
+        match result {
+            Ok(poster) => {
+                let base = &site.urls[i];
+                let url =
+                    |file: &str| markdown::encode_path(&site.config.url(&format!("{base}{file}")));
+                ctx.insert(
+                    i,
+                    PosterCtx {
+                        svg_url: url("guidelines.svg"),
+                        png_url: url("guidelines.png"),
+                        width: poster.width,
+                        height: poster.height,
+                        alt: poster_alt(&p.title, &g.rules, &do_label, &dont_label),
+                    },
+                );
+                files.push((format!("{base}guidelines.svg"), poster.svg.into_bytes()));
+                files.push((format!("{base}guidelines.png"), poster.png));
+            }
+            Err(e) => diags.push(
+                p.src
+                    .error_at_key("rules", None, e.to_string())
+                    .hint(e.hint()),
+            ),
+        }
+    }
+    (ctx, files, diags)
+}
+
+/// The poster's alt text: what it says, in one breath.
+fn poster_alt(
+    title: &str,
+    rules: &[crate::load::kinds::Rule],
+    do_label: &str,
+    dont_label: &str,
+) -> String {
+    let dos: Vec<&str> = rules.iter().filter_map(|r| r.do_.as_deref()).collect();
+    let donts: Vec<&str> = rules.iter().filter_map(|r| r.dont.as_deref()).collect();
+    let mut alt = format!("{title}, {} rules.", rules.len());
+    if !dos.is_empty() {
+        alt.push_str(&format!(" {do_label}: {}.", dos.join("; ")));
+    }
+    if !donts.is_empty() {
+        alt.push_str(&format!(" {dont_label}: {}.", donts.join("; ")));
+    }
+    alt
+}
+
 /// A template that fails on every page is one error: keep the first
 /// diagnostic of each template position and say how many more pages it hit.
 fn once_per_place(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
@@ -393,6 +489,15 @@ fn write_error(mut diags: Vec<Diagnostic>, output: &Path, e: std::io::Error) -> 
         "cannot write the site to `{}`: {e}",
         output.display()
     )));
+    failed(diags)
+}
+
+/// The diagnostics of a failed build: its errors only. Warnings are
+/// computed from a handbook that did not load whole (a page with an error
+/// stands in with empty fields), so they would be noise, and some wrong;
+/// they return with the next build that succeeds.
+fn failed(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.retain(Diagnostic::is_error);
     finish(diags)
 }
 

@@ -228,6 +228,10 @@ pub struct Plan {
     pub period: Option<Period>,
     pub owners: Vec<String>,
     pub goals: Vec<Goal>,
+    /// A goal whose latest actual is older than this many days shows
+    /// *stale data* (an esiin addition; default 45: a monthly figure that
+    /// is a fortnight late).
+    pub stale_after_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -21,6 +21,8 @@ use super::markdown::{Rendered, TocEntry, encode_path};
 pub struct RenderState {
     pub rendered: Vec<Rendered>,
     pub photos: HashMap<usize, Photos>,
+    /// The generated posters of guidelines pages.
+    pub posters: HashMap<usize, PosterCtx>,
     pub now: jiff::Timestamp,
     pub build_date: String,
 }
@@ -135,6 +137,8 @@ pub struct PageCtx<'a> {
     pub guidelines: Option<GuidelinesCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathCtx<'a>>,
+    /// The onboarding paths this page is a step of.
+    pub in_paths: Vec<InPath<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<super::listings::DirectoryCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,10 +294,25 @@ pub struct GoalCtx<'a> {
     pub direction: kinds::Direction,
     pub actuals: Vec<ActualCtx>,
     pub latest: Option<ActualCtx>,
+    /// Percent of the way from baseline to target, rounded.
+    pub progress: Option<i64>,
+    /// Where a straight line from baseline to target is at the latest
+    /// actual's date.
+    pub expected: Option<Num>,
+    /// `reached`, `on_track`, `behind` or `no_data`.
+    pub status: super::charts::Status,
+    /// The latest actual is older than the plan's `stale_after_days`.
+    pub stale_data: bool,
+    /// Inline SVG (safe HTML), decorative: the table is the text equivalent.
+    pub bullet_svg: tera::Value,
+    pub sparkline_svg: tera::Value,
+    /// The goal in one sentence of numbers.
+    pub summary: String,
 }
 
 #[derive(Serialize)]
 pub struct PlanCtx<'a> {
+    pub stale_after_days: u32,
     pub period: Option<PeriodCtx>,
     pub owners: Vec<Ref<'a>>,
     pub goals: Vec<GoalCtx<'a>>,
@@ -304,6 +323,20 @@ pub struct GuidelinesCtx<'a> {
     pub rules: &'a [kinds::Rule],
     pub image_url: Option<String>,
     pub alt: Option<&'a str>,
+    /// The poster esiin made from the rules (absent when the page gives its
+    /// own `image`).
+    pub poster: Option<&'a PosterCtx>,
+}
+
+/// The one-image guidelines: an A4 SVG (text as text) and a 300 dpi PNG.
+#[derive(Serialize, Clone, Debug)]
+pub struct PosterCtx {
+    pub svg_url: String,
+    pub png_url: String,
+    pub width: u32,
+    pub height: u32,
+    /// A summary of the poster for people who cannot see it.
+    pub alt: String,
 }
 
 #[derive(Serialize)]
@@ -319,6 +352,35 @@ pub struct PathCtx<'a> {
     pub audience: Option<&'a str>,
     pub total: DurationCtx,
     pub steps: Vec<StepCtx<'a>>,
+    /// Where the browser keeps the new hire's progress (`localStorage`).
+    pub storage_key: String,
+}
+
+/// A page's place in an onboarding path that includes it: a page may be a
+/// step of several paths, and shows each.
+#[derive(Serialize)]
+pub struct InPath<'a> {
+    pub path: Ref<'a>,
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub prev: Option<Ref<'a>>,
+    pub next: Option<Ref<'a>>,
+    pub storage_key: String,
+    /// The ids of every step's page, in order (what progress is kept by).
+    pub step_ids: Vec<&'a str>,
+    /// Minutes of every step, in order (for the time left).
+    pub step_minutes: Vec<u32>,
+}
+
+/// The key under which a path's progress is kept in the browser: the
+/// path's id, so two handbooks on one host do not share progress only if
+/// their base paths differ too.
+fn storage_key(site: &Site, path: usize) -> String {
+    format!(
+        "esiin:{}:path:{}",
+        site.config.base_path, site.pages[path].id
+    )
 }
 
 const MONTHS_EN: [&str; 12] = [
@@ -634,6 +696,32 @@ impl Site {
         out
     }
 
+    /// Page `i`'s place in every onboarding path that has it as a step.
+    pub fn in_paths<'a>(&'a self, i: usize, state: &'a RenderState) -> Vec<InPath<'a>> {
+        let Some(list) = self.index.in_paths.get(&i) else {
+            return Vec::new();
+        };
+        list.iter()
+            .map(|&(path, k)| {
+                let steps = &self.refs[path].steps;
+                let minutes = match &self.pages[path].data {
+                    KindData::Path(p) => p.steps.iter().map(|s| s.minutes.unwrap_or(0)).collect(),
+                    _ => Vec::new(),
+                };
+                InPath {
+                    path: self.page_ref(path, state),
+                    number: k + 1,
+                    total: steps.len(),
+                    prev: k.checked_sub(1).map(|p| self.page_ref(steps[p], state)),
+                    next: steps.get(k + 1).map(|&n| self.page_ref(n, state)),
+                    storage_key: storage_key(self, path),
+                    step_ids: steps.iter().map(|&s| self.pages[s].id.as_str()).collect(),
+                    step_minutes: minutes,
+                }
+            })
+            .collect()
+    }
+
     pub fn page_ctx<'a>(&'a self, i: usize, state: &'a RenderState) -> PageCtx<'a> {
         let rendered = &state.rendered;
         let p = &self.pages[i];
@@ -685,6 +773,7 @@ impl Site {
             plan: None,
             guidelines: None,
             path: None,
+            in_paths: self.in_paths(i, state),
             directory: None,
             catalogue: None,
         };
@@ -802,6 +891,7 @@ impl Site {
             }
             KindData::Plan(plan) => {
                 ctx.plan = Some(PlanCtx {
+                    stale_after_days: plan.stale_after_days.unwrap_or(45),
                     period: plan.period.as_ref().map(|pr| PeriodCtx {
                         start: date_ctx(pr.start, lang),
                         end: date_ctx(pr.end, lang),
@@ -817,7 +907,19 @@ impl Site {
                                 date: date_ctx(a.date, lang),
                                 value: Num(a.value),
                             };
+                            let start = plan.period.as_ref().map(|p| p.start.0);
+                            let stale_after = plan.stale_after_days.unwrap_or(45);
+                            let a = super::charts::assess(g, start, self.today, stale_after);
                             GoalCtx {
+                                progress: a.progress.map(|p| p.round() as i64),
+                                expected: a.expected.map(|e| Num((e * 10.0).round() / 10.0)),
+                                status: a.status,
+                                stale_data: a.stale,
+                                bullet_svg: tera::Value::safe_string(&super::charts::bullet(g, &a)),
+                                sparkline_svg: tera::Value::safe_string(&super::charts::sparkline(
+                                    g, start,
+                                )),
+                                summary: super::charts::summary(g, &a),
                                 id: &g.id,
                                 title: &g.title,
                                 metric: g.metric.as_deref(),
@@ -838,6 +940,7 @@ impl Site {
                     rules: &g.rules,
                     image_url: g.image.as_deref().and_then(|f| self.asset_url(i, f)),
                     alt: g.alt.as_deref(),
+                    poster: state.posters.get(&i),
                 })
             }
             KindData::Path(path) => {
@@ -861,6 +964,7 @@ impl Site {
                         text: duration_text(total),
                     },
                     steps,
+                    storage_key: storage_key(self, i),
                 })
             }
         }

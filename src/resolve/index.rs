@@ -50,6 +50,8 @@ pub struct Index {
     pub owns: HashMap<usize, Vec<usize>>,
     /// Expert → onboarding paths that include their profile or a page they own.
     pub paths: HashMap<usize, Vec<usize>>,
+    /// Page → (path, 0-based position) for every path that has it as a step.
+    pub in_paths: HashMap<usize, Vec<(usize, usize)>>,
     /// Module → modules that list it as a prerequisite.
     pub leads_to: HashMap<usize, Vec<usize>>,
     /// Every session, by start time.
@@ -191,7 +193,8 @@ impl Site {
             if p.kind != Kind::Path {
                 continue;
             }
-            for &step in &self.refs[i].steps {
+            for (k, &step) in self.refs[i].steps.iter().enumerate() {
+                index.in_paths.entry(step).or_default().push((i, k));
                 let mut experts = Vec::new();
                 if self.pages[step].kind == Kind::Expert {
                     experts.push(step);

@@ -102,7 +102,8 @@ impl Run {
             self.stderr
         );
         if let Some(hint) = hint {
-            let want = format!("help: {hint}");
+            // rustc's layout: `  = help: …` under the snippet.
+            let want = format!("= help: {hint}");
             assert!(
                 self.stderr.lines().any(|l| l.trim_start() == want),
                 "stderr has no line\n  {want}\n--- stderr\n{}",
