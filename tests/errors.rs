@@ -629,6 +629,27 @@ fn missing_photo() {
 }
 
 #[test]
+fn too_many_guideline_rules_for_one_poster() {
+    let rules: String = (1..=40)
+        .map(|n| format!("  - do: Rule number {n} of far too many\n"))
+        .collect();
+    let run = broken(|hb| {
+        hb.write(
+            "content/guidelines.md",
+            format!("---\ntitle: Social-media guidelines\nkind: guidelines\nrules:\n{rules}---\nToo many.\n"),
+        )
+    });
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("error: content/guidelines.md:4:1: "))
+        .unwrap_or_else(|| panic!("no error at `rules:`:\n{}", run.stderr));
+    assert!(line.contains("40"), "{line}");
+    assert!(run.stderr.contains("= help: keep "), "{}", run.stderr);
+    only_one(&run);
+}
+
+#[test]
 fn photo_that_is_not_an_image() {
     let run = broken(|hb| hb.write("content/experts/aino-virtanen.png", "not a picture at all"));
     let line = run
