@@ -646,3 +646,493 @@ async fn an_unlisted_expert_appears_in_no_list() {
     );
     browser.close().await;
 }
+
+// ---------------------------------------------------------------------------
+// The onboarding path: ticking steps off, the box on each step's page,
+// previous / next, the export; and the plan on paper.
+
+/// The example's onboarding path, as its front matter says.
+#[derive(serde::Deserialize)]
+struct PathFile {
+    title: String,
+    steps: Vec<PathStep>,
+}
+
+#[derive(serde::Deserialize)]
+struct PathStep {
+    #[serde(default)]
+    minutes: Option<u32>,
+}
+
+const PATH_URL: &str = "onboarding/new-hire/";
+
+fn example_path() -> PathFile {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/onboarding/new-hire.md");
+    let text = std::fs::read_to_string(&file).expect("the example path");
+    let front = text
+        .strip_prefix("---\n")
+        .and_then(|rest| rest.split_once("\n---"))
+        .map(|(front, _)| front)
+        .expect("front matter");
+    serde_yaml::from_str(front).expect("a path's front matter")
+}
+
+/// A step as the path page lists it: its page id, absolute URL and title.
+struct ListedStep {
+    id: String,
+    url: String,
+    title: String,
+}
+
+async fn listed_steps(c: &fantoccini::Client) -> Vec<ListedStep> {
+    let mut steps = Vec::new();
+    for li in c
+        .find_all(Locator::Css("ol.steps > li.step"))
+        .await
+        .expect("steps")
+    {
+        let link = li.find(Locator::Css(".step-title a")).await.expect("link");
+        steps.push(ListedStep {
+            id: li
+                .attr("data-step")
+                .await
+                .expect("attr")
+                .expect("a page id"),
+            url: link.prop("href").await.expect("href").expect("a URL"),
+            title: link.text().await.expect("title").trim().to_string(),
+        });
+    }
+    steps
+}
+
+/// Waits (up to five seconds) until the element's text starts with
+/// `expected`, and fails with what it says otherwise.
+async fn assert_text_starts(c: &fantoccini::Client, css: &str, expected: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let text = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.starts_with(expected) {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("{css} says {text:?}, expected it to start with {expected:?}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn checked(c: &fantoccini::Client, css: &str) -> bool {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .is_selected()
+        .await
+        .expect("selected?")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_ticked_step_survives_a_reload_and_shows_on_its_own_page() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}{PATH_URL}", server.base))
+        .await
+        .expect("open the path");
+    let steps = listed_steps(c).await;
+    let n = steps.len();
+    assert_eq!(n, example_path().steps.len());
+    assert_text_starts(
+        c,
+        "[data-path-page] [data-progress-text]",
+        &format!("0 of {n} done"),
+    )
+    .await;
+
+    // Tick the second step.
+    let second = "ol.steps > li.step:nth-child(2) [data-step-check]";
+    c.find(Locator::Css(second))
+        .await
+        .expect("the second step's checkbox")
+        .click()
+        .await
+        .expect("tick");
+    assert_text_starts(
+        c,
+        "[data-path-page] [data-progress-text]",
+        &format!("1 of {n} done"),
+    )
+    .await;
+
+    // It is kept under the path's storage key, as a JSON array of page ids.
+    let kept = c
+        .execute(
+            "const k = document.querySelector('[data-path-page]').dataset.storageKey; return JSON.parse(localStorage.getItem(k));",
+            vec![],
+        )
+        .await
+        .expect("read localStorage");
+    assert_eq!(kept, serde_json::json!([steps[1].id]));
+
+    // A reload keeps it.
+    c.refresh().await.expect("reload");
+    assert!(checked(c, second).await, "the tick is gone after a reload");
+    assert!(!checked(c, "ol.steps > li.step:nth-child(1) [data-step-check]").await);
+    assert_text_starts(
+        c,
+        "[data-path-page] [data-progress-text]",
+        &format!("1 of {n} done"),
+    )
+    .await;
+
+    // The step's own page shows it: its checkbox is ticked, the path's
+    // progress is the same.
+    c.goto(&steps[1].url).await.expect("open the step's page");
+    let title = c
+        .find(Locator::Css(".path-box .path-box-title"))
+        .await
+        .expect("the path box")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        title.contains(&format!("step 2 of {n}")),
+        "the box reads {title:?}"
+    );
+    assert!(
+        checked(c, ".path-box [data-step-check]").await,
+        "Mark this step done is not ticked on the step's page"
+    );
+    assert_text_starts(
+        c,
+        ".path-box [data-progress-text]",
+        &format!("1 of {n} done"),
+    )
+    .await;
+
+    // Unticking it there shows on the path page.
+    c.find(Locator::Css(".path-box [data-step-check]"))
+        .await
+        .expect("checkbox")
+        .click()
+        .await
+        .expect("untick");
+    assert_text_starts(
+        c,
+        ".path-box [data-progress-text]",
+        &format!("0 of {n} done"),
+    )
+    .await;
+    c.goto(&format!("{}{PATH_URL}", server.base))
+        .await
+        .expect("back to the path");
+    assert!(
+        !checked(c, second).await,
+        "the untick did not reach the path page"
+    );
+    assert_text_starts(
+        c,
+        "[data-path-page] [data-progress-text]",
+        &format!("0 of {n} done"),
+    )
+    .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn previous_and_next_lead_through_the_steps_in_order() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}{PATH_URL}", server.base))
+        .await
+        .expect("open the path");
+    let expected: Vec<String> = listed_steps(c).await.into_iter().map(|s| s.url).collect();
+    let n = expected.len();
+    assert!(n >= 3, "the example path has {n} steps");
+
+    c.goto(&expected[0]).await.expect("open the first step");
+    assert!(
+        c.find(Locator::Css(".path-box a[rel='prev']"))
+            .await
+            .is_err(),
+        "the first step has a previous step"
+    );
+    let mut visited = Vec::new();
+    loop {
+        visited.push(c.current_url().await.expect("url").to_string());
+        let k = visited.len();
+        let title = c
+            .find(Locator::Css(".path-box .path-box-title"))
+            .await
+            .expect("the path box")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            title.contains(&format!("step {k} of {n}")),
+            "page {k} says {title:?}"
+        );
+        let Ok(next) = c.find(Locator::Css(".path-box a[rel='next']")).await else {
+            break;
+        };
+        assert!(k <= n, "next leads on past the last step");
+        next.click().await.expect("follow next");
+    }
+    assert_eq!(visited, expected, "next does not follow the path's steps");
+
+    c.find(Locator::Css(".path-box a[rel='prev']"))
+        .await
+        .expect("the last step has a previous step")
+        .click()
+        .await
+        .expect("follow previous");
+    assert_eq!(
+        c.current_url().await.expect("url").as_str(),
+        expected[n - 2]
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_javascript_the_path_is_a_list_of_links_and_steps_say_where_they_are() {
+    let Some(browser) = Browser::start_without_js().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}{PATH_URL}", server.base))
+        .await
+        .expect("open the path");
+    let steps = listed_steps(c).await;
+    assert_eq!(steps.len(), example_path().steps.len());
+    // No dead controls: checkboxes, progress and export stay hidden.
+    for css in [
+        "[data-path-export]",
+        "[data-step-check]",
+        "[data-progress-bar]",
+    ] {
+        for e in c.find_all(Locator::Css(css)).await.expect("find") {
+            assert!(
+                !e.is_displayed().await.expect("displayed?"),
+                "{css} shows without JavaScript"
+            );
+        }
+    }
+    // A step's page: the box with "step N of M" and its links, no checkbox.
+    c.goto(&steps[1].url).await.expect("open a step");
+    let text = c
+        .find(Locator::Css(".path-box"))
+        .await
+        .expect("the path box")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        text.contains(&format!("step 2 of {}", steps.len())),
+        "{text:?}"
+    );
+    let prev = c
+        .find(Locator::Css(".path-box a[rel='prev']"))
+        .await
+        .expect("previous")
+        .prop("href")
+        .await
+        .expect("href");
+    assert_eq!(prev.as_deref(), Some(steps[0].url.as_str()));
+    let next = c
+        .find(Locator::Css(".path-box a[rel='next']"))
+        .await
+        .expect("next")
+        .prop("href")
+        .await
+        .expect("href");
+    assert_eq!(next.as_deref(), Some(steps[2].url.as_str()));
+    let check = c
+        .find(Locator::Css(".path-box [data-step-check]"))
+        .await
+        .expect("checkbox in the HTML");
+    assert!(!check.is_displayed().await.expect("displayed?"));
+    browser.close().await;
+}
+
+/// The Markdown checklist the export should give with only `ticked` (0-based
+/// step numbers) done.
+fn expected_checklist(path: &PathFile, steps: &[ListedStep], ticked: &[usize]) -> String {
+    fn duration(m: u32) -> String {
+        match (m / 60, m % 60) {
+            (0, m) => format!("{m} min"),
+            (h, 0) => format!("{h} h"),
+            (h, m) => format!("{h} h {m} min"),
+        }
+    }
+    let left: u32 = path
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !ticked.contains(k))
+        .map(|(_, s)| s.minutes.unwrap_or(0))
+        .sum();
+    let mut out = format!(
+        "# {}\n\n{} of {} done · {} left\n\n",
+        path.title,
+        ticked.len(),
+        steps.len(),
+        duration(left)
+    );
+    for (k, (step, listed)) in path.steps.iter().zip(steps).enumerate() {
+        let mark = if ticked.contains(&k) { "x" } else { " " };
+        let time = step
+            .minutes
+            .map(|m| format!(" ({m} min)"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "- [{mark}] [{}]({}){time}\n",
+            listed.title, listed.url
+        ));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_export_copies_the_progress_as_a_markdown_checklist() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let path = example_path();
+    let c = &browser.client;
+    c.goto(&format!("{}{PATH_URL}", server.base))
+        .await
+        .expect("open the path");
+    let steps = listed_steps(c).await;
+    c.find(Locator::Css(
+        "ol.steps > li.step:nth-child(1) [data-step-check]",
+    ))
+    .await
+    .expect("the first step's checkbox")
+    .click()
+    .await
+    .expect("tick");
+    let expected = expected_checklist(&path, &steps, &[0]);
+    assert!(expected.contains(&format!(
+        "- [x] [{}]({}) (10 min)\n",
+        steps[0].title, steps[0].url
+    )));
+
+    // With a clipboard: what is written to it.
+    c.execute(
+        "window.__copied = null;
+         Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {
+           writeText: (text) => { window.__copied = text; return Promise.resolve(); }
+         }});",
+        vec![],
+    )
+    .await
+    .expect("stub the clipboard");
+    let export = c
+        .find(Locator::Css("[data-path-export]"))
+        .await
+        .expect("export button");
+    assert!(export.is_displayed().await.expect("displayed?"));
+    export.click().await.expect("export");
+    assert_text_starts(c, "[data-export-status]", "Copied").await;
+    let copied = c
+        .execute("return window.__copied;", vec![])
+        .await
+        .expect("read the stub");
+    assert_eq!(copied.as_str(), Some(expected.as_str()));
+
+    // Without one: the text is shown selected in a textarea instead.
+    c.execute(
+        "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: undefined});",
+        vec![],
+    )
+    .await
+    .expect("remove the clipboard");
+    export.click().await.expect("export");
+    let area = c
+        .find(Locator::Css("textarea[data-export-text]"))
+        .await
+        .expect("the fallback textarea");
+    assert!(area.is_displayed().await.expect("displayed?"));
+    assert_eq!(
+        area.prop("value").await.expect("value").as_deref(),
+        Some(expected.as_str())
+    );
+    let selected = c
+        .execute(
+            "const a = document.activeElement; return a.matches('textarea[data-export-text]') && a.selectionStart === 0 && a.selectionEnd === a.value.length;",
+            vec![],
+        )
+        .await
+        .expect("selection");
+    assert_eq!(
+        selected,
+        serde_json::Value::Bool(true),
+        "the text is not selected"
+    );
+    browser.close().await;
+}
+
+/// How many pages a PDF has: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut count = 0;
+    let mut rest = pdf;
+    while let Some(at) = find_bytes(rest, b"/Type") {
+        rest = &rest[at + 5..];
+        let skip = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let after = &rest[skip..];
+        if after.starts_with(b"/Page") && !after.get(5).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            count += 1;
+        }
+    }
+    count
+}
+
+fn find_bytes(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_plan_prints_on_at_most_two_a4_pages() {
+    use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}plan/", server.base))
+        .await
+        .expect("open the plan");
+    let config = PrintConfiguration::builder()
+        .size(PrintSize::A4)
+        .background(true)
+        // The margins of the theme's `@page` rule.
+        .margins(PrintMargins {
+            top: 1.5,
+            bottom: 1.6,
+            left: 1.4,
+            right: 1.4,
+        })
+        .shrink_to_fit(false)
+        .build()
+        .expect("a print configuration");
+    let pdf = c.print(config).await.expect("print the plan");
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let file = tmp.path().join("plan.pdf");
+    std::fs::write(&file, &pdf).expect("save the PDF");
+    let pages = pdf_pages(&pdf);
+    eprintln!("the plan prints on {pages} A4 pages ({})", file.display());
+    assert!(
+        (1..=2).contains(&pages),
+        "the plan prints on {pages} A4 pages, at most two expected"
+    );
+    browser.close().await;
+}

@@ -528,12 +528,22 @@ fn guidelines_image_is_written_beside_the_page() {
     let png = std::fs::read(hb.public().join("guidelines/guidelines.png")).expect("guidelines.png");
     assert!(png.starts_with(b"\x89PNG"));
     // Print resolution: A4 at 300 dpi.
-    let (w, h) = image::image_dimensions(hb.public().join("guidelines/guidelines.png")).expect("a PNG");
+    let (w, h) =
+        image::image_dimensions(hb.public().join("guidelines/guidelines.png")).expect("a PNG");
     assert!(w >= 2480 && h >= 3508, "{w}x{h}");
     // Every rule is on the poster, as text.
     let page = hb.page("guidelines/index.html");
-    for rule in between(&page, "<ul class=\"rules-list\"", "</ul>").split("<p>").skip(1) {
-        let text = rule.split("</span>").nth(1).unwrap_or("").split("</p>").next().unwrap_or("");
+    for rule in between(&page, "<ul class=\"rules-list\"", "</ul>")
+        .split("<p>")
+        .skip(1)
+    {
+        let text = rule
+            .split("</span>")
+            .nth(1)
+            .unwrap_or("")
+            .split("</p>")
+            .next()
+            .unwrap_or("");
         let words = text.split_whitespace().next().unwrap_or("");
         assert!(svg.contains(words), "the poster lacks {text:?}");
     }
@@ -541,15 +551,26 @@ fn guidelines_image_is_written_beside_the_page() {
     let links = hrefs(&page);
     assert!(links.contains(&"/handbook/guidelines/guidelines.png".to_string()));
     assert!(links.contains(&"/handbook/guidelines/guidelines.svg".to_string()));
-    let img = between(&page, "<img src=\"/handbook/guidelines/guidelines.png\"", ">");
+    let img = between(
+        &page,
+        "<img src=\"/handbook/guidelines/guidelines.png\"",
+        ">",
+    );
     assert!(img.contains("alt=\"") && img.contains("rules."), "{img}");
 }
 
 #[test]
 fn a_designers_image_replaces_the_poster() {
     let hb = Handbook::fixture("basic");
-    hb.write("content/poster.png", std::fs::read(hb.root.join("content/experts/aino-virtanen.png")).expect("a PNG"));
-    hb.edit("content/guidelines.md", "kind: guidelines\n", "kind: guidelines\nimage: poster.png\nalt: Our rules, drawn.\n");
+    hb.write(
+        "content/poster.png",
+        std::fs::read(hb.root.join("content/experts/aino-virtanen.png")).expect("a PNG"),
+    );
+    hb.edit(
+        "content/guidelines.md",
+        "kind: guidelines\n",
+        "kind: guidelines\nimage: poster.png\nalt: Our rules, drawn.\n",
+    );
     hb.build_ok();
     assert!(!hb.public().join("guidelines/guidelines.png").exists());
     let page = hb.page("guidelines/index.html");

@@ -96,14 +96,6 @@ pub fn assess(goal: &Goal, start: Option<Date>, today: Date, stale_after_days: u
     }
 }
 
-fn fmt(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// A bullet graph, 300×40 units, scaled by CSS to its container.
 pub fn bullet(goal: &Goal, a: &Assessment) -> String {
     const W: f64 = 300.0;
@@ -238,27 +230,6 @@ pub fn sparkline(goal: &Goal, start: Option<Date>) -> String {
     svg
 }
 
-/// A one-line text summary of a goal, for people who do not see the charts
-/// (and for the charts' surroundings).
-pub fn summary(goal: &Goal, a: &Assessment) -> String {
-    match latest(goal) {
-        Some(last) => format!(
-            "{}: {} → {} (target {}){}",
-            goal.title,
-            fmt(goal.baseline),
-            fmt(last.value),
-            fmt(goal.target),
-            a.progress.map_or(String::new(), |p| format!(", {p:.0} %"))
-        ),
-        None => format!(
-            "{}: baseline {}, target {}",
-            goal.title,
-            fmt(goal.baseline),
-            fmt(goal.target)
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,7 +331,6 @@ mod tests {
         let s = sparkline(&g, Some(START));
         assert!(s.contains("spark-line") && s.contains("spark-plan") && s.contains("spark-last"));
         assert!(!s.contains("NaN") && !b.contains("NaN"));
-        assert_eq!(summary(&g, &a), "Goal: 10 → 21 (target 30), 55 %");
     }
 
     #[test]

@@ -306,8 +306,6 @@ pub struct GoalCtx<'a> {
     /// Inline SVG (safe HTML), decorative: the table is the text equivalent.
     pub bullet_svg: tera::Value,
     pub sparkline_svg: tera::Value,
-    /// The goal in one sentence of numbers.
-    pub summary: String,
 }
 
 #[derive(Serialize)]
@@ -919,7 +917,6 @@ impl Site {
                                 sparkline_svg: tera::Value::safe_string(&super::charts::sparkline(
                                     g, start,
                                 )),
-                                summary: super::charts::summary(g, &a),
                                 id: &g.id,
                                 title: &g.title,
                                 metric: g.metric.as_deref(),
