@@ -30,6 +30,7 @@ fn bench(c: &mut Criterion) {
             root: root.clone(),
             output: None,
             drafts: false,
+            base_url: None,
         };
         group.bench_function(format!("check/{pages}"), |b| {
             b.iter(|| build(&check).expect("generated handbooks are valid"))

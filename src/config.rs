@@ -82,6 +82,15 @@ pub struct Site {
 }
 
 impl Site {
+    /// Serves the site at `base` instead of its `base_url` (`serve` puts
+    /// the site at the root of its own address).
+    pub fn override_base_url(&mut self, base: &str) {
+        if let Some((origin, path)) = split_base_url(base) {
+            self.origin = origin;
+            self.base_path = path;
+        }
+    }
+
     /// The kind a page gets from its folder: the nearest ancestor folder
     /// named in `kinds`.
     pub fn folder_kind(&self, folder: &str) -> Option<Kind> {

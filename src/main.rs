@@ -118,6 +118,7 @@ fn main() -> ExitCode {
                 root,
                 output: Some(output.clone()),
                 drafts,
+                base_url: None,
             };
             match pipeline::build(&opts) {
                 Ok(report) => {
@@ -172,6 +173,7 @@ fn main() -> ExitCode {
                 root,
                 output: None,
                 drafts,
+                base_url: None,
             };
             match pipeline::build(&opts) {
                 Ok(report) => {

@@ -15,7 +15,7 @@ use crate::render::templates::Templates;
 use crate::render::theme::Theme;
 use crate::render::{highlight, markdown};
 use crate::resolve::Site;
-use crate::write::Staging;
+use crate::write::{Discard, Sink, Staging};
 use crate::{config, load, resolve};
 
 #[derive(Debug, Clone)]
@@ -24,6 +24,9 @@ pub struct Options {
     /// Where to write; `None` checks only.
     pub output: Option<PathBuf>,
     pub drafts: bool,
+    /// Serve at another `base_url` than the handbook's (`serve` serves at
+    /// the root of its own address).
+    pub base_url: Option<String>,
 }
 
 /// What a successful build did.
@@ -46,8 +49,31 @@ pub fn now() -> jiff::Timestamp {
         .unwrap_or_else(jiff::Timestamp::now)
 }
 
-/// Runs the pipeline. On failure returns every error found (and warnings).
+/// Runs the pipeline: into a staging folder swapped in for `opts.output`
+/// when the build succeeds, or nowhere (`check`) without an output. On
+/// failure returns every error found.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    let Some(out) = &opts.output else {
+        return build_into(opts, &Discard);
+    };
+    let output = check_output(&opts.root, out)?;
+    let staging = Staging::new(&output).map_err(|e| write_error(Vec::new(), &output, e))?;
+    match build_into(opts, &staging) {
+        Ok(report) => match staging.commit() {
+            Ok(()) => Ok(report),
+            Err(e) => Err(write_error(Vec::new(), &output, e)),
+        },
+        Err(diags) => {
+            staging.abort();
+            Err(diags)
+        }
+    }
+}
+
+/// Runs the pipeline, writing every file of the site into `sink`. Pages
+/// are rendered and written in the same parallel pass: no site-sized
+/// buffer of HTML, and disk writes overlap rendering.
+pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -55,11 +81,10 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         clock = Instant::now();
     };
     let root = opts.root.as_path();
-    let config = config::load(root)?;
-    let output = match &opts.output {
-        Some(out) => Some(check_output(root, out)?),
-        None => None,
-    };
+    let mut config = config::load(root)?;
+    if let Some(base) = &opts.base_url {
+        config.override_base_url(base);
+    }
 
     let mut diags = Vec::new();
     let (loaded, mut d) = load::load(root, &config);
@@ -141,20 +166,9 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         build_date: today.to_string(),
     };
     let build_date = &state.build_date;
-    // Pages are rendered and written in the same parallel pass, straight
-    // into the staging folder: no site-sized buffer of HTML, and disk writes
-    // overlap rendering. A failure anywhere discards the staging folder.
-    let staging = match &output {
-        Some(out) => Some(Staging::new(out).map_err(|e| write_error(diags.clone(), out, e))?),
-        None => None,
-    };
-    let emit = |rel: &str, html: &str| -> Result<(), Diagnostic> {
-        match &staging {
-            Some(s) => s.write(rel, html.as_bytes()).map_err(|e| {
-                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
-            }),
-            None => Ok(()),
-        }
+    let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        sink.write(rel, bytes)
+            .map_err(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")))
     };
     let render_errors: Vec<Diagnostic> = (0..site.pages.len())
         .into_par_iter()
@@ -167,7 +181,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
                 Ok(h) => h,
                 Err(d) => return Some(d),
             };
-            emit(&format!("{}index.html", site.urls[i]), &html).err()
+            emit(&format!("{}index.html", site.urls[i]), html.as_bytes()).err()
         })
         .collect();
     diags.extend(once_per_place(render_errors));
@@ -186,7 +200,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
             let what = format!("the generated page `{}`", site.config.url(&g.url));
             templates
                 .render(g.template, &ctx, &what)
-                .and_then(|html| emit(&format!("{}index.html", g.url), &html))
+                .and_then(|html| emit(&format!("{}index.html", g.url), html.as_bytes()))
                 .err()
         })
         .collect();
@@ -197,13 +211,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     diags.extend(once_per_place(gen_errors));
 
     for (rel, bytes) in thumbs.iter().chain(&poster_files) {
-        let written = match &staging {
-            Some(s) => s.write(rel, bytes).map_err(|e| {
-                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
-            }),
-            None => Ok(()),
-        };
-        match written {
+        match emit(rel, bytes) {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),
         }
@@ -211,7 +219,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 
     // Calendars: one per module with sessions, one for all sessions.
     for (rel, ics) in site.calendars(now) {
-        match emit(&rel, &ics) {
+        match emit(&rel, ics.as_bytes()) {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),
         }
@@ -236,7 +244,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
                 &ctx,
                 &format!("the redirect from `{alias}`"),
             )
-            .and_then(|html| emit(&path, &html))
+            .and_then(|html| emit(&path, html.as_bytes()))
         {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),
@@ -255,7 +263,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         );
         match templates
             .render("404.html", &ctx, "the not-found page")
-            .and_then(|html| emit("404.html", &html))
+            .and_then(|html| emit("404.html", html.as_bytes()))
         {
             Ok(()) => files += 1,
             Err(d) => diags.push(d),
@@ -263,9 +271,6 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     }
     lap("pages", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
-        if let Some(s) = staging {
-            s.abort();
-        }
         return Err(failed(diags));
     }
 
@@ -275,15 +280,16 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
         warnings: Vec::new(),
         timings: Vec::new(),
     };
-    if let (Some(staging), Some(output)) = (staging, output) {
-        let copied = copy_files(&site, &theme, statics, &staging);
-        let committed = copied.and_then(|n| staging.commit().map(|()| n));
-        match committed {
-            Ok(n) => report.files += n,
-            Err(e) => return Err(write_error(diags, &output, e)),
+    match copy_files(&site, &theme, statics, sink) {
+        Ok(n) => report.files += n,
+        Err(e) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot copy the site's files: {e}"
+            )));
+            return Err(failed(diags));
         }
-        lap("copy", &mut timings);
     }
+    lap("copy", &mut timings);
     report.warnings = finish(diags);
     report.timings = timings;
     Ok(report)
@@ -648,43 +654,37 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 /// Copies the theme's and the handbook's static files and the assets beside
-/// pages into the staging folder, and writes the highlighting stylesheets.
-/// Returns how many files it wrote. On error the staging folder is removed.
+/// pages into the sink, and writes the highlighting stylesheets. Returns
+/// how many files it wrote.
 fn copy_files(
     site: &Site,
     theme: &Theme,
     statics: Vec<(String, PathBuf)>,
-    staging: &Staging,
+    sink: &dyn Sink,
 ) -> std::io::Result<usize> {
-    let result = (|| -> std::io::Result<usize> {
-        let mut count = 0;
-        // Theme files first, then the handbook's `static/` over them.
-        for (rel, file) in theme.under("static") {
-            staging.write(rel, &file.bytes)?;
-            count += 1;
-        }
-        let chosen = site.config.raw.highlight_theme.as_deref();
-        let light = chosen.unwrap_or(highlight::DEFAULT_LIGHT);
-        let dark = chosen.unwrap_or(highlight::DEFAULT_DARK);
-        staging.write("highlight-light.css", highlight::css(light).as_bytes())?;
-        staging.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
-        count += 2;
-        let copies: Vec<(String, PathBuf)> = statics
-            .into_iter()
-            .chain(
-                site.assets
-                    .iter()
-                    .map(|a| (a.clone(), site.root.join("content").join(a))),
-            )
-            .collect();
-        count += copies.len();
-        copies
-            .par_iter()
-            .try_for_each(|(rel, abs)| staging.copy(abs, rel))?;
-        Ok(count)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging.dir);
+    let mut count = 0;
+    // Theme files first, then the handbook's `static/` over them.
+    for (rel, file) in theme.under("static") {
+        sink.write(rel, &file.bytes)?;
+        count += 1;
     }
-    result
+    let chosen = site.config.raw.highlight_theme.as_deref();
+    let light = chosen.unwrap_or(highlight::DEFAULT_LIGHT);
+    let dark = chosen.unwrap_or(highlight::DEFAULT_DARK);
+    sink.write("highlight-light.css", highlight::css(light).as_bytes())?;
+    sink.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
+    count += 2;
+    let copies: Vec<(String, PathBuf)> = statics
+        .into_iter()
+        .chain(
+            site.assets
+                .iter()
+                .map(|a| (a.clone(), site.root.join("content").join(a))),
+        )
+        .collect();
+    count += copies.len();
+    copies
+        .par_iter()
+        .try_for_each(|(rel, abs)| sink.copy(abs, rel))?;
+    Ok(count)
 }

@@ -5,8 +5,76 @@
 //! Every path written is checked to stay inside that folder: page URLs,
 //! aliases and asset names come from user input.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where a build puts its files: a staging folder on disk (`build`),
+/// memory (`serve`), or nowhere (`check`). Shared by the threads that
+/// render pages.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel`, a `/`-separated path from user input that
+    /// the sink must keep inside its folder.
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Copies the file at `from` to `rel`.
+    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let bytes = std::fs::read(from)?;
+        self.write(rel, &bytes)
+    }
+}
+
+/// `rel` as a relative path of normal components only, or `None` if it
+/// would climb out (`..`), be absolute after its leading `/`, or be empty.
+pub fn safe_rel(rel: &str) -> Option<&Path> {
+    let path = Path::new(rel.trim_start_matches('/'));
+    let ok = path.components().next().is_some()
+        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    ok.then_some(path)
+}
+
+fn outside(rel: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("`{rel}` is outside the output folder"),
+    )
+}
+
+/// Writes nothing: `esiin check`.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
+        safe_rel(rel).map(|_| ()).ok_or_else(|| outside(rel))
+    }
+
+    fn copy(&self, _: &Path, rel: &str) -> io::Result<()> {
+        self.write(rel, &[])
+    }
+}
+
+/// The site in memory, by `/`-separated path: what `serve` serves.
+#[derive(Default)]
+pub struct Memory {
+    files: Mutex<HashMap<String, Vec<u8>>>,
+}
+
+impl Memory {
+    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = safe_rel(rel).ok_or_else(|| outside(rel))?;
+        let key = path.to_string_lossy().replace('\\', "/");
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(key, bytes.to_vec());
+        Ok(())
+    }
+}
 
 /// A folder being filled, to be swapped in for `target`.
 pub struct Staging {
@@ -105,9 +173,44 @@ impl Staging {
     }
 }
 
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        let path = self.path(rel).ok_or_else(|| outside(rel))?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, bytes)
+    }
+
+    /// A copy, not a hard link: someone editing the output must never
+    /// change a source.
+    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        let path = self.path(rel).ok_or_else(|| outside(rel))?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(from, path).map(|_| ())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_and_discard_refuse_paths_outside() {
+        let m = Memory::default();
+        assert!(m.write("a/index.html", b"x").is_ok());
+        assert!(m.write("/b.css", b"y").is_ok());
+        assert!(m.write("../x", b"z").is_err());
+        assert!(Discard.write("a/../../x", b"").is_err());
+        let files = m.into_files();
+        assert_eq!(
+            files.get("a/index.html").map(Vec::as_slice),
+            Some(&b"x"[..])
+        );
+        assert!(files.contains_key("b.css"));
+    }
 
     #[test]
     fn paths_cannot_leave_the_folder() {
