@@ -31,6 +31,7 @@ fn bench(c: &mut Criterion) {
             output: None,
             drafts: false,
             base_url: None,
+            write_cache: true,
         };
         group.bench_function(format!("check/{pages}"), |b| {
             b.iter(|| build(&check).expect("generated handbooks are valid"))

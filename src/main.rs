@@ -119,6 +119,7 @@ fn main() -> ExitCode {
                 output: Some(output.clone()),
                 drafts,
                 base_url: None,
+                write_cache: true,
             };
             match pipeline::build(&opts) {
                 Ok(report) => {
@@ -174,6 +175,7 @@ fn main() -> ExitCode {
                 output: None,
                 drafts,
                 base_url: None,
+                write_cache: false,
             };
             match pipeline::build(&opts) {
                 Ok(report) => {

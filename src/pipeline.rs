@@ -11,6 +11,7 @@ use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
 use crate::render::context::{Img, Photos, PosterCtx, RenderState};
 use crate::render::images::ThumbCache;
+use crate::render::poster::PngCache;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
 use crate::render::{highlight, markdown};
@@ -27,6 +28,9 @@ pub struct Options {
     /// Serve at another `base_url` than the handbook's (`serve` serves at
     /// the root of its own address).
     pub base_url: Option<String>,
+    /// Keep thumbnails and posters in `.esiin-cache/` for the next build
+    /// (`check` reads the cache but writes nothing).
+    pub write_cache: bool,
 }
 
 /// What a successful build did.
@@ -141,7 +145,7 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     }
 
     let cache_dir = root.join(".esiin-cache").join("thumbs");
-    let cache = if opts.output.is_some() {
+    let cache = if opts.write_cache {
         ThumbCache::new(cache_dir)
     } else {
         ThumbCache::read_only(cache_dir)
@@ -152,7 +156,11 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     if diags.iter().any(Diagnostic::is_error) {
         return Err(failed(diags));
     }
-    let (posters, poster_files, mut d) = posters(&site, &strings);
+    let poster_cache = PngCache {
+        dir: &root.join(".esiin-cache").join("posters"),
+        read_only: !opts.write_cache,
+    };
+    let (posters, poster_files, mut d) = posters(&site, &strings, &poster_cache);
     diags.append(&mut d);
     lap("posters", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
@@ -382,9 +390,9 @@ type Posters = (
 
 /// Makes the one-image poster of every guidelines page that does not bring
 /// its own `image`: `guidelines.svg` and `guidelines.png` beside the page.
-fn posters(site: &Site, strings: &serde_json::Value) -> Posters {
+fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache) -> Posters {
     use crate::load::kinds::KindData;
-    use crate::render::poster::{PosterText, render};
+    use crate::render::poster::{PosterText, render_cached};
     let label = |key: &str, default: &'static str| -> String {
         strings
             .get(key)
@@ -408,7 +416,7 @@ fn posters(site: &Site, strings: &serde_json::Value) -> Posters {
                 do_label: &do_label,
                 dont_label: &dont_label,
             };
-            (i, g, render(&text, &g.rules))
+            (i, g, render_cached(&text, &g.rules, Some(cache)))
         })
         .collect();
     let mut ctx = HashMap::new();

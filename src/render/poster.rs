@@ -205,9 +205,52 @@ impl PosterError {
 /// Renders the poster of `rules`. Rules with neither `do` nor `dont` (or
 /// only blanks) are left out: they have nothing to show.
 pub fn render(text: &PosterText, rules: &[Rule]) -> Result<Poster, PosterError> {
+    render_cached(text, rules, None)
+}
+
+/// Where rendered posters are kept between builds, and whether they may
+/// be written (`esiin check` writes nothing).
+pub struct PngCache<'a> {
+    pub dir: &'a std::path::Path,
+    pub read_only: bool,
+}
+
+/// [`render`], reusing the PNG of an identical SVG from `cache`. Laying out
+/// takes a fraction of a millisecond; rasterising and encoding 8.7
+/// megapixels takes about a hundred, which every build (and every save in
+/// `serve`) would otherwise pay for rules that did not change.
+pub fn render_cached(
+    text: &PosterText,
+    rules: &[Rule],
+    cache: Option<&PngCache>,
+) -> Result<Poster, PosterError> {
     let fonts = fonts()?;
     let svg = layout(fonts, text, rules)?;
-    let png = rasterize(fonts, &svg)?;
+    let key = format!(
+        "{:016x}-v{}.png",
+        xxhash_rust::xxh3::xxh3_64(svg.as_bytes()),
+        env!("CARGO_PKG_VERSION")
+    );
+    let cached = cache.and_then(|c| std::fs::read(c.dir.join(&key)).ok());
+    // A complete PNG starts with its signature and ends with an IEND chunk;
+    // anything else (an interrupted write) is made again.
+    let complete =
+        |png: &[u8]| png.starts_with(b"\x89PNG\r\n\x1a\n") && png.ends_with(b"IEND\xaeB`\x82");
+    let png = match cached.filter(|png| complete(png)) {
+        Some(png) => png,
+        None => {
+            let png = rasterize(fonts, &svg)?;
+            if let Some(c) = cache.filter(|c| !c.read_only) {
+                // Best effort, written whole then renamed into place.
+                let tmp = c.dir.join(format!(".{key}.{}.tmp", std::process::id()));
+                let _ = std::fs::create_dir_all(c.dir)
+                    .and_then(|()| std::fs::write(&tmp, &png))
+                    .and_then(|()| std::fs::rename(&tmp, c.dir.join(&key)));
+                let _ = std::fs::remove_file(&tmp);
+            }
+            png
+        }
+    };
     Ok(Poster {
         svg,
         png,

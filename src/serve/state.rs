@@ -1,0 +1,168 @@
+//! What the builder and the web server share: the last good site, the
+//! errors of the last build, and a channel to the open pages.
+//!
+//! The builder publishes; the server only reads. A failed build replaces
+//! the errors but never the site, so the last good site stays served while
+//! the overlay shows what is wrong.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::diag::Diagnostic;
+
+/// The site's files by `/`-separated path (`experts/index.html`).
+pub type Files = Arc<HashMap<String, Arc<[u8]>>>;
+
+/// A message to the open pages (sent as JSON over the websocket).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// These files changed. A page reloads if its own file is among them;
+    /// when every changed file is a stylesheet, pages swap their
+    /// stylesheets instead of reloading.
+    Reload { paths: Vec<String>, css_only: bool },
+    /// The last build failed: show these errors over the page.
+    Errors { errors: Vec<ErrorView> },
+    /// The last build succeeded: remove any error overlay.
+    Ok,
+}
+
+/// A diagnostic as the overlay shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorView {
+    /// `content/a.md:3:1`, or empty when the error has no place.
+    pub location: String,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The source line, for context.
+    pub line: Option<String>,
+}
+
+impl From<&Diagnostic> for ErrorView {
+    fn from(d: &Diagnostic) -> Self {
+        ErrorView {
+            location: d.location().unwrap_or_default(),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            line: d.line_text.clone(),
+        }
+    }
+}
+
+/// Shared between the builder thread and the server's tasks.
+pub struct Live {
+    files: RwLock<Files>,
+    errors: RwLock<Vec<ErrorView>>,
+    events: broadcast::Sender<Event>,
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            files: RwLock::new(Arc::new(HashMap::new())),
+            errors: RwLock::new(Vec::new()),
+            events: broadcast::channel(64).0,
+        }
+    }
+}
+
+impl Live {
+    /// The current site (cheap: an `Arc`).
+    pub fn files(&self) -> Files {
+        self.files.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// The errors of the last build (empty when it succeeded).
+    pub fn errors(&self) -> Vec<ErrorView> {
+        self.errors
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    /// Publishes a successful build: swaps the site in, clears the errors,
+    /// and tells the pages what changed. Returns the changed paths.
+    pub fn publish(&self, new: HashMap<String, Arc<[u8]>>) -> Vec<String> {
+        let old = self.files();
+        let mut changed: Vec<String> = new
+            .iter()
+            .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+            .map(|(path, _)| path.clone())
+            .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
+            .collect();
+        changed.sort();
+        *self.files.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(new);
+        let had_errors = !self.errors().is_empty();
+        self.errors
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        if had_errors {
+            let _ = self.events.send(Event::Ok);
+        }
+        if !changed.is_empty() {
+            let css_only = changed.iter().all(|p| p.ends_with(".css"));
+            let _ = self.events.send(Event::Reload {
+                paths: changed.clone(),
+                css_only,
+            });
+        }
+        changed
+    }
+
+    /// Publishes a failed build: the site stays, the errors are shown.
+    pub fn fail(&self, diags: &[Diagnostic]) {
+        let errors: Vec<ErrorView> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(ErrorView::from)
+            .collect();
+        *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
+        let _ = self.events.send(Event::Errors { errors });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> HashMap<String, Arc<[u8]>> {
+        list.iter()
+            .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
+            .collect()
+    }
+
+    #[test]
+    fn publishing_reports_what_changed_and_keeps_the_site_on_failure() {
+        let live = Live::default();
+        let mut rx = live.subscribe();
+        live.publish(files(&[("a/index.html", "1"), ("theme.css", "x")]));
+        assert!(matches!(rx.try_recv(), Ok(Event::Reload { .. })));
+        let changed = live.publish(files(&[("a/index.html", "1"), ("theme.css", "y")]));
+        assert_eq!(changed, ["theme.css"]);
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Event::Reload {
+                paths: vec!["theme.css".into()],
+                css_only: true
+            })
+        );
+        live.fail(&[Diagnostic::error("broken").in_file("content/a.md")]);
+        assert_eq!(live.errors().len(), 1);
+        assert!(
+            live.files().contains_key("a/index.html"),
+            "the last good site stays"
+        );
+        assert!(matches!(rx.try_recv(), Ok(Event::Errors { .. })));
+        live.publish(files(&[("a/index.html", "2"), ("theme.css", "y")]));
+        assert_eq!(rx.try_recv().ok(), Some(Event::Ok));
+        assert!(live.errors().is_empty());
+    }
+}
