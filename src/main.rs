@@ -52,7 +52,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Write a generated handbook of about PAGES pages (for benchmarks)
+    /// Build into memory, serve at http://127.0.0.1:1111/, rebuild on every save and reload the open pages
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; `0.0.0.0` makes the site (drafts too) visible on the network
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port (default 1111; when it is taken, the next free one)
+        #[arg(long)]
+        port: Option<u16>,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Leave drafts out, as `build` does (serve shows them by default)
+        #[arg(long)]
+        no_drafts: bool,
+    },
+    /// Write a generated of about PAGES pages (for benchmarks)
     #[command(hide = true)]
     Generate {
         #[arg(long, default_value_t = 1000)]
@@ -148,6 +165,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            no_drafts,
+        } => serve(root, bind, port, open, !no_drafts),
         Command::Generate {
             pages,
             experts,
@@ -195,4 +219,117 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A line of the serve log, with the time.
+fn log(line: &str) {
+    let now = jiff::ZonedDateTime::now();
+    eprintln!("[{}] {line}", now.strftime("%H:%M:%S"));
+}
+
+/// Prints what a rebuild did: one line, or the errors and one line.
+fn report_rebuild(what: &str, outcome: &esiin::serve::Outcome) {
+    let ms = outcome.took.as_millis();
+    if outcome.errors.is_empty() {
+        log(&format!(
+            "{what}: rebuilt in {ms} ms, {} file{} changed",
+            outcome.changed,
+            if outcome.changed == 1 { "" } else { "s" }
+        ));
+    } else {
+        print(&outcome.errors, Format::Human);
+        log(&format!(
+            "{what}: build failed in {ms} ms ({}); still serving the last good site",
+            summary(&outcome.errors)
+        ));
+    }
+}
+
+fn serve(root: PathBuf, ip: std::net::IpAddr, port: Option<u16>, open: bool, drafts: bool) -> ExitCode {
+    use esiin::serve::http::{ServerConfig, bind};
+    use esiin::serve::state::Live;
+    use std::sync::Arc;
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = esiin::serve::Options { root: root.clone(), drafts };
+    let live = Arc::new(Live::default());
+    report_rebuild("first build", &esiin::serve::rebuild(&opts, &live));
+    runtime.block_on(async move {
+        // The default port moves on when taken; a port asked for does not.
+        let (mut port, asked) = match port {
+            Some(p) => (p, true),
+            None => (1111, false),
+        };
+        let server = loop {
+            match bind(ServerConfig::for_bind(ip, port), live.clone()).await {
+                Ok(server) => break server,
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && !asked && port < 1111 + 20 => {
+                    port += 1;
+                }
+                Err(e) => {
+                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                        "another program uses the port: stop it, or pass another `--port`"
+                    } else {
+                        "check the address given to `--bind`"
+                    };
+                    eprintln!("error: cannot listen on {ip} port {port}: {e}\n  = help: {hint}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        };
+        if ip.is_unspecified() {
+            eprintln!(
+                "warning: listening on every network interface: anyone who can reach this machine sees the handbook, drafts included"
+            );
+        }
+        let shown = if ip.is_unspecified() || ip.is_loopback() {
+            "127.0.0.1".to_string()
+        } else {
+            ip.to_string()
+        };
+        let url = format!("http://{shown}:{}/", server.addrs().first().map_or(port, |a| a.port()));
+        log(&format!("serving {} at {url} (Ctrl-C to stop)", root.display()));
+        let watcher = {
+            let live = live.clone();
+            esiin::serve::watch(&root, move |paths| {
+                let what = match paths.as_slice() {
+                    [one] => one.strip_prefix(&opts.root).unwrap_or(one).display().to_string(),
+                    many => format!("{} files", many.len()),
+                };
+                report_rebuild(&what, &esiin::serve::rebuild(&opts, &live));
+            })
+        };
+        let _watcher = match watcher {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: cannot watch {} for changes: {e}", root.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        if open {
+            let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+            if std::process::Command::new(opener).arg(&url).spawn().is_err() {
+                eprintln!("warning: could not open a browser; open {url} yourself");
+            }
+        }
+        let stop = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match server.serve_until(stop).await {
+            Ok(()) => {
+                log("stopped");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: the server stopped: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }

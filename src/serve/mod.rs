@@ -111,8 +111,21 @@ pub fn watch(
     let root_owned = root.to_path_buf();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // Only what changes a file's contents or existence: reading the
+        // sources (every build does) raises access events, and a build
+        // must not trigger the next one.
         let mut paths: Vec<PathBuf> = events
             .iter()
+            .filter(|e| {
+                use notify::EventKind::{Any, Create, Modify, Other, Remove};
+                use notify::event::ModifyKind;
+                match e.kind {
+                    Create(_) | Remove(_) | Any | Other => true,
+                    Modify(ModifyKind::Metadata(_)) => false,
+                    Modify(_) => true,
+                    _ => false,
+                }
+            })
             .flat_map(|e| e.paths.iter().cloned())
             .filter(|p| relevant(&root_owned, p))
             .collect();
