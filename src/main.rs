@@ -245,19 +245,31 @@ fn report_rebuild(what: &str, outcome: &esiin::serve::Outcome) {
     }
 }
 
-fn serve(root: PathBuf, ip: std::net::IpAddr, port: Option<u16>, open: bool, drafts: bool) -> ExitCode {
+fn serve(
+    root: PathBuf,
+    ip: std::net::IpAddr,
+    port: Option<u16>,
+    open: bool,
+    drafts: bool,
+) -> ExitCode {
     use esiin::serve::http::{ServerConfig, bind};
     use esiin::serve::state::Live;
     use std::sync::Arc;
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the server: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let opts = esiin::serve::Options { root: root.clone(), drafts };
+    let opts = esiin::serve::Options {
+        root: root.clone(),
+        drafts,
+    };
     let live = Arc::new(Live::default());
     report_rebuild("first build", &esiin::serve::rebuild(&opts, &live));
     runtime.block_on(async move {

@@ -122,7 +122,9 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").field("addrs", &self.addrs).finish_non_exhaustive()
+        f.debug_struct("Server")
+            .field("addrs", &self.addrs)
+            .finish_non_exhaustive()
     }
 }
 
@@ -135,7 +137,10 @@ impl std::fmt::Debug for Server {
 /// permission denied is never skipped.
 pub async fn bind(cfg: ServerConfig, live: Arc<Live>) -> io::Result<Server> {
     if cfg.addrs.is_empty() {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no address to listen on"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "no address to listen on",
+        ));
     }
     let several = cfg.addrs.len() > 1;
     let mut listeners = Vec::new();
@@ -147,7 +152,10 @@ pub async fn bind(cfg: ServerConfig, live: Arc<Live>) -> io::Result<Server> {
         {
             addr.set_port(bound.port());
         }
-        match TcpListener::bind(addr).await.and_then(|l| Ok((l.local_addr()?, l))) {
+        match TcpListener::bind(addr)
+            .await
+            .and_then(|l| Ok((l.local_addr()?, l)))
+        {
             Ok((local, listener)) => {
                 addrs.push(local);
                 listeners.push(listener);
@@ -236,7 +244,8 @@ impl Server {
             return ended.unwrap_or_else(|e| Err(io::Error::other(e)));
         }
         let drain = async { while servers.join_next().await.is_some() {} };
-        // Past the grace period, dropping the set aborts what is left.
+        // Past the grace period, dropping the set aborts the accept loops;
+        // a connection still open is left to the runtime's own shutdown.
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, drain).await;
         Ok(())
     }
@@ -262,7 +271,10 @@ impl App {
     fn new(live: Arc<Live>, allowed_hosts: Vec<String>) -> Arc<App> {
         Arc::new(App {
             live,
-            hosts: allowed_hosts.iter().map(|h| h.trim().to_ascii_lowercase()).collect(),
+            hosts: allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
             closing: watch::channel(false).0,
         })
     }
@@ -278,23 +290,34 @@ fn build_router(app: Arc<App>) -> Router {
 }
 
 /// Around every request: refuses unknown hosts, and marks every response
-/// as never to be cached nor sniffed.
+/// with [`no_store`].
 async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     if !app.hosts.is_empty() {
-        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
         // An absolute-form target (`GET http://x/ HTTP/1.1`) names the host too.
         let target = req.uri().authority().map(|a| a.as_str());
         let allowed = host.is_some_and(|h| host_allowed(&app.hosts, h))
             && target.is_none_or(|t| host_allowed(&app.hosts, t));
         if !allowed {
-            return forbidden_host(&app.hosts, host);
+            return no_store(forbidden_host(&app.hosts, host));
         }
     }
-    let mut response = next.run(req).await;
+    no_store(next.run(req).await)
+}
+
+/// Marks a response as never to be cached nor sniffed (all but a
+/// websocket's `101`, which has no body).
+fn no_store(mut response: Response) -> Response {
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
     }
     response
 }
@@ -374,7 +397,10 @@ async fn live_js() -> Response {
 /// The websocket: refuses other origins, then forwards every event.
 async fn live_socket(State(app): State<Arc<App>>, req: Request) -> Response {
     if let Some(origin) = req.headers().get(header::ORIGIN) {
-        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok());
         if !origin.to_str().is_ok_and(|o| origin_allowed(o, host)) {
             return text(
                 StatusCode::FORBIDDEN,
@@ -458,7 +484,10 @@ fn resync(live: &Live) -> Vec<Event> {
 
 async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), ()> {
     let json = serde_json::to_string(event).map_err(|_| ())?;
-    socket.send(Message::Text(json.into())).await.map_err(|_| ())
+    socket
+        .send(Message::Text(json.into()))
+        .await
+        .map_err(|_| ())
 }
 
 /// Everything that is not `/__esiin/`: a file of the site.
@@ -497,7 +526,10 @@ async fn site_file(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Res
             Some(page) => file_response(StatusCode::NOT_FOUND, "404.html", page, head),
             None => text(
                 StatusCode::NOT_FOUND,
-                format!("404 Not Found: {} (and the site has no 404.html)\n", uri.path()),
+                format!(
+                    "404 Not Found: {} (and the site has no 404.html)\n",
+                    uri.path()
+                ),
             ),
         },
     }
@@ -511,7 +543,11 @@ fn file_response(status: StatusCode, key: &str, bytes: &Arc<[u8]>, head: bool) -
         Bytes::from_owner(bytes.clone())
     };
     let length = body.len();
-    let body = if head { Body::empty() } else { Body::from(body) };
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
     let mut response = (status, [(header::CONTENT_TYPE, content_type)], body).into_response();
     response
         .headers_mut()
@@ -667,12 +703,20 @@ mod tests {
     use super::*;
 
     fn site(keys: &[&str]) -> HashMap<String, Arc<[u8]>> {
-        keys.iter().map(|k| (k.to_string(), Arc::from(&b"x"[..]))).collect()
+        keys.iter()
+            .map(|k| (k.to_string(), Arc::from(&b"x"[..])))
+            .collect()
     }
 
     #[test]
     fn paths_map_onto_keys() {
-        let files = site(&["index.html", "a/index.html", "a/b.css", "x y/index.html", "ä.txt"]);
+        let files = site(&[
+            "index.html",
+            "a/index.html",
+            "a/b.css",
+            "x y/index.html",
+            "ä.txt",
+        ]);
         let file = |k: &str| Lookup::File(k.into());
         assert_eq!(lookup(&files, "/"), file("index.html"));
         assert_eq!(lookup(&files, "/a/"), file("a/index.html"));
@@ -691,7 +735,13 @@ mod tests {
 
     #[test]
     fn traversal_and_dotfiles_are_refused() {
-        let files = site(&["index.html", "a/index.html", "secret.txt", ".env", ".git/config"]);
+        let files = site(&[
+            "index.html",
+            "a/index.html",
+            "secret.txt",
+            ".env",
+            ".git/config",
+        ]);
         for bad in [
             "/..",
             "/../secret.txt",
@@ -711,7 +761,13 @@ mod tests {
         ] {
             assert_eq!(lookup(&files, bad), Lookup::BadRequest, "{bad}");
         }
-        for hidden in ["/.env", "/.git/config", "/.git/", "/%2egit/config", "/a/.hidden"] {
+        for hidden in [
+            "/.env",
+            "/.git/config",
+            "/.git/",
+            "/%2egit/config",
+            "/a/.hidden",
+        ] {
             assert_eq!(lookup(&files, hidden), Lookup::NotFound, "{hidden}");
         }
         // Decoded once only: a double-encoded `..` is a (missing) name.
@@ -722,7 +778,10 @@ mod tests {
     fn the_script_goes_before_the_last_body_end() {
         let tag = LIVE_SCRIPT_TAG;
         let inject = |s: &str| String::from_utf8(inject_live_script(s.as_bytes())).unwrap();
-        assert_eq!(inject("<p>x</p></body></html>"), format!("<p>x</p>{tag}</body></html>"));
+        assert_eq!(
+            inject("<p>x</p></body></html>"),
+            format!("<p>x</p>{tag}</body></html>")
+        );
         assert_eq!(inject("<p>x</BODY >"), format!("<p>x{tag}</BODY >"));
         assert_eq!(
             inject("<pre></body></pre></body>"),
@@ -736,7 +795,10 @@ mod tests {
     fn content_types_by_extension() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("A.CSS"), "text/css; charset=utf-8");
-        assert_eq!(content_type("training/x.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(
+            content_type("training/x.ics"),
+            "text/calendar; charset=utf-8"
+        );
         assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
         assert_eq!(content_type("guidelines.svg"), "image/svg+xml");
         assert_eq!(content_type("README"), "application/octet-stream");
@@ -789,7 +851,10 @@ mod tests {
         let local = ServerConfig::for_bind(Ipv4Addr::LOCALHOST.into(), 1111);
         assert_eq!(
             local.addrs,
-            ["127.0.0.1:1111".parse().unwrap(), "[::1]:1111".parse().unwrap()]
+            [
+                "127.0.0.1:1111".parse().unwrap(),
+                "[::1]:1111".parse().unwrap()
+            ]
         );
         assert_eq!(local.allowed_hosts, ["localhost", "127.0.0.1", "[::1]"]);
         let any = ServerConfig::for_bind(Ipv4Addr::UNSPECIFIED.into(), 1111);

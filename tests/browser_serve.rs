@@ -1,0 +1,141 @@
+//! The editor's loop in a real browser: `esiin serve` on a copy of the
+//! example handbook, a page open in headless Chromium, and the page's
+//! source edited, broken and fixed on disk.
+
+mod harness;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::Browser;
+
+/// `esiin serve` on `root`, killed on drop.
+struct Serve {
+    child: Child,
+    url: String,
+}
+
+impl Serve {
+    fn start(root: &Path) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_esiin"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .env("NO_COLOR", "1")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start esiin serve");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Keep reading, so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("http://") {
+                    let url = line[at..]
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("esiin serve prints its URL");
+        Serve { child, url }
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Everything the page shows, the error overlay's shadow root included.
+const PAGE_TEXT: &str = r#"
+    const parts = [document.body.innerText];
+    for (const el of document.querySelectorAll('*')) {
+      if (el.shadowRoot) parts.push(el.shadowRoot.textContent);
+    }
+    return parts.join('\n');
+"#;
+
+async fn wait_for(c: &fantoccini::Client, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = c
+            .execute(PAGE_TEXT, vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        if pred(&text) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; the page says:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("handbook");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&root).expect("mkdir");
+    harness::copy_tree(&repo.join("content"), &root.join("content"));
+    std::fs::copy(repo.join("handbook.yaml"), root.join("handbook.yaml")).expect("config");
+    let serve = Serve::start(&root);
+    let c = &browser.client;
+    c.goto(&format!("{}guide/how-we-measure/", serve.url))
+        .await
+        .expect("open the page");
+    wait_for(c, "the page", |t| t.contains("How we measure")).await;
+
+    // A save: the open page shows it without anyone touching it.
+    let file = root.join("content/guide/how-we-measure.md");
+    let original = std::fs::read_to_string(&file).expect("the page's source");
+    std::fs::write(
+        &file,
+        format!("{original}\nA paragraph saved a moment ago.\n"),
+    )
+    .expect("save");
+    wait_for(c, "the saved paragraph", |t| {
+        t.contains("A paragraph saved a moment ago.")
+    })
+    .await;
+
+    // A broken save: the overlay names the file and the line; the last
+    // good page stays under it.
+    let broken = original.replacen("title:", "titel:", 1);
+    std::fs::write(&file, &broken).expect("save a broken file");
+    let text = wait_for(c, "the error overlay", |t| {
+        t.contains("content/guide/how-we-measure.md:2:1")
+    })
+    .await;
+    assert!(text.contains("unknown field `titel`"), "{text}");
+    assert!(text.contains("did you mean `title`?"), "{text}");
+    assert!(
+        text.contains("A paragraph saved a moment ago."),
+        "the last good page stays"
+    );
+
+    // Fixed: the overlay goes away.
+    std::fs::write(&file, &original).expect("fix the file");
+    wait_for(c, "the overlay to go", |t| {
+        !t.contains("how-we-measure.md:2:1") && !t.contains("A paragraph saved a moment ago.")
+    })
+    .await;
+    browser.close().await;
+}
