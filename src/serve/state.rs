@@ -54,6 +54,9 @@ impl From<&Diagnostic> for ErrorView {
 
 /// Shared between the builder thread and the server's tasks.
 pub struct Live {
+    /// How many builds have been published (successful or not): tests and
+    /// benchmarks wait for it to move.
+    generation: std::sync::atomic::AtomicU64,
     files: RwLock<Files>,
     errors: RwLock<Vec<ErrorView>>,
     events: broadcast::Sender<Event>,
@@ -62,6 +65,7 @@ pub struct Live {
 impl Default for Live {
     fn default() -> Self {
         Live {
+            generation: std::sync::atomic::AtomicU64::new(0),
             files: RwLock::new(Arc::new(HashMap::new())),
             errors: RwLock::new(Vec::new()),
             events: broadcast::channel(64).0,
@@ -81,6 +85,11 @@ impl Live {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The number of builds published so far.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -114,6 +123,7 @@ impl Live {
                 css_only,
             });
         }
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         changed
     }
 
@@ -126,6 +136,7 @@ impl Live {
             .collect();
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
         let _ = self.events.send(Event::Errors { errors });
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
