@@ -271,7 +271,12 @@ fn serve(
         drafts,
     };
     let live = Arc::new(Live::default());
-    report_rebuild("first build", &esiin::serve::rebuild(&opts, &live));
+    // What each build parsed and rendered, for the next one.
+    let mut cache = esiin::pipeline::Cache::default();
+    report_rebuild(
+        "first build",
+        &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
+    );
     runtime.block_on(async move {
         // The default port moves on when taken; a port asked for does not.
         let (mut port, asked) = match port {
@@ -309,12 +314,14 @@ fn serve(
         log(&format!("serving {} at {url} (Ctrl-C to stop)", root.display()));
         let watcher = {
             let live = live.clone();
+            let cache = std::sync::Mutex::new(cache);
             esiin::serve::watch(&root, move |paths| {
                 let what = match paths.as_slice() {
                     [one] => one.strip_prefix(&opts.root).unwrap_or(one).display().to_string(),
                     many => format!("{} files", many.len()),
                 };
-                report_rebuild(&what, &esiin::serve::rebuild(&opts, &live));
+                let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+                report_rebuild(&what, &esiin::serve::rebuild_cached(&opts, &live, &mut cache));
             })
         };
         let _watcher = match watcher {

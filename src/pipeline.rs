@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -74,10 +75,98 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
     }
 }
 
+/// What a build keeps for the next one (`serve`): parsed pages by file and
+/// rendered Markdown by page. Each entry is keyed by everything its result
+/// depends on, so a cached build is the same as a fresh one by
+/// construction; `tests/serve_diff.rs` checks that it is.
+#[derive(Default)]
+pub struct Cache {
+    load: load::Cache,
+    /// Page path → (hash of its text, links epoch, rendered body).
+    markdown: HashMap<String, (u64, u64, Arc<markdown::Rendered>)>,
+    /// Output path → (fingerprint of the template context, templates,
+    /// the HTML). A page whose context and templates did not change is
+    /// the same HTML: it is reused instead of rendered.
+    pages: HashMap<String, (u64, u64, std::sync::Arc<[u8]>)>,
+}
+
+/// A page rendered (or reused) this build, kept for the next: its output
+/// path, context fingerprint and HTML.
+type Kept = (String, u64, Arc<[u8]>);
+
+/// A `Write` that hashes what is written: fingerprints a context by
+/// serialising it, without building the text.
+struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The fingerprint of what a template is given.
+fn fingerprint(parts: &[&dyn erased::Serialize]) -> Option<u64> {
+    let mut w = HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    for part in parts {
+        part.to_writer(&mut w).ok()?;
+    }
+    Some(w.0.digest())
+}
+
+/// `serde::Serialize` is not object safe; this is just enough of it to
+/// fingerprint a list of differently typed values.
+mod erased {
+    pub trait Serialize {
+        fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()>;
+    }
+    impl<T: serde::Serialize> Serialize for T {
+        fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()> {
+            serde_json::to_writer(w, self)
+        }
+    }
+}
+
+/// Everything a page's rendered Markdown depends on besides its own text:
+/// where every page is (links become URLs), which pages are drafts and
+/// which files exist (links to them are errors or not), the base path and
+/// the language (alert titles). When any of it changes, every body is
+/// rendered again; edits that change none of it (the common case) re-render
+/// only the edited page.
+fn links_epoch(site: &Site) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    site.config.base_path.hash(&mut h);
+    site.config.raw.language.code().hash(&mut h);
+    for (p, url) in site.pages.iter().zip(&site.urls) {
+        p.path.hash(&mut h);
+        url.hash(&mut h);
+    }
+    let mut drafts: Vec<&String> = site.drafts.iter().collect();
+    drafts.sort();
+    drafts.hash(&mut h);
+    let mut assets: Vec<&String> = site.assets.iter().collect();
+    assets.sort();
+    assets.hash(&mut h);
+    h.finish()
+}
+
 /// Runs the pipeline, writing every file of the site into `sink`. Pages
 /// are rendered and written in the same parallel pass: no site-sized
 /// buffer of HTML, and disk writes overlap rendering.
 pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnostic>> {
+    build_into_cached(opts, sink, &mut Cache::default())
+}
+
+/// [`build_into`], reusing and updating `cache`.
+pub fn build_into_cached(
+    opts: &Options,
+    sink: &dyn Sink,
+    cache: &mut Cache,
+) -> Result<Report, Vec<Diagnostic>> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -91,7 +180,7 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     }
 
     let mut diags = Vec::new();
-    let (loaded, mut d) = load::load(root, &config);
+    let (loaded, mut d) = load::load_cached(root, &config, &mut cache.load);
     diags.append(&mut d);
     let theme = Theme::load(root, &config.raw.theme, &mut diags);
     let mut statics = Vec::new();
@@ -115,21 +204,35 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     diags.append(&mut d);
     lap("resolve", &mut timings);
 
-    let mut rendered: Vec<markdown::Rendered> = (0..site.pages.len())
+    let epoch = links_epoch(&site);
+    let previous = &cache.markdown;
+    let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.pages.len())
         .into_par_iter()
-        .map(|i| markdown::render(&site, i))
+        .map(|i| {
+            let p = &site.pages[i];
+            let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
+            let r = match previous.get(&p.path) {
+                Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
+                _ => Arc::new(markdown::render(&site, i)),
+            };
+            (text, r)
+        })
+        .unzip();
+    cache.markdown = site
+        .pages
+        .iter()
+        .zip(texts)
+        .zip(&rendered)
+        .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
         .collect();
-    let anchors: Vec<HashSet<String>> = rendered
-        .iter_mut()
-        .map(|r| std::mem::take(&mut r.anchors))
-        .collect();
-    let mut link_pending = Vec::new();
-    for r in &mut rendered {
-        diags.append(&mut r.errors);
-        link_pending.append(&mut r.pending);
+    let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
+    for r in &rendered {
+        diags.extend(r.errors.iter().cloned());
     }
     diags.extend(markdown::check_anchors(
-        pending.into_iter().chain(link_pending),
+        pending
+            .iter()
+            .chain(rendered.iter().flat_map(|r| &r.pending)),
         &anchors,
     ));
     lap("markdown", &mut timings);
@@ -145,12 +248,12 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     }
 
     let cache_dir = root.join(".esiin-cache").join("thumbs");
-    let cache = if opts.write_cache {
+    let thumb_cache = if opts.write_cache {
         ThumbCache::new(cache_dir)
     } else {
         ThumbCache::read_only(cache_dir)
     };
-    let (photos, thumbs, mut d) = thumbnails(&site, &cache);
+    let (photos, thumbs, mut d) = thumbnails(&site, &thumb_cache);
     diags.append(&mut d);
     lap("photos", &mut timings);
     if diags.iter().any(Diagnostic::is_error) {
@@ -178,20 +281,51 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
         sink.write(rel, bytes)
             .map_err(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")))
     };
-    let render_errors: Vec<Diagnostic> = (0..site.pages.len())
+    // Pages whose context and templates are what they were in the previous
+    // build (`serve`) are reused: the same input renders the same HTML.
+    let templates_key = templates.fingerprint();
+    let previous = std::mem::take(&mut cache.pages);
+    let results: Vec<(Option<Diagnostic>, Option<Kept>)> = (0..site.pages.len())
         .into_par_iter()
-        .filter_map(|i| {
+        .map(|i| {
+            let site_ctx = site.site_ctx(i, build_date);
+            let page_ctx = site.page_ctx(i, &state);
+            let rel = format!("{}index.html", site.urls[i]);
+            let print = fingerprint(&[&site_ctx, &page_ctx, &names[i]]);
+            if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
+                && *p == print
+                && *t == templates_key
+            {
+                let html = html.clone();
+                return (
+                    sink.write_shared(&rel, &html).err().map(|e| {
+                        Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+                    }),
+                    Some((rel, print, html)),
+                );
+            }
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &site.site_ctx(i, build_date));
-            ctx.insert("page", &site.page_ctx(i, &state));
+            ctx.insert("site", &site_ctx);
+            ctx.insert("page", &page_ctx);
             let what = format!("`{}`", site.pages[i].src.rel.display());
-            let html = match templates.render(&names[i], &ctx, &what) {
-                Ok(h) => h,
-                Err(d) => return Some(d),
+            let html: std::sync::Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
+                Ok(h) => std::sync::Arc::from(h.into_bytes()),
+                Err(d) => return (Some(d), None),
             };
-            emit(&format!("{}index.html", site.urls[i]), html.as_bytes()).err()
+            let err = sink
+                .write_shared(&rel, &html)
+                .err()
+                .map(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")));
+            (err, print.map(|p| (rel, p, html)))
         })
         .collect();
+    let mut render_errors = Vec::new();
+    for (err, kept) in results {
+        render_errors.extend(err);
+        if let Some((rel, print, html)) = kept {
+            cache.pages.insert(rel, (print, templates_key, html));
+        }
+    }
     diags.extend(once_per_place(render_errors));
     let mut files = site.pages.len();
 

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where a build puts its files: a staging folder on disk (`build`),
 /// memory (`serve`), or nowhere (`check`). Shared by the threads that
@@ -22,6 +22,12 @@ pub trait Sink: Sync {
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
         let bytes = std::fs::read(from)?;
         self.write(rel, &bytes)
+    }
+
+    /// Writes bytes the caller keeps too (a page reused from the previous
+    /// build): a sink in memory shares them instead of copying.
+    fn write_shared(&self, rel: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
+        self.write(rel, bytes)
     }
 }
 
@@ -57,21 +63,25 @@ impl Sink for Discard {
 /// The site in memory, by `/`-separated path: what `serve` serves.
 #[derive(Default)]
 pub struct Memory {
-    files: Mutex<HashMap<String, Vec<u8>>>,
+    files: Mutex<HashMap<String, Arc<[u8]>>>,
 }
 
 impl Memory {
-    pub fn into_files(self) -> HashMap<String, Vec<u8>> {
+    pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
         self.files.into_inner().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Sink for Memory {
     fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_shared(rel, &Arc::from(bytes))
+    }
+
+    fn write_shared(&self, rel: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
         let path = safe_rel(rel).ok_or_else(|| outside(rel))?;
         let key = path.to_string_lossy().replace('\\', "/");
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(key, bytes.to_vec());
+        files.insert(key, bytes.clone());
         Ok(())
     }
 }
@@ -205,10 +215,7 @@ mod tests {
         assert!(m.write("../x", b"z").is_err());
         assert!(Discard.write("a/../../x", b"").is_err());
         let files = m.into_files();
-        assert_eq!(
-            files.get("a/index.html").map(Vec::as_slice),
-            Some(&b"x"[..])
-        );
+        assert_eq!(files.get("a/index.html").map(|b| &b[..]), Some(&b"x"[..]));
         assert!(files.contains_key("b.css"));
     }
 

@@ -128,7 +128,8 @@ impl Page {
 /// What `load` found under `content/`.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub pages: Vec<Page>,
+    /// Shared, so a cached build hands on a page without copying its text.
+    pub pages: Vec<std::sync::Arc<Page>>,
     /// Files that are not pages (images beside pages, …), relative to `content/`.
     pub assets: Vec<String>,
     /// Every folder under `content/` (relative, `/`-separated), root excluded.
@@ -208,8 +209,47 @@ pub fn walk(
     dirs
 }
 
+/// One file's load result, as kept between builds.
+type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::Arc<Page>>)>;
+
+/// A file's modification time and size: what the cache compares.
+type Stamp = (std::time::SystemTime, u64);
+
+/// Pages parsed by an earlier build, by file, with the modification time
+/// and size they were parsed at: `serve` re-reads only what changed. A
+/// page's parse depends on the folder kinds of the configuration too, so
+/// the cache belongs to one configuration (`key`).
+#[derive(Default)]
+pub struct Cache {
+    key: u64,
+    files: std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Loaded1)>,
+}
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
 /// Loads every page under `root/content`.
 pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
+    load_cached(root, config, &mut Cache::default())
+}
+
+/// [`load`], reusing the parse of every file whose modification time and
+/// size are what they were in `cache`, and updating `cache`.
+pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+    let key = {
+        let kinds: Vec<String> = config
+            .kinds
+            .iter()
+            .map(|(f, k)| format!("{f}={k}"))
+            .collect();
+        xxhash_rust::xxh3::xxh3_64(kinds.join("\n").as_bytes())
+    };
+    if cache.key != key {
+        cache.files.clear();
+        cache.key = key;
+    }
     let content = root.join("content");
     let mut diags = Vec::new();
     let mut md = Vec::new();
@@ -230,33 +270,31 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
     }
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
     // so that its errors are reported once, not again at every reference.
-    type Loaded1 = Result<Page, (Vec<Diagnostic>, Option<Page>)>;
-    let results: Vec<Loaded1> = md
+    let previous = &cache.files;
+    let results: Vec<(PathBuf, Option<Stamp>, Loaded1)> = md
         .par_iter()
         .map(|(rel, abs)| {
-            let shown = Path::new("content").join(rel);
-            let bytes = std::fs::read(abs).map_err(|e| {
-                (
-                    vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)],
-                    None,
-                )
-            })?;
-            parse_page(rel, shown.clone(), bytes, config).map_err(|d| {
-                let stand_in = std::fs::read(abs)
-                    .ok()
-                    .map(|bytes| page::stand_in(rel, shown, &bytes, config));
-                (d, stand_in)
-            })
+            let now = stamp(abs);
+            if let (Some(now), Some((mtime, len, result))) = (now, previous.get(abs))
+                && now == (*mtime, *len)
+            {
+                return (abs.clone(), Some(now), result.clone());
+            }
+            (abs.clone(), now, parse_file(rel, abs, config))
         })
         .collect();
+    cache.files.clear();
     let mut pages = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => pages.push(p),
-            Err((mut d, stand_in)) => {
-                diags.append(&mut d);
-                pages.extend(stand_in);
+    for (abs, now, r) in results {
+        match &r {
+            Ok(p) => pages.push(p.clone()),
+            Err((d, stand_in)) => {
+                diags.extend(d.iter().cloned());
+                pages.extend(stand_in.iter().cloned());
             }
+        }
+        if let Some((mtime, len)) = now {
+            cache.files.insert(abs, (mtime, len, r));
         }
     }
     (
@@ -267,6 +305,27 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
         },
         diags,
     )
+}
+
+/// Reads and parses one page file.
+fn parse_file(rel: &str, abs: &Path, config: &Config) -> Loaded1 {
+    let shown = Path::new("content").join(rel);
+    let bytes = std::fs::read(abs).map_err(|e| {
+        (
+            vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)],
+            None,
+        )
+    })?;
+    parse_page(rel, shown.clone(), bytes, config)
+        .map(std::sync::Arc::new)
+        .map_err(|d| {
+            // The error path reads the file again rather than every parse
+            // keeping a copy of its bytes.
+            let stand_in = std::fs::read(abs)
+                .ok()
+                .map(|bytes| std::sync::Arc::new(page::stand_in(rel, shown, &bytes, config)));
+            (d, stand_in)
+        })
 }
 
 #[cfg(test)]

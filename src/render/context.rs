@@ -19,7 +19,7 @@ use super::markdown::{Rendered, TocEntry, encode_path};
 /// rendered body (summaries, TOC), the photo thumbnails, and the build's
 /// notion of now.
 pub struct RenderState {
-    pub rendered: Vec<Rendered>,
+    pub rendered: Vec<std::sync::Arc<Rendered>>,
     pub photos: HashMap<usize, Photos>,
     /// The generated posters of guidelines pages.
     pub posters: HashMap<usize, PosterCtx>,

@@ -27,7 +27,7 @@ pub struct TocEntry {
 }
 
 /// A page body, rendered.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -404,9 +404,9 @@ fn rewrite(
 }
 
 /// Checks queued anchors against the headings of their target pages.
-pub fn check_anchors(
-    pending: impl IntoIterator<Item = PendingAnchor>,
-    anchors: &[HashSet<String>],
+pub fn check_anchors<'a>(
+    pending: impl IntoIterator<Item = &'a PendingAnchor>,
+    anchors: &[&HashSet<String>],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in pending {
@@ -429,7 +429,7 @@ pub fn check_anchors(
                 )
             }
         };
-        out.push(p.error.hint(hint));
+        out.push(p.error.clone().hint(hint));
     }
     out
 }

@@ -49,6 +49,22 @@ impl Templates {
         Ok(t)
     }
 
+    /// A fingerprint of every template's text (and so of what any of them
+    /// would render): a page rendered with other templates is rendered
+    /// again.
+    pub fn fingerprint(&self) -> u64 {
+        let mut names: Vec<&String> = self.sources.keys().collect();
+        names.sort();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for name in names {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            h.update(self.sources[name].1.as_bytes());
+            h.update(&[0]);
+        }
+        h.digest()
+    }
+
     pub fn exists(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }

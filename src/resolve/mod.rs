@@ -26,7 +26,7 @@ pub struct Site {
     pub config: Config,
     pub root: PathBuf,
     /// Published pages (drafts only with `--drafts`), sorted by path.
-    pub pages: Vec<Page>,
+    pub pages: Vec<std::sync::Arc<Page>>,
     /// Each page's URL relative to the base path: `experts/mari/`, `""` for home.
     pub urls: Vec<String>,
     /// `experts/mari.md` → page.
@@ -105,7 +105,7 @@ pub fn resolve(
         dirs,
     } = loaded;
     let mut drafts = HashSet::new();
-    let mut pages: Vec<Page> = Vec::with_capacity(all.len());
+    let mut pages: Vec<std::sync::Arc<Page>> = Vec::with_capacity(all.len());
     for p in all {
         if p.common.draft && !include_drafts {
             drafts.insert(p.path.clone());
@@ -127,7 +127,7 @@ pub fn resolve(
             format!("{dir}/_index.md")
         };
         if !have.contains(&path) && !drafts.contains(&path) {
-            pages.push(implicit_section(&dir, &path, &config));
+            pages.push(std::sync::Arc::new(implicit_section(&dir, &path, &config)));
         }
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));

@@ -9,9 +9,7 @@
 pub mod http;
 pub mod state;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -42,6 +40,11 @@ pub struct Outcome {
 /// Builds the site into memory at the dev server's root and publishes it
 /// (or its errors) to `live`.
 pub fn rebuild(opts: &Options, live: &Live) -> Outcome {
+    rebuild_cached(opts, live, &mut pipeline::Cache::default())
+}
+
+/// [`rebuild`], reusing what the previous build parsed and rendered.
+pub fn rebuild_cached(opts: &Options, live: &Live, cache: &mut pipeline::Cache) -> Outcome {
     let start = Instant::now();
     let build = pipeline::Options {
         root: opts.root.clone(),
@@ -51,14 +54,17 @@ pub fn rebuild(opts: &Options, live: &Live) -> Outcome {
         write_cache: true,
     };
     let sink = Memory::default();
-    match pipeline::build_into(&build, &sink) {
-        Ok(_) => {
-            let files: HashMap<String, Arc<[u8]>> = sink
-                .into_files()
-                .into_iter()
-                .map(|(path, bytes)| (path, Arc::from(bytes)))
-                .collect();
-            let changed = live.publish(files).len();
+    match pipeline::build_into_cached(&build, &sink, cache) {
+        Ok(report) => {
+            if std::env::var_os("ESIIN_TIMINGS").is_some() {
+                let stages: Vec<String> = report
+                    .timings
+                    .iter()
+                    .map(|(s, d)| format!("{s} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                eprintln!("  {}", stages.join(", "));
+            }
+            let changed = live.publish(sink.into_files()).len();
             Outcome {
                 took: start.elapsed(),
                 changed,

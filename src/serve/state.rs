@@ -102,7 +102,12 @@ impl Live {
         let old = self.files();
         let mut changed: Vec<String> = new
             .iter()
-            .filter(|(path, bytes)| old.get(*path) != Some(*bytes))
+            // The same allocation (a page reused from the previous build)
+            // is unchanged without comparing its bytes.
+            .filter(|(path, bytes)| {
+                old.get(*path)
+                    .is_none_or(|o| !Arc::ptr_eq(o, bytes) && o != *bytes)
+            })
             .map(|(path, _)| path.clone())
             .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
             .collect();
@@ -123,7 +128,8 @@ impl Live {
                 css_only,
             });
         }
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         changed
     }
 
@@ -136,7 +142,8 @@ impl Live {
             .collect();
         *self.errors.write().unwrap_or_else(|e| e.into_inner()) = errors.clone();
         let _ = self.events.send(Event::Errors { errors });
-        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
