@@ -507,7 +507,12 @@ fn other_host_names_are_refused() {
         assert!(!response.text().contains("Home"));
         assert_eq!(response.header("cache-control"), Some("no-store"));
         // Every path, the script and the socket too.
-        for path in ["/experts/", "/__esiin/live.js", "/__esiin/ws"] {
+        for path in [
+            "/experts/",
+            "/__esiin/live.js",
+            "/__esiin/ws",
+            "/__esiin/manifest",
+        ] {
             assert_eq!(server.request("GET", path, &[("Host", &host)]).status, 403);
         }
     }
@@ -586,6 +591,65 @@ fn the_socket_tells_open_pages_what_changed() {
         next_event(&mut socket),
         json!({"type": "reload", "paths": ["theme.css"], "css_only": true})
     );
+}
+
+#[test]
+fn the_manifest_lists_the_served_files_by_hash() {
+    let server = TestServer::start(handbook(), &["127.0.0.1"]);
+    let manifest = |server: &TestServer| -> Value {
+        let response = server.get("/__esiin/manifest");
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("content-type"), Some("application/json"));
+        assert_eq!(response.header("cache-control"), Some("no-store"));
+        serde_json::from_slice(&response.body).expect("JSON")
+    };
+    let hash = |text: &str| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+
+    let first = manifest(&server);
+    assert_eq!(first["generation"], json!(1));
+    assert_eq!(first["errors"], json!(0));
+    let listed = first["files"].as_object().expect("files");
+    // Every file of the site but the dotfiles, which are never served.
+    let site = handbook();
+    let mut expected: Vec<&str> = site
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !k.split('/').any(|s| s.starts_with('.')))
+        .collect();
+    expected.sort();
+    assert_eq!(
+        listed.keys().map(String::as_str).collect::<Vec<_>>(),
+        expected
+    );
+    // The bytes as built: an HTML page's hash is of the page without the
+    // injected script, which the served page has.
+    assert_eq!(listed["theme.css"], json!(hash("body { color: #222 }")));
+    assert_eq!(listed["index.html"], json!(hash(&page("Home"))));
+    assert!(server.get("/").text().contains(LIVE_SCRIPT_TAG));
+
+    // A failed build: the generation moves, the errors are counted, the
+    // files stay.
+    server.live.fail(&[broken()]);
+    let failed = manifest(&server);
+    assert_eq!(failed["generation"], json!(2));
+    assert_eq!(failed["errors"], json!(1));
+    assert_eq!(failed["files"], first["files"]);
+
+    // A good build again: the changed file's hash changes, the errors go.
+    let mut site = handbook();
+    site.insert("index.html".into(), Arc::from(page("Home 2").as_bytes()));
+    site.remove("search.js");
+    server.live.publish(site);
+    let fixed = manifest(&server);
+    assert_eq!(fixed["generation"], json!(3));
+    assert_eq!(fixed["errors"], json!(0));
+    assert_eq!(fixed["files"]["index.html"], json!(hash(&page("Home 2"))));
+    assert_eq!(fixed["files"].get("search.js"), None);
+
+    // Guarded like every route.
+    let evil = server.request("GET", "/__esiin/manifest", &[("Host", "evil.example")]);
+    assert_eq!(evil.status, 403);
+    assert!(!evil.text().contains("generation"));
 }
 
 fn broken() -> Diagnostic {

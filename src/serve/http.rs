@@ -9,7 +9,18 @@
 //! GET /missing        → the site's 404.html, status 404
 //! GET /__esiin/live.js → the client script (live.js, embedded)
 //! GET /__esiin/ws     → websocket: `state::Event`s as JSON text
+//! GET /__esiin/manifest → JSON: what is served, for tests and tools
 //! ```
+//!
+//! The manifest is a dev-server endpoint for tests and tools (the
+//! differential test, benchmarks, editor plugins): `{"generation": n,
+//! "errors": n, "files": {"path": "hash", …}}`, where `generation` counts
+//! the builds published so far (successful or not, see
+//! [`Live::generation`]), `errors` is the number of errors of the last
+//! build (0 when it succeeded), and each file of the last good site maps
+//! to the xxh3-64 (16 hex digits) of its bytes as built, before the
+//! live-reload script is injected: the same bytes `esiin build` writes.
+//! Paths with a dotfile segment are left out, as they are never served.
 //!
 //! Safe by default, because a dev server on a laptop serves drafts:
 //! `..` and `.` segments (raw or %-encoded), backslashes and malformed
@@ -41,6 +52,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinSet;
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::state::{ErrorView, Event, Live};
 
@@ -48,6 +60,8 @@ use super::state::{ErrorView, Event, Live};
 pub const LIVE_JS_PATH: &str = "/__esiin/live.js";
 /// The websocket the client script connects to.
 pub const WS_PATH: &str = "/__esiin/ws";
+/// What is served: the generation, the error count and every file's hash.
+pub const MANIFEST_PATH: &str = "/__esiin/manifest";
 /// What every HTML response gets before its `</body>`.
 pub const LIVE_SCRIPT_TAG: &str = r#"<script src="/__esiin/live.js" defer></script>"#;
 
@@ -284,6 +298,7 @@ fn build_router(app: Arc<App>) -> Router {
     Router::new()
         .route(LIVE_JS_PATH, get(live_js))
         .route(WS_PATH, get(live_socket))
+        .route(MANIFEST_PATH, get(manifest))
         .fallback(site_file)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
@@ -390,6 +405,31 @@ async fn live_js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         LIVE_JS,
+    )
+        .into_response()
+}
+
+/// The manifest (see the module comment). The generation is read before
+/// the files, so a tool that sees generation `n` sees the files of build
+/// `n` or a later one, never an earlier one.
+async fn manifest(State(app): State<Arc<App>>) -> Response {
+    let generation = app.live.generation();
+    let errors = app.live.errors().len();
+    let files = app.live.files();
+    let hashes: std::collections::BTreeMap<&str, String> = files
+        .iter()
+        // What is never served is not listed either (see `lookup`).
+        .filter(|(path, _)| !path.split('/').any(|s| s.starts_with('.')))
+        .map(|(path, bytes)| (path.as_str(), format!("{:016x}", xxh3_64(bytes))))
+        .collect();
+    let body = serde_json::json!({
+        "generation": generation,
+        "errors": errors,
+        "files": hashes,
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
     )
         .into_response()
 }

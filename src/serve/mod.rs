@@ -10,6 +10,7 @@ pub mod http;
 pub mod state;
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -92,10 +93,7 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
     let Some(first) = parts.next() else {
         return false;
     };
-    let top_ok = matches!(
-        first.as_ref(),
-        "content" | "static" | "templates" | "themes" | crate::config::FILE
-    );
+    let top_ok = SOURCE_DIRS.contains(&first.as_ref()) || first == crate::config::FILE;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -113,9 +111,18 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
 pub fn watch(
     root: &Path,
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
-) -> notify::Result<impl Drop> {
+) -> notify::Result<Watcher> {
+    type Debouncer = notify_debouncer_full::Debouncer<
+        notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >;
+    // The callback adds watches for source folders created while serving,
+    // so it needs the debouncer it belongs to: a weak handle, set once the
+    // debouncer exists (a strong one would keep it alive forever).
+    let handle: Arc<Mutex<Option<Debouncer>>> = Arc::new(Mutex::new(None));
+    let weak: Weak<Mutex<Option<Debouncer>>> = Arc::downgrade(&handle);
     let root_owned = root.to_path_buf();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+    let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Only what changes a file's contents or existence: reading the
         // sources (every build does) raises access events, and a build
@@ -137,20 +144,53 @@ pub fn watch(
             .collect();
         paths.sort();
         paths.dedup();
+        // A source folder that appeared (`templates/` made after the
+        // start): watch it from now on. The rebuild this burst triggers
+        // reads it whole, so files made in it before the watch are not
+        // missed.
+        for path in &paths {
+            if path.parent() == Some(root_owned.as_path())
+                && path.is_dir()
+                && let Some(strong) = weak.upgrade()
+                && let Some(d) = strong.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+            {
+                let _ = d.watch(path, RecursiveMode::Recursive);
+            }
+        }
         if !paths.is_empty() {
             on_change(paths);
         }
     })?;
+    let mut slot = handle.lock().unwrap_or_else(|e| e.into_inner());
+    let debouncer = slot.insert(debouncer);
     // The folders recursively; the root itself only for `handbook.yaml`
     // and for folders created after the start.
-    for dir in ["content", "static", "templates", "themes"] {
+    for dir in SOURCE_DIRS {
         let path = root.join(dir);
         if path.is_dir() {
             debouncer.watch(&path, RecursiveMode::Recursive)?;
         }
     }
     debouncer.watch(root, RecursiveMode::NonRecursive)?;
-    Ok(debouncer)
+    drop(slot);
+    Ok(Watcher { _debouncer: handle })
+}
+
+/// The folders of a handbook that hold sources.
+const SOURCE_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// Watches as long as it lives.
+pub struct Watcher {
+    _debouncer: Arc<
+        Mutex<
+            Option<
+                notify_debouncer_full::Debouncer<
+                    notify::RecommendedWatcher,
+                    notify_debouncer_full::RecommendedCache,
+                >,
+            >,
+        >,
+    >,
 }
 
 #[cfg(test)]
