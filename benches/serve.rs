@@ -1,0 +1,392 @@
+//! The editor's loop of `esiin serve`, timed: save one page of a generated
+//! handbook (`esiin::testgen`) → the watcher sees it → the site is rebuilt
+//! → the reload message for that page is sent. Targets (issue 5): median
+//! ≤ 100 ms for a body edit and ≤ 300 ms for an expert's front-matter edit
+//! on 10,000 pages.
+//!
+//! In process, as `esiin serve` runs it minus the HTTP server: a `Live`, a
+//! first build, then `serve::watch` whose callback rebuilds and signals;
+//! the reload message is observed on `Live::subscribe`, the way the open
+//! pages' websocket gets it. Only save → reload is timed (`iter_custom`).
+//!
+//! - `serve/body_edit/1k`, `serve/body_edit/10k`: a paragraph of a page's
+//!   body, alternating between two versions so every save changes it.
+//! - `serve/expert_edit/1k`, `serve/expert_edit/10k`: an expert's `role`.
+//! - `memory` (only when asked: `cargo bench --bench serve -- memory`):
+//!   1,000 body edits, printing the resident memory every 100, to see that
+//!   it stays flat. `ESIIN_BENCH_MEMORY_PAGES` (default 10000) and
+//!   `ESIIN_BENCH_MEMORY_EDITS` (default 1000) change its size.
+//!
+//! Handbooks go to `ESIIN_BENCH_DIR`, else the system temp dir; a tmpfs
+//! measures esiin rather than the disk:
+//! `ESIIN_BENCH_DIR=/dev/shm cargo bench --bench serve -- --sample-size 10`
+//! (`-- 1k` for the quick variant only). Saved pages are restored at the
+//! end.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, SamplingMode};
+use esiin::serve::state::{Event, Live};
+use esiin::serve::{self, Options, Outcome};
+use tokio::sync::broadcast;
+
+// As the `esiin` binary: its allocator is part of what is measured.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Longest a save may take to show up before the benchmark fails.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn handbook(pages: usize) -> PathBuf {
+    let base = std::env::var_os("ESIIN_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    // Not the `build` benchmark's folder: this one is edited.
+    let dir = base.join(format!("esiin-bench-serve-{pages}"));
+    if !dir.join("content").is_dir() {
+        let _ = std::fs::remove_dir_all(&dir);
+        esiin::testgen::generate(&dir, pages).expect("the bench dir is writable");
+    }
+    dir
+}
+
+/// What `esiin serve` does on each change. One place to switch when the
+/// serve loop gets another entry point (an incremental rebuild that keeps
+/// state between builds).
+fn rebuild(opts: &Options, live: &Live) -> Outcome {
+    serve::rebuild(opts, live)
+}
+
+/// A handbook being served: the watcher, its rebuild signals, the reload
+/// messages.
+struct Served {
+    root: PathBuf,
+    first_build: Duration,
+    live: Arc<Live>,
+    events: broadcast::Receiver<Event>,
+    /// One message per rebuild: how long it took.
+    rebuilt: Receiver<Duration>,
+    /// The longest rebuild so far, and the last one.
+    slowest: Duration,
+    last: Duration,
+    _watcher: Box<dyn std::any::Any>,
+}
+
+impl Served {
+    fn start(pages: usize) -> Served {
+        let root = handbook(pages);
+        let opts = Options {
+            root: root.clone(),
+            drafts: true,
+        };
+        let live = Arc::new(Live::default());
+        let first = rebuild(&opts, &live);
+        assert!(
+            first.errors.is_empty(),
+            "the generated handbook builds: {:?}",
+            first.errors.first().map(|d| &d.message)
+        );
+        let events = live.subscribe();
+        let (tx, rebuilt) = channel();
+        let watched = live.clone();
+        // Leaked (once per handbook): the watcher may borrow its root.
+        let watch_root: &'static Path = Box::leak(root.clone().into_boxed_path());
+        let watcher = serve::watch(watch_root, move |_paths| {
+            let outcome = rebuild(&opts, &watched);
+            let _ = tx.send(outcome.took);
+        })
+        .expect("watch the handbook");
+        Served {
+            root,
+            first_build: first.took,
+            live,
+            events,
+            rebuilt,
+            slowest: first.took,
+            last: first.took,
+            _watcher: Box::new(watcher),
+        }
+    }
+
+    /// Saves `text` at `rel` and waits for the reload message that names
+    /// `page` (an output path). Returns the time from the save to it.
+    fn save_and_wait(&mut self, rel: &str, text: &str, page: &str) -> Duration {
+        // Whatever an earlier save left behind is not this save's answer.
+        self.reloaded(page);
+        let path = self.root.join(rel);
+        let start = Instant::now();
+        std::fs::write(&path, text).expect("save the page");
+        loop {
+            let left = TIMEOUT.saturating_sub(start.elapsed());
+            match self.rebuilt.recv_timeout(left) {
+                Ok(took) => {
+                    self.slowest = self.slowest.max(took);
+                    self.last = took;
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no reload of {page} within {TIMEOUT:?} of saving {rel}")
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("the watcher stopped"),
+            }
+            let errors = self.live.errors();
+            assert!(errors.is_empty(), "the edit broke the build: {errors:?}");
+            if self.reloaded(page) {
+                return start.elapsed();
+            }
+        }
+    }
+
+    /// Whether a reload message since the last look names `page`.
+    fn reloaded(&mut self, page: &str) -> bool {
+        let mut seen = false;
+        loop {
+            match self.events.try_recv() {
+                Ok(Event::Reload { paths, .. }) => seen |= paths.iter().any(|p| p == page),
+                Ok(_) => {}
+                Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+                Err(_) => return seen,
+            }
+        }
+    }
+
+    /// Waits until no rebuild has happened for longer than one takes, so
+    /// that a trailing rebuild of one save is never taken for the answer
+    /// to the next, nor slows it down.
+    fn quiet(&mut self) {
+        loop {
+            let window = Duration::from_millis(100) + self.slowest.mul_f64(1.5);
+            match self.rebuilt.recv_timeout(window) {
+                Ok(took) => self.slowest = self.slowest.max(took),
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+/// A file to save again and again, two versions in turn; restored on drop.
+struct Edit {
+    root: PathBuf,
+    rel: String,
+    original: String,
+    versions: [String; 2],
+    /// The page whose reload answers the save.
+    page: String,
+    next: usize,
+}
+
+impl Edit {
+    fn new(root: &Path, rel: &str, page: &str, change: impl Fn(&str, &str) -> String) -> Edit {
+        let original =
+            std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"));
+        Edit {
+            root: root.to_path_buf(),
+            rel: rel.to_string(),
+            versions: [change(&original, "A"), change(&original, "B")],
+            original,
+            page: page.to_string(),
+            next: 0,
+        }
+    }
+
+    /// A page's body: a paragraph of its own at the end.
+    fn body(root: &Path) -> Edit {
+        Edit::new(
+            root,
+            "content/area-0/section-0/page-0.md",
+            "area-0/section-0/page-0/index.html",
+            |text, v| format!("{text}\nA paragraph saved in the editor, version {v}.\n"),
+        )
+    }
+
+    /// An expert's `role`: shown on their page, the directory, the topic
+    /// pages and every page that names them.
+    fn expert(root: &Path) -> Edit {
+        Edit::new(
+            root,
+            "content/experts/expert-1.md",
+            "experts/expert-1/index.html",
+            |text, v| {
+                assert!(text.contains("\nrole: Consultant\n"), "{text}");
+                text.replacen(
+                    "\nrole: Consultant\n",
+                    &format!("\nrole: Consultant {v}\n"),
+                    1,
+                )
+            },
+        )
+    }
+
+    /// Saves the next version, timed from the save to its reload message.
+    fn save(&mut self, served: &mut Served) -> Duration {
+        let text = self.versions[self.next % 2].clone();
+        self.next += 1;
+        served.save_and_wait(&self.rel, &text, &self.page)
+    }
+
+    /// Puts the original back and waits until it is served.
+    fn restore(mut self, served: &mut Served) {
+        if self.next > 0 {
+            let original = std::mem::take(&mut self.original);
+            served.save_and_wait(&self.rel, &original, &self.page);
+            served.quiet();
+            self.original = original;
+        }
+    }
+}
+
+impl Drop for Edit {
+    fn drop(&mut self) {
+        let _ = std::fs::write(self.root.join(&self.rel), &self.original);
+    }
+}
+
+/// The served handbooks, started on first use (so a filter that leaves a
+/// size out does not build it).
+#[derive(Default)]
+struct Handbooks(HashMap<usize, Served>);
+
+impl Handbooks {
+    fn get(&mut self, pages: usize) -> &mut Served {
+        self.0.entry(pages).or_insert_with(|| {
+            let served = Served::start(pages);
+            eprintln!(
+                "serve bench: {pages} pages at {}, first build {:.0} ms, {} files",
+                served.root.display(),
+                served.first_build.as_secs_f64() * 1000.0,
+                served.live.files().len()
+            );
+            served
+        })
+    }
+}
+
+fn label(pages: usize) -> String {
+    format!("{}k", pages / 1000)
+}
+
+fn bench(c: &mut Criterion) {
+    let mut handbooks = Handbooks::default();
+    let mut group = c.benchmark_group("serve");
+    // Seconds per iteration at 10,000 pages: the same number of saves in
+    // every sample, and no more warm-up than a few saves.
+    group.sampling_mode(SamplingMode::Flat);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    for pages in [1_000, 10_000] {
+        for (name, make) in [
+            ("body_edit", Edit::body as fn(&Path) -> Edit),
+            ("expert_edit", Edit::expert),
+        ] {
+            // One edit for every call criterion makes (warm-up, samples).
+            let mut edit: Option<Edit> = None;
+            let mut times = Vec::new();
+            let id = format!("{name}/{}", label(pages));
+            group.bench_function(&id, |b| {
+                let served = handbooks.get(pages);
+                let edit = edit.get_or_insert_with(|| make(&served.root));
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| {
+                            let took = edit.save(served);
+                            times.push((took, served.last));
+                            served.quiet();
+                            took
+                        })
+                        .sum()
+                });
+            });
+            if let Some(edit) = edit {
+                edit.restore(handbooks.get(pages));
+                summary(&id, &times);
+            }
+        }
+    }
+    group.finish();
+}
+
+/// Every save timed (warm-up included), as one line: criterion reports
+/// means, the target is a median. With the rebuild's own time, to tell
+/// it from the watcher's (the debounce).
+fn summary(id: &str, times: &[(Duration, Duration)]) {
+    if times.is_empty() {
+        return;
+    }
+    let mut saves: Vec<Duration> = times.iter().map(|t| t.0).collect();
+    let mut builds: Vec<Duration> = times.iter().map(|t| t.1).collect();
+    saves.sort();
+    builds.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let at = |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "serve/{id}: {} saves, save → reload median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}); \
+         the rebuild alone median {:.1} ms",
+        saves.len(),
+        ms(at(&saves, 0.5)),
+        ms(saves[0]),
+        ms(at(&saves, 0.9)),
+        ms(saves[saves.len() - 1]),
+        ms(at(&builds, 0.5)),
+    );
+}
+
+/// Resident memory of this process, in MiB (`/proc/self/statm`, 4 KiB
+/// pages).
+fn rss_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / (1024.0 * 1024.0)
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(default)
+}
+
+/// Many body edits in a row, the resident memory printed every 100.
+fn memory() {
+    let pages = env_usize("ESIIN_BENCH_MEMORY_PAGES", 10_000);
+    let edits = env_usize("ESIIN_BENCH_MEMORY_EDITS", 1_000);
+    let mut served = Served::start(pages);
+    let mut edit = Edit::body(&served.root);
+    println!(
+        "memory: {pages} pages, {edits} body edits; after the first build: {:.1} MiB",
+        rss_mib()
+    );
+    let mut times = Vec::with_capacity(edits);
+    let start = Instant::now();
+    for i in 1..=edits {
+        // No pause between saves (as an editor's autosave): a rebuild that
+        // trails one save is simply the next save's.
+        times.push(edit.save(&mut served));
+        if i % 100 == 0 {
+            let mut last: Vec<Duration> = times[i - 100..].to_vec();
+            last.sort();
+            println!(
+                "memory: after {i:>5} edits: {:>7.1} MiB resident (median save → reload of the last 100: {:.0} ms; {:.0} s so far)",
+                rss_mib(),
+                last[50].as_secs_f64() * 1000.0,
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+    edit.restore(&mut served);
+}
+
+fn main() {
+    let asked_memory = std::env::args().skip(1).any(|a| a == "memory");
+    if asked_memory {
+        memory();
+        return;
+    }
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+}
