@@ -5,9 +5,12 @@
 //! on 10,000 pages.
 //!
 //! In process, as `esiin serve` runs it minus the HTTP server: a `Live`, a
-//! first build, then `serve::watch` whose callback rebuilds and signals;
-//! the reload message is observed on `Live::subscribe`, the way the open
-//! pages' websocket gets it. Only save → reload is timed (`iter_custom`).
+//! first build, then `serve::watch` whose callback rebuilds (keeping a
+//! `pipeline::Cache` from build to build, as `esiin serve` does) and
+//! signals; the reload message is observed on `Live::subscribe`, the way
+//! the open pages' websocket gets it. Only save → reload is timed
+//! (`iter_custom`). `ESIIN_BENCH_FULL=1` rebuilds from scratch every time
+//! instead (`serve::rebuild`), for comparison.
 //!
 //! - `serve/body_edit/1k`, `serve/body_edit/10k`: a paragraph of a page's
 //!   body, alternating between two versions so every save changes it.
@@ -25,11 +28,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, SamplingMode};
+use esiin::pipeline::Cache;
 use esiin::serve::state::{Event, Live};
 use esiin::serve::{self, Options, Outcome};
 use tokio::sync::broadcast;
@@ -52,11 +56,28 @@ fn handbook(pages: usize) -> PathBuf {
     dir
 }
 
-/// What `esiin serve` does on each change. One place to switch when the
-/// serve loop gets another entry point (an incremental rebuild that keeps
-/// state between builds).
-fn rebuild(opts: &Options, live: &Live) -> Outcome {
-    serve::rebuild(opts, live)
+/// What `esiin serve` does on each change: a rebuild that reuses what the
+/// previous one parsed and rendered (or, with `ESIIN_BENCH_FULL`, one from
+/// scratch).
+struct Rebuild {
+    opts: Options,
+    cache: Mutex<Cache>,
+    full: bool,
+}
+
+impl Rebuild {
+    fn run(&self, live: &Live) -> Outcome {
+        if self.full {
+            serve::rebuild(&self.opts, live)
+        } else {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            serve::rebuild_cached(&self.opts, live, &mut cache)
+        }
+    }
+}
+
+fn full() -> bool {
+    std::env::var_os("ESIIN_BENCH_FULL").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// A handbook being served: the watcher, its rebuild signals, the reload
@@ -71,18 +92,22 @@ struct Served {
     /// The longest rebuild so far, and the last one.
     slowest: Duration,
     last: Duration,
-    _watcher: Box<dyn std::any::Any>,
+    _watcher: serve::Watcher,
 }
 
 impl Served {
     fn start(pages: usize) -> Served {
         let root = handbook(pages);
-        let opts = Options {
-            root: root.clone(),
-            drafts: true,
-        };
+        let rebuild = Arc::new(Rebuild {
+            opts: Options {
+                root: root.clone(),
+                drafts: true,
+            },
+            cache: Mutex::default(),
+            full: full(),
+        });
         let live = Arc::new(Live::default());
-        let first = rebuild(&opts, &live);
+        let first = rebuild.run(&live);
         assert!(
             first.errors.is_empty(),
             "the generated handbook builds: {:?}",
@@ -91,10 +116,8 @@ impl Served {
         let events = live.subscribe();
         let (tx, rebuilt) = channel();
         let watched = live.clone();
-        // Leaked (once per handbook): the watcher may borrow its root.
-        let watch_root: &'static Path = Box::leak(root.clone().into_boxed_path());
-        let watcher = serve::watch(watch_root, move |_paths| {
-            let outcome = rebuild(&opts, &watched);
+        let watcher = serve::watch(&root, move |_paths| {
+            let outcome = rebuild.run(&watched);
             let _ = tx.send(outcome.took);
         })
         .expect("watch the handbook");
@@ -106,7 +129,7 @@ impl Served {
             rebuilt,
             slowest: first.took,
             last: first.took,
-            _watcher: Box::new(watcher),
+            _watcher: watcher,
         }
     }
 
@@ -252,10 +275,15 @@ impl Handbooks {
         self.0.entry(pages).or_insert_with(|| {
             let served = Served::start(pages);
             eprintln!(
-                "serve bench: {pages} pages at {}, first build {:.0} ms, {} files",
+                "serve bench: {pages} pages at {}, first build {:.0} ms, {} files; {}",
                 served.root.display(),
                 served.first_build.as_secs_f64() * 1000.0,
-                served.live.files().len()
+                served.live.files().len(),
+                if full() {
+                    "every rebuild from scratch (ESIIN_BENCH_FULL)"
+                } else {
+                    "rebuilds reuse the previous build (as esiin serve)"
+                }
             );
             served
         })
@@ -357,7 +385,12 @@ fn memory() {
     let mut served = Served::start(pages);
     let mut edit = Edit::body(&served.root);
     println!(
-        "memory: {pages} pages, {edits} body edits; after the first build: {:.1} MiB",
+        "memory: {pages} pages, {edits} body edits ({}); after the first build: {:.1} MiB",
+        if full() {
+            "rebuilds from scratch"
+        } else {
+            "rebuilds reuse the previous build"
+        },
         rss_mib()
     );
     let mut times = Vec::with_capacity(edits);
