@@ -103,7 +103,7 @@ impl Served {
                 root: root.clone(),
                 drafts: true,
             },
-            cache: Mutex::default(),
+            cache: Mutex::new(Cache::reusable()),
             full: full(),
         });
         let live = Arc::new(Live::default());

@@ -272,7 +272,7 @@ fn serve(
     };
     let live = Arc::new(Live::default());
     // What each build parsed and rendered, for the next one.
-    let mut cache = esiin::pipeline::Cache::default();
+    let mut cache = esiin::pipeline::Cache::reusable();
     report_rebuild(
         "first build",
         &esiin::serve::rebuild_cached(&opts, &live, &mut cache),

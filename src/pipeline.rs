@@ -81,6 +81,9 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 /// construction; `tests/serve_diff.rs` checks that it is.
 #[derive(Default)]
 pub struct Cache {
+    /// Whether to keep anything for a next build: a one-off build keeps
+    /// nothing, so it never holds the whole site's HTML in memory.
+    keep: bool,
     load: load::Cache,
     /// Page path → (hash of its text, links epoch, rendered body).
     markdown: HashMap<String, (u64, u64, Arc<markdown::Rendered>)>,
@@ -88,6 +91,16 @@ pub struct Cache {
     /// the HTML). A page whose context and templates did not change is
     /// the same HTML: it is reused instead of rendered.
     pages: HashMap<String, (u64, u64, std::sync::Arc<[u8]>)>,
+}
+
+impl Cache {
+    /// A cache that keeps each build's work for the next (`serve`).
+    pub fn reusable() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
 }
 
 /// A page rendered (or reused) this build, kept for the next: its output
@@ -218,13 +231,15 @@ pub fn build_into_cached(
             (text, r)
         })
         .unzip();
-    cache.markdown = site
-        .pages
-        .iter()
-        .zip(texts)
-        .zip(&rendered)
-        .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
-        .collect();
+    if cache.keep {
+        cache.markdown = site
+            .pages
+            .iter()
+            .zip(texts)
+            .zip(&rendered)
+            .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
+            .collect();
+    }
     let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
     for r in &rendered {
         diags.extend(r.errors.iter().cloned());
@@ -285,13 +300,19 @@ pub fn build_into_cached(
     // build (`serve`) are reused: the same input renders the same HTML.
     let templates_key = templates.fingerprint();
     let previous = std::mem::take(&mut cache.pages);
+    let keep = cache.keep;
     let results: Vec<(Option<Diagnostic>, Option<Kept>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let site_ctx = site.site_ctx(i, build_date);
             let page_ctx = site.page_ctx(i, &state);
             let rel = format!("{}index.html", site.urls[i]);
-            let print = fingerprint(&[&site_ctx, &page_ctx, &names[i]]);
+            // Only a build that keeps its work for the next needs fingerprints.
+            let print = if keep {
+                fingerprint(&[&site_ctx, &page_ctx, &names[i]])
+            } else {
+                None
+            };
             if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
                 && *p == print
                 && *t == templates_key
@@ -301,7 +322,7 @@ pub fn build_into_cached(
                     sink.write_shared(&rel, &html).err().map(|e| {
                         Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
                     }),
-                    Some((rel, print, html)),
+                    keep.then_some((rel, print, html)),
                 );
             }
             let mut ctx = tera::Context::new();
@@ -316,13 +337,16 @@ pub fn build_into_cached(
                 .write_shared(&rel, &html)
                 .err()
                 .map(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")));
-            (err, print.map(|p| (rel, p, html)))
+            // A one-off build lets each page's HTML go once written.
+            (err, print.filter(|_| keep).map(|p| (rel, p, html)))
         })
         .collect();
     let mut render_errors = Vec::new();
     for (err, kept) in results {
         render_errors.extend(err);
-        if let Some((rel, print, html)) = kept {
+        if let Some((rel, print, html)) = kept
+            && cache.keep
+        {
             cache.pages.insert(rel, (print, templates_key, html));
         }
     }
