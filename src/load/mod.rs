@@ -212,6 +212,13 @@ pub fn walk(
 /// One file's load result, as kept between builds.
 type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::Arc<Page>>)>;
 
+/// A file modified this close to the moment it was read may have changed
+/// again within the same tick of the file system's clock, keeping its
+/// modification time and (same-length edit) its size: such a file is read
+/// again rather than trusted (git's "racy" check). Coarse clocks (some
+/// network and VM mounts, HFS+) tick in seconds.
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A file's modification time and size: what the cache compares.
 type Stamp = (std::time::SystemTime, u64);
 
@@ -223,6 +230,8 @@ type Stamp = (std::time::SystemTime, u64);
 pub struct Cache {
     key: u64,
     files: std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Loaded1)>,
+    /// When the files were read: see `RACY`.
+    read_at: Option<std::time::SystemTime>,
 }
 
 fn stamp(path: &Path) -> Option<Stamp> {
@@ -271,12 +280,20 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
     // so that its errors are reported once, not again at every reference.
     let previous = &cache.files;
+    let read_before = cache.read_at;
+    cache.read_at = Some(std::time::SystemTime::now());
+    let settled = |mtime: std::time::SystemTime| {
+        read_before
+            .and_then(|at| at.duration_since(mtime).ok())
+            .is_some_and(|age| age > RACY)
+    };
     let results: Vec<(PathBuf, Option<Stamp>, Loaded1)> = md
         .par_iter()
         .map(|(rel, abs)| {
             let now = stamp(abs);
             if let (Some(now), Some((mtime, len, result))) = (now, previous.get(abs))
                 && now == (*mtime, *len)
+                && settled(*mtime)
             {
                 return (abs.clone(), Some(now), result.clone());
             }
@@ -331,6 +348,31 @@ fn parse_file(rel: &str, abs: &Path, config: &Config) -> Loaded1 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_same_size_edit_right_after_a_read_is_seen() {
+        let root = std::env::temp_dir().join(format!("esiin-racy-{}", std::process::id()));
+        let content = root.join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        let page = content.join("a.md");
+        let config = crate::config::from_text("").unwrap();
+        let mut cache = Cache::default();
+        std::fs::write(&page, "---\ntitle: AAAA\n---\n").unwrap();
+        let (first, _) = load_cached(&root, &config, &mut cache);
+        // Same length, at once: possibly the same modification time on a
+        // coarse clock; the cache must not trust it.
+        std::fs::write(&page, "---\ntitle: BBBB\n---\n").unwrap();
+        let (second, _) = load_cached(&root, &config, &mut cache);
+        std::fs::remove_dir_all(&root).unwrap();
+        let title = |l: &Loaded| {
+            l.pages
+                .iter()
+                .find(|p| p.path == "a.md")
+                .map(|p| p.title.clone())
+        };
+        assert_eq!(title(&first).as_deref(), Some("AAAA"));
+        assert_eq!(title(&second).as_deref(), Some("BBBB"));
+    }
 
     #[test]
     fn values_are_found_whole() {
