@@ -746,15 +746,7 @@ fn a_rebuild_replaces_the_output_whole() {
         "a removed alias stays in the output"
     );
     assert!(!hb.public().join("stray.txt").exists());
-    let leftovers: Vec<String> = std::fs::read_dir(&hb.root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".esiin-new-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders left behind: {leftovers:?}"
-    );
+    hb.assert_no_staging_left();
 }
 
 #[test]

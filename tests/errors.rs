@@ -29,15 +29,7 @@ fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
         &snapshot(&hb.public()),
         "a failed build changed the output",
     );
-    let leftovers: Vec<String> = std::fs::read_dir(&hb.root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".esiin-new-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "staging folders left behind: {leftovers:?}"
-    );
+    hb.assert_no_staging_left();
     // `check` finds the same errors and writes nothing either.
     let check = hb.esiin(&["check"]);
     check.assert_failed();

@@ -234,6 +234,21 @@ impl Handbook {
     }
 
     /// The temp folder the handbook lives in (its parent).
+    /// No staging folder (`.public.esiin-new-PID`) is left beside the
+    /// output, whether the build succeeded or failed.
+    pub fn assert_no_staging_left(&self) {
+        let leftovers: Vec<String> = std::fs::read_dir(&self.root)
+            .expect("the handbook folder")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".esiin-new-"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "staging folders left behind: {leftovers:?}"
+        );
+    }
+
     pub fn outer(&self) -> &Path {
         self.dir.path()
     }
