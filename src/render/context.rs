@@ -496,6 +496,23 @@ pub fn channel(name: &str, value: &str) -> (String, String) {
     (label, url)
 }
 
+/// An expert's channels as links with their labels, in the order written.
+pub fn channel_links(channels: &kinds::Channels) -> Vec<Channel<'_>> {
+    channels
+        .0
+        .iter()
+        .map(|(name, value)| {
+            let (label, url) = channel(name, value);
+            Channel {
+                name,
+                label,
+                url,
+                handle: value,
+            }
+        })
+        .collect()
+}
+
 fn initials(name: &str) -> String {
     name.split_whitespace()
         .filter_map(|w| w.chars().next())
@@ -802,20 +819,7 @@ impl Site {
                     topics: self.topic_links(&e.topics),
                     ask_me_about: &e.ask_me_about,
                     available_for: &e.available_for,
-                    channels: e
-                        .channels
-                        .0
-                        .iter()
-                        .map(|(name, value)| {
-                            let (label, url) = channel(name, value);
-                            Channel {
-                                name,
-                                label,
-                                url,
-                                handle: value,
-                            }
-                        })
-                        .collect(),
+                    channels: channel_links(&e.channels),
                     unlisted: e.visibility == kinds::Visibility::Unlisted,
                     trains: self
                         .index

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::context::{Crumb, ModuleSummary, Ref, RenderState, SessionRow, channel};
+use super::context::{
+    Channel, Crumb, ModuleSummary, Ref, RenderState, SessionRow, channel, channel_links,
+};
 use super::markdown::encode_path;
 use crate::load::Kind;
 use crate::load::kinds::KindData;
@@ -33,20 +35,13 @@ pub struct Filter {
     pub options: Vec<FilterOption>,
 }
 
-#[derive(Serialize)]
-pub struct CardChannel<'a> {
-    pub name: &'a str,
-    pub label: String,
-    pub url: String,
-}
-
 /// An expert's card in the directory: a reference plus what the card
 /// shows and the values the filters match (space-separated slugs, for
 /// `data-*` attributes).
 #[derive(Serialize)]
 pub struct Card<'a> {
     pub expert: Ref<'a>,
-    pub channels: Vec<CardChannel<'a>>,
+    pub channels: Vec<Channel<'a>>,
     pub available_for: Vec<&'static str>,
     pub languages: &'a [String],
     pub filter: BTreeMap<&'static str, String>,
@@ -64,7 +59,7 @@ pub struct MatrixRow<'a> {
 /// How many listed experts of each team use each channel.
 #[derive(Serialize)]
 pub struct Matrix<'a> {
-    pub channels: Vec<CardChannel<'a>>,
+    pub channels: Vec<Channel<'a>>,
     pub rows: Vec<MatrixRow<'a>>,
     pub totals: Vec<usize>,
 }
@@ -227,15 +222,7 @@ impl Site {
                 count("team", slugify(&team.to_lowercase()), team);
                 filter.insert("team", slugify(&team.to_lowercase()));
             }
-            let channels: Vec<CardChannel> = e
-                .channels
-                .0
-                .iter()
-                .map(|(name, value)| {
-                    let (label, url) = channel(name, value);
-                    CardChannel { name, label, url }
-                })
-                .collect();
+            let channels = channel_links(&e.channels);
             for c in &channels {
                 count("channel", c.name.to_string(), &c.label);
                 all_channels.insert(c.name);
@@ -326,10 +313,11 @@ impl Site {
             matrix: Matrix {
                 channels: channel_list
                     .iter()
-                    .map(|c| CardChannel {
+                    .map(|c| Channel {
                         name: c,
                         label: channel(c, "").0,
                         url: String::new(),
+                        handle: "",
                     })
                     .collect(),
                 rows,
