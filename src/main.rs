@@ -272,11 +272,37 @@ fn serve(
     };
     let live = Arc::new(Live::default());
     // What each build parsed and rendered, for the next one.
-    let mut cache = esiin::pipeline::Cache::reusable();
-    report_rebuild(
-        "first build",
-        &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
-    );
+    let cache = Arc::new(std::sync::Mutex::new(esiin::pipeline::Cache::reusable()));
+    // Watch before the first build, so that a save made while it runs
+    // starts a rebuild right after it.
+    let watcher = {
+        let (live, cache, opts) = (live.clone(), cache.clone(), opts.clone());
+        esiin::serve::watch(&root, move |paths| {
+            let what = match paths.as_slice() {
+                [one] => one.display().to_string(),
+                many => format!("{} files", many.len()),
+            };
+            let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+            report_rebuild(
+                &what,
+                &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
+            );
+        })
+    };
+    let _watcher = match watcher {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {} for changes: {e}", root.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    {
+        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+        report_rebuild(
+            "first build",
+            &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
+        );
+    }
     runtime.block_on(async move {
         // The default port moves on when taken; a port asked for does not.
         let (mut port, asked) = match port {
@@ -312,25 +338,6 @@ fn serve(
         };
         let url = format!("http://{shown}:{}/", server.addrs().first().map_or(port, |a| a.port()));
         log(&format!("serving {} at {url} (Ctrl-C to stop)", root.display()));
-        let watcher = {
-            let live = live.clone();
-            let cache = std::sync::Mutex::new(cache);
-            esiin::serve::watch(&root, move |paths| {
-                let what = match paths.as_slice() {
-                    [one] => one.strip_prefix(&opts.root).unwrap_or(one).display().to_string(),
-                    many => format!("{} files", many.len()),
-                };
-                let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-                report_rebuild(&what, &esiin::serve::rebuild_cached(&opts, &live, &mut cache));
-            })
-        };
-        let _watcher = match watcher {
-            Ok(w) => w,
-            Err(e) => {
-                eprintln!("error: cannot watch {} for changes: {e}", root.display());
-                return ExitCode::FAILURE;
-            }
-        };
         if open {
             let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
             if std::process::Command::new(opener).arg(&url).spawn().is_err() {

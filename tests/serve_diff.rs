@@ -16,13 +16,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
+use common::serve::Serve;
 use common::{Handbook, SOURCE_DATE_EPOCH};
 use esiin::pipeline::{self, Options};
 use esiin::serve::http::LIVE_SCRIPT_TAG;
@@ -85,102 +83,8 @@ struct Manifest {
     files: BTreeMap<String, String>,
 }
 
-/// `esiin serve --port 0` on a handbook, killed on drop. Its stderr is
-/// read to the end on a thread of its own (so the server never blocks on
-/// a full pipe) and kept, to show with a failure.
-struct Serve {
-    child: Mutex<Child>,
-    addr: SocketAddr,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
+/// What `serve_diff` asks of the server beyond the shared helper.
 impl Serve {
-    fn start(root: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_esiin"))
-            .args(["serve", "--port", "0", "--root"])
-            .arg(root)
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
-            .env_remove("RUST_BACKTRACE")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start esiin serve");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let lines = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(at) = line.find("http://") {
-                    let url = line[at..].split_whitespace().next().unwrap_or("");
-                    let _ = tx.send(url.to_string());
-                }
-                lines.lock().unwrap_or_else(|e| e.into_inner()).push(line);
-            }
-        });
-        let url = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("esiin serve prints its URL");
-        let addr = url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .unwrap_or_else(|e| panic!("a socket address in {url}: {e}"));
-        Serve {
-            child: Mutex::new(child),
-            addr,
-            log,
-        }
-    }
-
-    fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// A GET over a fresh connection: (status, body).
-    fn get(&self, path: &str) -> (u16, Vec<u8>) {
-        self.try_get(path)
-            .unwrap_or_else(|e| self.unreachable(&format!("GET {path}: {e}")))
-    }
-
-    fn try_get(&self, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
-        let mut stream = TcpStream::connect_timeout(&self.addr, Duration::from_secs(10))?;
-        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        );
-        stream.write_all(request.as_bytes())?;
-        let mut bytes = Vec::new();
-        stream.read_to_end(&mut bytes)?;
-        let bad = || std::io::Error::other(format!("a bad response: {bytes:?}"));
-        let end = bytes
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(bad)?;
-        let head = String::from_utf8_lossy(&bytes[..end]);
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(bad)?;
-        Ok((status, bytes[end + 4..].to_vec()))
-    }
-
-    /// Fails the test with the server's state and log.
-    fn unreachable(&self, what: &str) -> ! {
-        let status = self
-            .child
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .try_wait();
-        panic!(
-            "{what}\nesiin serve: {status:?} (None: still running); its log:\n{}",
-            self.log().join("\n")
-        )
-    }
-
     fn manifest(&self) -> Manifest {
         let (status, body) = self.get("/__esiin/manifest");
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
@@ -240,14 +144,6 @@ impl Serve {
             .max()
             .unwrap_or(0);
         Duration::from_millis(ms)
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let child = self.child.get_mut().unwrap_or_else(|e| e.into_inner());
-        let _ = child.kill();
-        let _ = child.wait();
     }
 }
 

@@ -21,11 +21,19 @@ use crate::pipeline;
 use crate::write::Memory;
 use state::Live;
 
-/// How long the watcher waits for more events before rebuilding: an
-/// editor's atomic save (write a temp file, rename it over) or a `git
-/// checkout` of many files arrives as a burst that becomes one rebuild.
-const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long a file must be quiet before the debouncer reports it: an
+/// editor's atomic save (write a temp file, rename it over, maybe a backup)
+/// takes well under this and becomes one event.
+const DEBOUNCE: Duration = Duration::from_millis(20);
 
+/// How long the whole handbook must be quiet before a rebuild starts. The
+/// debouncer reports each path once *that path* is quiet, so a `git
+/// checkout` that writes files for longer than [`DEBOUNCE`] arrives as a
+/// stream of reports (one per tick, a quarter of the debounce); they are
+/// gathered until none came for this long, then rebuilt once.
+const SETTLE: Duration = Duration::from_millis(15);
+
+#[derive(Clone)]
 pub struct Options {
     pub root: PathBuf,
     pub drafts: bool,
@@ -106,12 +114,19 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
 }
 
 /// Watches the handbook's sources; calls `on_change` with the relevant
-/// changed paths of each debounced burst. Returns the watcher, which
-/// watches as long as it lives.
+/// changed paths of each burst (sorted, relative to `root`), on a thread of
+/// its own, one call at a time. Changes made while `on_change` runs are
+/// gathered for the next call. Returns the watcher, which watches as long
+/// as it lives.
 pub fn watch(
     root: &Path,
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
 ) -> notify::Result<Watcher> {
+    // Events name absolute, resolved paths: a relative root (`.`, the
+    // default) or one through a symlink would match none of them, and
+    // every save would go unnoticed.
+    let root = &std::fs::canonicalize(root)
+        .map_err(|e| notify::Error::io(e).add_path(root.to_path_buf()))?;
     type Debouncer = notify_debouncer_full::Debouncer<
         notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
@@ -120,6 +135,21 @@ pub fn watch(
     // so it needs the debouncer it belongs to: a weak handle, set once the
     // debouncer exists (a strong one would keep it alive forever).
     let handle: Arc<Mutex<Option<Debouncer>>> = Arc::new(Mutex::new(None));
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    std::thread::Builder::new()
+        .name("esiin-rebuild".into())
+        .spawn(move || {
+            // Ends when the debouncer, and with it the sender, is dropped.
+            while let Ok(mut paths) = rx.recv() {
+                while let Ok(more) = rx.recv_timeout(SETTLE) {
+                    paths.extend(more);
+                }
+                paths.sort();
+                paths.dedup();
+                on_change(paths);
+            }
+        })
+        .map_err(notify::Error::io)?;
     let weak: Weak<Mutex<Option<Debouncer>>> = Arc::downgrade(&handle);
     let root_owned = root.to_path_buf();
     let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
@@ -158,7 +188,12 @@ pub fn watch(
             }
         }
         if !paths.is_empty() {
-            on_change(paths);
+            let _ = tx.send(
+                paths
+                    .iter()
+                    .map(|p| p.strip_prefix(&root_owned).unwrap_or(p).to_path_buf())
+                    .collect(),
+            );
         }
     })?;
     let mut slot = handle.lock().unwrap_or_else(|e| e.into_inner());

@@ -5,6 +5,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -233,7 +235,6 @@ impl Handbook {
         })
     }
 
-    /// The temp folder the handbook lives in (its parent).
     /// No staging folder (`.public.esiin-new-PID`) is left beside the
     /// output, whether the build succeeded or failed.
     pub fn assert_no_staging_left(&self) {
@@ -249,6 +250,7 @@ impl Handbook {
         );
     }
 
+    /// The temp folder the handbook lives in (its parent).
     pub fn outer(&self) -> &Path {
         self.dir.path()
     }
