@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
-use crate::render::context::{Img, Photos, PosterCtx, RenderState};
+use crate::render::context::{Img, Photos, PosterCtx, RenderState, reading_summaries};
 use crate::render::images::ThumbCache;
 use crate::render::poster::PngCache;
 use crate::render::templates::Templates;
@@ -91,6 +91,96 @@ pub struct Cache {
     /// the HTML). A page whose context and templates did not change is
     /// the same HTML: it is reused instead of rendered.
     pages: HashMap<String, (u64, u64, std::sync::Arc<[u8]>)>,
+    /// What the last page rendering was made from, to re-render after a
+    /// body edit only the pages that show that body.
+    last: Option<LastRender>,
+    /// The last resolved site (see [`Resolved`]).
+    resolved: Option<Resolved>,
+}
+
+/// The dependency graph of the last page rendering: the structure it was
+/// made from (see [`structure_key`]), the rendered body of each page, and
+/// for each page the other pages whose summaries its context read. With
+/// the same structure, a page whose body and read summaries are what they
+/// were has the same context, so its HTML is reused without building the
+/// context at all: a body edit on a 10,000-page handbook builds a handful
+/// of contexts instead of 10,000.
+struct LastRender {
+    structure: u64,
+    bodies: Vec<Arc<markdown::Rendered>>,
+    reads: Vec<Vec<usize>>,
+    /// The generated pages (topics, gaps): the summaries they read and
+    /// their files, when all of them rendered.
+    generated: Option<(Vec<usize>, Vec<OutFile>)>,
+}
+
+impl LastRender {
+    fn same_body(&self, j: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.bodies
+            .get(j)
+            .zip(rendered.get(j))
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
+    /// Whether the summaries of `pages` are what they were.
+    fn summaries_unchanged(&self, pages: &[usize], rendered: &[Arc<markdown::Rendered>]) -> bool {
+        pages.iter().all(|&j| {
+            self.same_body(j, rendered)
+                || self
+                    .bodies
+                    .get(j)
+                    .zip(rendered.get(j))
+                    .is_some_and(|(a, b)| a.summary == b.summary)
+        })
+    }
+
+    /// Whether page `i`'s context is the one it had in the last rendering.
+    fn unchanged(&self, i: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.same_body(i, rendered)
+            && self
+                .reads
+                .get(i)
+                .is_some_and(|r| self.summaries_unchanged(r, rendered))
+    }
+}
+
+/// A hash of everything the page contexts read except the rendered
+/// bodies: the configuration, every page's path and front matter (from
+/// which the site model is resolved), what links resolve to, the day, which
+/// sessions are past, the photos and posters, and the templates and which
+/// one each page uses. When it is unchanged, the site model is the same up
+/// to the pages' bodies.
+fn structure_key(
+    site: &Site,
+    state: &RenderState,
+    epoch: u64,
+    templates: u64,
+    names: &[String],
+) -> u64 {
+    use crate::load::kinds::KindData;
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    format!("{:?}", site.config).hash(&mut h);
+    (epoch, templates, site.include_drafts, site.today).hash(&mut h);
+    state.build_date.hash(&mut h);
+    names.hash(&mut h);
+    for p in &site.pages {
+        p.src.rel.hash(&mut h);
+        p.src.text.get(p.src.fm.clone()).hash(&mut h);
+        // An empty file has no "edit this page" link.
+        p.src.text.is_empty().hash(&mut h);
+        if let KindData::Module(m) = &p.data {
+            for s in &m.sessions {
+                (s.end.unwrap_or(s.start).0 < state.now).hash(&mut h);
+            }
+        }
+    }
+    let mut photos: Vec<_> = state.photos.iter().collect();
+    photos.sort_by_key(|(i, _)| **i);
+    let mut posters: Vec<_> = state.posters.iter().collect();
+    posters.sort_by_key(|(i, _)| **i);
+    format!("{photos:?}{posters:?}").hash(&mut h);
+    h.finish()
 }
 
 impl Cache {
@@ -102,6 +192,9 @@ impl Cache {
         }
     }
 }
+
+/// A file of the output: its path and bytes.
+type OutFile = (String, Arc<[u8]>);
 
 /// A page rendered (or reused) this build, kept for the next: its output
 /// path, context fingerprint and HTML.
@@ -212,253 +305,377 @@ pub fn build_into_cached(
 
     let now = now();
     let today = now.to_zoned_datetime(config.tz.clone()).date();
-    let (site, pending, mut d) =
-        resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today);
-    diags.append(&mut d);
+    let key = cache
+        .keep
+        .then(|| resolve_key(&config, &loaded, opts.drafts, today));
+    let (site, pending, resolve_diags) = match cache.resolved.take() {
+        Some(r) if Some(r.key) == key => r.with_pages(loaded),
+        _ => resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today),
+    };
+    diags.extend(resolve_diags.iter().cloned());
     lap("resolve", &mut timings);
+    let rest = || -> Result<Report, Vec<Diagnostic>> {
+        let epoch = links_epoch(&site);
+        let previous = &cache.markdown;
+        let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let p = &site.pages[i];
+                let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
+                let r = match previous.get(&p.path) {
+                    Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
+                    _ => Arc::new(markdown::render(&site, i)),
+                };
+                (text, r)
+            })
+            .unzip();
+        if cache.keep {
+            cache.markdown = site
+                .pages
+                .iter()
+                .zip(texts)
+                .zip(&rendered)
+                .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
+                .collect();
+        }
+        let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
+        for r in &rendered {
+            diags.extend(r.errors.iter().cloned());
+        }
+        diags.extend(markdown::check_anchors(
+            pending
+                .iter()
+                .chain(rendered.iter().flat_map(|r| &r.pending)),
+            &anchors,
+        ));
+        lap("markdown", &mut timings);
 
-    let epoch = links_epoch(&site);
-    let previous = &cache.markdown;
-    let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let p = &site.pages[i];
-            let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
-            let r = match previous.get(&p.path) {
-                Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
-                _ => Arc::new(markdown::render(&site, i)),
-            };
-            (text, r)
-        })
-        .unzip();
-    if cache.keep {
-        cache.markdown = site
-            .pages
-            .iter()
-            .zip(texts)
-            .zip(&rendered)
-            .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
+        let Some(templates) = templates else {
+            return Err(failed(diags));
+        };
+        let names: Vec<String> = (0..site.pages.len())
+            .map(|i| template_for(&site, i, &templates, &mut diags))
             .collect();
-    }
-    let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
-    for r in &rendered {
-        diags.extend(r.errors.iter().cloned());
-    }
-    diags.extend(markdown::check_anchors(
-        pending
-            .iter()
-            .chain(rendered.iter().flat_map(|r| &r.pending)),
-        &anchors,
-    ));
-    lap("markdown", &mut timings);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(failed(diags));
+        }
 
-    let Some(templates) = templates else {
-        return Err(failed(diags));
-    };
-    let names: Vec<String> = (0..site.pages.len())
-        .map(|i| template_for(&site, i, &templates, &mut diags))
-        .collect();
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(failed(diags));
-    }
-
-    let cache_dir = root.join(".esiin-cache").join("thumbs");
-    let thumb_cache = if opts.write_cache {
-        ThumbCache::new(cache_dir)
-    } else {
-        ThumbCache::read_only(cache_dir)
-    };
-    let (photos, thumbs, mut d) = thumbnails(&site, &thumb_cache);
-    diags.append(&mut d);
-    lap("photos", &mut timings);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(failed(diags));
-    }
-    let poster_cache = PngCache {
-        dir: &root.join(".esiin-cache").join("posters"),
-        read_only: !opts.write_cache,
-    };
-    let (posters, poster_files, mut d) = posters(&site, &strings, &poster_cache);
-    diags.append(&mut d);
-    lap("posters", &mut timings);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(failed(diags));
-    }
-    let state = RenderState {
-        rendered,
-        photos,
-        posters,
-        now,
-        build_date: today.to_string(),
-    };
-    let build_date = &state.build_date;
-    let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        sink.write(rel, bytes)
-            .map_err(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")))
-    };
-    // Pages whose context and templates are what they were in the previous
-    // build (`serve`) are reused: the same input renders the same HTML.
-    let templates_key = templates.fingerprint();
-    let previous = std::mem::take(&mut cache.pages);
-    let keep = cache.keep;
-    let results: Vec<(Option<Diagnostic>, Option<Kept>)> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let site_ctx = site.site_ctx(i, build_date);
-            let page_ctx = site.page_ctx(i, &state);
-            let rel = format!("{}index.html", site.urls[i]);
-            // Only a build that keeps its work for the next needs fingerprints.
-            let print = if keep {
-                fingerprint(&[&site_ctx, &page_ctx, &names[i]])
-            } else {
-                None
-            };
-            if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
-                && *p == print
-                && *t == templates_key
+        let cache_dir = root.join(".esiin-cache").join("thumbs");
+        let thumb_cache = if opts.write_cache {
+            ThumbCache::new(cache_dir)
+        } else {
+            ThumbCache::read_only(cache_dir)
+        };
+        let (photos, thumbs, mut d) = thumbnails(&site, &thumb_cache);
+        diags.append(&mut d);
+        lap("photos", &mut timings);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(failed(diags));
+        }
+        let poster_cache = PngCache {
+            dir: &root.join(".esiin-cache").join("posters"),
+            read_only: !opts.write_cache,
+        };
+        let (posters, poster_files, mut d) = posters(&site, &strings, &poster_cache);
+        diags.append(&mut d);
+        lap("posters", &mut timings);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(failed(diags));
+        }
+        let state = RenderState {
+            rendered,
+            photos,
+            posters,
+            now,
+            build_date: today.to_string(),
+        };
+        let build_date = &state.build_date;
+        let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+            sink.write(rel, bytes).map_err(|e| {
+                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+            })
+        };
+        let write_shared = |rel: &str, bytes: &Arc<[u8]>| -> Result<(), Diagnostic> {
+            sink.write_shared(rel, bytes).map_err(|e| {
+                Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+            })
+        };
+        // Pages whose context and templates are what they were in the previous
+        // build (`serve`) are reused: the same input renders the same HTML.
+        let templates_key = templates.fingerprint();
+        let previous = std::mem::take(&mut cache.pages);
+        let keep = cache.keep;
+        let structure = keep.then(|| structure_key(&site, &state, epoch, templates_key, &names));
+        let last = cache
+            .last
+            .take()
+            .filter(|l| Some(l.structure) == structure && l.bodies.len() == site.pages.len());
+        let results: Vec<(Option<Diagnostic>, Option<Kept>, Vec<usize>)> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let rel = format!("{}index.html", site.urls[i]);
+                let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
+                // The same structure, body and read summaries: the same
+                // context, so the same HTML, without building the context.
+                if let Some(last) = &last
+                    && last.unchanged(i, &state.rendered)
+                    && let Some((print, t, html)) = previous.get(&rel)
+                    && *t == templates_key
+                {
+                    let reads = last.reads[i].clone();
+                    return (write(html), Some((rel, *print, html.clone())), reads);
+                }
+                let ((site_ctx, page_ctx), reads) =
+                    reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
+                // Only a build that keeps its work for the next needs fingerprints.
+                let print = if keep {
+                    fingerprint(&[&site_ctx, &page_ctx, &names[i]])
+                } else {
+                    None
+                };
+                if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
+                    && *p == print
+                    && *t == templates_key
+                {
+                    return (write(html), Some((rel, print, html.clone())), reads);
+                }
+                let mut ctx = tera::Context::new();
+                ctx.insert("site", &site_ctx);
+                ctx.insert("page", &page_ctx);
+                let what = format!("`{}`", site.pages[i].src.rel.display());
+                let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
+                    Ok(h) => Arc::from(h.into_bytes()),
+                    Err(d) => return (Some(d), None, reads),
+                };
+                // A one-off build lets each page's HTML go once written.
+                (
+                    write(&html),
+                    print.filter(|_| keep).map(|p| (rel, p, html)),
+                    reads,
+                )
+            })
+            .collect();
+        let mut render_errors = Vec::new();
+        let mut all_reads = Vec::with_capacity(results.len());
+        for (err, kept, reads) in results {
+            render_errors.extend(err);
+            all_reads.push(reads);
+            if let Some((rel, print, html)) = kept
+                && cache.keep
             {
-                let html = html.clone();
-                return (
-                    sink.write_shared(&rel, &html).err().map(|e| {
-                        Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
-                    }),
-                    keep.then_some((rel, print, html)),
-                );
+                cache.pages.insert(rel, (print, templates_key, html));
             }
+        }
+        diags.extend(once_per_place(render_errors));
+        let mut files = site.pages.len();
+        lap("pages", &mut timings);
+
+        // Pages without a source: topics, the topic index, expertise gaps.
+        // With the same structure and the same summaries of the pages they
+        // list, they are what they were: reused without building them.
+        let reused = last.as_ref().and_then(|l| {
+            let (reads, files) = l.generated.as_ref()?;
+            l.summaries_unchanged(reads, &state.rendered)
+                .then(|| (reads.clone(), files.clone()))
+        });
+        let (generated_reads, generated_files, gen_errors) = match reused {
+            Some((reads, gen_files)) => {
+                let errors: Vec<Diagnostic> = gen_files
+                    .iter()
+                    .filter_map(|(rel, html)| write_shared(rel, html).err())
+                    .collect();
+                (reads, gen_files, errors)
+            }
+            None => {
+                let (generated, reads) =
+                    reading_summaries(|| site.generated_pages(&state, &strings));
+                let nav_page = site.experts_section.unwrap_or(site.home);
+                let rendered: Vec<Result<OutFile, Diagnostic>> = generated
+                    .par_iter()
+                    .filter(|g| templates.exists(g.template))
+                    .map(|g| {
+                        let mut ctx = tera::Context::new();
+                        ctx.insert("site", &site.site_ctx(nav_page, build_date));
+                        ctx.insert("page", &g.page);
+                        let what = format!("the generated page `{}`", site.config.url(&g.url));
+                        let html: Arc<[u8]> =
+                            Arc::from(templates.render(g.template, &ctx, &what)?.into_bytes());
+                        let rel = format!("{}index.html", g.url);
+                        write_shared(&rel, &html)?;
+                        Ok((rel, html))
+                    })
+                    .collect();
+                let mut gen_files = Vec::new();
+                let mut errors = Vec::new();
+                for r in rendered {
+                    match r {
+                        Ok(file) => gen_files.push(file),
+                        Err(d) => errors.push(d),
+                    }
+                }
+                (reads, gen_files, errors)
+            }
+        };
+        files += generated_files.len();
+        if let Some(structure) = structure {
+            cache.last = Some(LastRender {
+                structure,
+                bodies: state.rendered.clone(),
+                reads: all_reads,
+                // Kept only when all of them rendered.
+                generated: gen_errors
+                    .is_empty()
+                    .then_some((generated_reads, generated_files)),
+            });
+        }
+        diags.extend(once_per_place(gen_errors));
+        lap("generated", &mut timings);
+
+        for (rel, bytes) in thumbs.iter().chain(&poster_files) {
+            match emit(rel, bytes) {
+                Ok(()) => files += 1,
+                Err(d) => diags.push(d),
+            }
+        }
+
+        // Calendars: one per module with sessions, one for all sessions.
+        for (rel, ics) in site.calendars(now) {
+            match emit(&rel, ics.as_bytes()) {
+                Ok(()) => files += 1,
+                Err(d) => diags.push(d),
+            }
+        }
+        for (alias, target) in &site.aliases {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &site_ctx);
-            ctx.insert("page", &page_ctx);
-            let what = format!("`{}`", site.pages[i].src.rel.display());
-            let html: std::sync::Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
-                Ok(h) => std::sync::Arc::from(h.into_bytes()),
-                Err(d) => return (Some(d), None),
-            };
-            let err = sink
-                .write_shared(&rel, &html)
-                .err()
-                .map(|e| Diagnostic::error(format!("cannot write `{rel}` into the output: {e}")));
-            // A one-off build lets each page's HTML go once written.
-            (err, print.filter(|_| keep).map(|p| (rel, p, html)))
-        })
-        .collect();
-    let mut render_errors = Vec::new();
-    for (err, kept) in results {
-        render_errors.extend(err);
-        if let Some((rel, print, html)) = kept
-            && cache.keep
-        {
-            cache.pages.insert(rel, (print, templates_key, html));
-        }
-    }
-    diags.extend(once_per_place(render_errors));
-    let mut files = site.pages.len();
-
-    // Pages without a source: topics, the topic index, expertise gaps.
-    let generated = site.generated_pages(&state, &strings);
-    let nav_page = site.experts_section.unwrap_or(site.home);
-    let gen_errors: Vec<Diagnostic> = generated
-        .par_iter()
-        .filter(|g| templates.exists(g.template))
-        .filter_map(|g| {
-            let mut ctx = tera::Context::new();
-            ctx.insert("site", &site.site_ctx(nav_page, build_date));
-            ctx.insert("page", &g.page);
-            let what = format!("the generated page `{}`", site.config.url(&g.url));
-            templates
-                .render(g.template, &ctx, &what)
-                .and_then(|html| emit(&format!("{}index.html", g.url), html.as_bytes()))
-                .err()
-        })
-        .collect();
-    files += generated
-        .iter()
-        .filter(|g| templates.exists(g.template))
-        .count();
-    diags.extend(once_per_place(gen_errors));
-
-    for (rel, bytes) in thumbs.iter().chain(&poster_files) {
-        match emit(rel, bytes) {
-            Ok(()) => files += 1,
-            Err(d) => diags.push(d),
-        }
-    }
-
-    // Calendars: one per module with sessions, one for all sessions.
-    for (rel, ics) in site.calendars(now) {
-        match emit(&rel, ics.as_bytes()) {
-            Ok(()) => files += 1,
-            Err(d) => diags.push(d),
-        }
-    }
-    for (alias, target) in &site.aliases {
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", &site.site_ctx(*target, build_date));
-        let url = markdown::encode_path(&site.url(*target));
-        let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
-        ctx.insert(
+            ctx.insert("site", &site.site_ctx(*target, build_date));
+            let url = markdown::encode_path(&site.url(*target));
+            let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
+            ctx.insert(
             "page",
             &serde_json::json!({ "title": site.pages[*target].title, "url": url, "permalink": permalink }),
         );
-        let path = if alias.ends_with('/') {
-            format!("{alias}index.html")
-        } else {
-            alias.clone()
-        };
-        match templates
-            .render(
-                "redirect.html",
-                &ctx,
-                &format!("the redirect from `{alias}`"),
-            )
-            .and_then(|html| emit(&path, html.as_bytes()))
-        {
-            Ok(()) => files += 1,
-            Err(d) => diags.push(d),
+            let path = if alias.ends_with('/') {
+                format!("{alias}index.html")
+            } else {
+                alias.clone()
+            };
+            match templates
+                .render(
+                    "redirect.html",
+                    &ctx,
+                    &format!("the redirect from `{alias}`"),
+                )
+                .and_then(|html| emit(&path, html.as_bytes()))
+            {
+                Ok(()) => files += 1,
+                Err(d) => diags.push(d),
+            }
         }
-    }
-    if templates.exists("404.html") {
-        let mut ctx = tera::Context::new();
-        ctx.insert("site", &site.site_ctx(site.home, build_date));
-        let title = strings
-            .get("not_found_title")
-            .and_then(|v| v.as_str())
-            .unwrap_or("Page not found");
-        ctx.insert(
+        if templates.exists("404.html") {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site.site_ctx(site.home, build_date));
+            let title = strings
+                .get("not_found_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Page not found");
+            ctx.insert(
             "page",
             &serde_json::json!({ "title": title, "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
         );
-        match templates
-            .render("404.html", &ctx, "the not-found page")
-            .and_then(|html| emit("404.html", html.as_bytes()))
-        {
-            Ok(()) => files += 1,
-            Err(d) => diags.push(d),
+            match templates
+                .render("404.html", &ctx, "the not-found page")
+                .and_then(|html| emit("404.html", html.as_bytes()))
+            {
+                Ok(()) => files += 1,
+                Err(d) => diags.push(d),
+            }
         }
-    }
-    lap("pages", &mut timings);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(failed(diags));
-    }
-
-    let mut report = Report {
-        pages: site.pages.len(),
-        files,
-        warnings: Vec::new(),
-        timings: Vec::new(),
-    };
-    match copy_files(&site, &theme, statics, sink) {
-        Ok(n) => report.files += n,
-        Err(e) => {
-            diags.push(Diagnostic::error(format!(
-                "cannot copy the site's files: {e}"
-            )));
+        lap("other pages", &mut timings);
+        if diags.iter().any(Diagnostic::is_error) {
             return Err(failed(diags));
         }
+
+        let mut report = Report {
+            pages: site.pages.len(),
+            files,
+            warnings: Vec::new(),
+            timings: Vec::new(),
+        };
+        match copy_files(&site, &theme, statics, sink) {
+            Ok(n) => report.files += n,
+            Err(e) => {
+                diags.push(Diagnostic::error(format!(
+                    "cannot copy the site's files: {e}"
+                )));
+                return Err(failed(diags));
+            }
+        }
+        lap("copy", &mut timings);
+        report.warnings = finish(diags);
+        report.timings = timings;
+        Ok(report)
+    };
+    let result = rest();
+    if let Some(key) = key {
+        cache.resolved = Some(Resolved {
+            key,
+            site,
+            pending,
+            diags: resolve_diags,
+        });
     }
-    lap("copy", &mut timings);
-    report.warnings = finish(diags);
-    report.timings = timings;
-    Ok(report)
+    result
+}
+
+/// A resolved site kept for the next build, with the key of what it was
+/// resolved from.
+struct Resolved {
+    key: u64,
+    site: Site,
+    pending: Vec<resolve::PendingAnchor>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Resolved {
+    /// The site, its pending anchors and diagnostics, with the pages as
+    /// loaded now: the same front matter resolves to the same site, so only
+    /// the pages (their bodies) are swapped in.
+    fn with_pages(
+        mut self,
+        loaded: load::Loaded,
+    ) -> (Site, Vec<resolve::PendingAnchor>, Vec<Diagnostic>) {
+        for page in loaded.pages {
+            if let Some(&i) = self.site.by_path.get(&page.path) {
+                self.site.pages[i] = page;
+            }
+        }
+        (self.site, self.pending, self.diags)
+    }
+}
+
+/// A hash of everything `resolve` reads: the configuration, the drafts
+/// flag, the day, the folders and files, and every page's path and front
+/// matter (not its body, which `resolve` never reads).
+fn resolve_key(
+    config: &config::Site,
+    loaded: &load::Loaded,
+    drafts: bool,
+    today: jiff::civil::Date,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    format!("{config:?}").hash(&mut h);
+    (drafts, today).hash(&mut h);
+    loaded.assets.hash(&mut h);
+    loaded.dirs.hash(&mut h);
+    for p in &loaded.pages {
+        p.src.rel.hash(&mut h);
+        p.path.hash(&mut h);
+        p.src.fm.start.hash(&mut h);
+        p.src.text.get(p.src.fm.clone()).hash(&mut h);
+        p.src.text.is_empty().hash(&mut h);
+    }
+    h.finish()
 }
 
 /// Thumbnail sizes in pixels: the directory card and the profile (each

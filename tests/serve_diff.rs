@@ -240,6 +240,9 @@ struct World {
     broken: Vec<String>,
     /// A counter for names and markers, so every edit changes something.
     n: usize,
+    /// Whether this sequence only edits bodies: the edits `serve` answers
+    /// by re-rendering just the pages that show the edited bodies.
+    bodies_only: bool,
 }
 
 impl World {
@@ -257,6 +260,7 @@ impl World {
             .map(String::from)
             .into(),
             broken: Vec::new(),
+            bodies_only: false,
             n: 0,
         }
     }
@@ -337,14 +341,19 @@ impl World {
         self.n += 1;
         let n = self.n;
         // Fix what is broken more often than not.
-        if !self.broken.is_empty() && self.rng.percent(50) {
+        if !self.bodies_only && !self.broken.is_empty() && self.rng.percent(50) {
             let rel = self.broken.swap_remove(self.rng.below(self.broken.len()));
             let text = self.read(&rel).replacen(BROKEN_LINE, "", 1);
             let how = self.save(&rel, &text);
             return format!("fix {rel}{how}");
         }
         loop {
-            match self.rng.below(15) {
+            let kind = if self.bodies_only {
+                *self.rng.pick(&[0, 15])
+            } else {
+                self.rng.below(17)
+            };
+            match kind {
                 0 | 1 => {
                     let pages = self.pages();
                     let rel = format!("content/{}", self.rng.pick(&pages));
@@ -493,6 +502,52 @@ impl World {
                     let how = self.save(&rel, &format!("Static file, version {n}.\n"));
                     return format!("write {rel}{how}");
                 }
+                15 => {
+                    // A new first paragraph: the page's summary, which the
+                    // lists showing the page (sections, paths) read when
+                    // it has no `description`.
+                    let pages: Vec<String> = self
+                        .pages()
+                        .into_iter()
+                        .filter(|p| {
+                            !self
+                                .read(&format!("content/{p}"))
+                                .contains("\ndescription:")
+                        })
+                        .collect();
+                    if pages.is_empty() {
+                        continue;
+                    }
+                    let rel = format!("content/{}", self.rng.pick(&pages));
+                    let text = self.read(&rel);
+                    let at = text.match_indices("---\n").nth(1).map_or(0, |(i, _)| i + 4);
+                    let text = format!(
+                        "{}\nA new first paragraph {n}.\n\n{}",
+                        &text[..at],
+                        &text[at..]
+                    );
+                    let how = self.save(&rel, &text);
+                    return format!("prepend a paragraph to {rel}{how}");
+                }
+                16 => {
+                    // The theme's UI strings, overridden by the handbook:
+                    // every page shows them.
+                    let rel = "themes/default/strings/en.yaml";
+                    if self.path(rel).is_file() && self.rng.percent(30) {
+                        std::fs::remove_file(self.path(rel)).expect("delete the strings");
+                        return format!("delete {rel}");
+                    }
+                    let builtin =
+                        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+                            .expect("the built-in strings");
+                    let text = builtin.replacen(
+                        "skip_to_content: \"Skip to content\"",
+                        &format!("skip_to_content: \"Skip to content {n}\""),
+                        1,
+                    );
+                    let how = self.save(rel, &text);
+                    return format!("override {rel} with marker {n}{how}");
+                }
                 _ => continue,
             }
         }
@@ -583,6 +638,10 @@ fn differential(hb: &Handbook, default_sequences: u64) {
     for seq in 1..=sequences {
         let log_from = serve.log().len();
         let mut edits = Vec::new();
+        world.bodies_only = world.rng.percent(30);
+        if world.bodies_only {
+            edits.push("  (bodies only)".to_string());
+        }
         for i in 0..world.rng.range(3, 6) {
             if i > 0 {
                 let pause = world.rng.below(81) as u64;

@@ -27,6 +27,40 @@ pub struct RenderState {
     pub build_date: String,
 }
 
+thread_local! {
+    /// The pages whose rendered summary the context being built has read
+    /// (see [`reading_summaries`]); `None` when nobody is recording.
+    static SUMMARY_READS: std::cell::RefCell<Option<Vec<usize>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `build` (which builds one page's context on this thread) and
+/// returns, with its result, every other page whose rendered summary it
+/// read. A page's context depends on its own front matter and body, on the
+/// site's structure (everything in front matter), and on the summaries of
+/// the pages it lists: these reads are the one dependency on *another
+/// page's body*, so they are recorded where they happen ([`Site::page_ref`])
+/// rather than predicted. `serve` uses them to re-render, after a body
+/// edit, exactly the pages that show that body.
+pub fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<usize>) {
+    SUMMARY_READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let result = build();
+    let mut reads = SUMMARY_READS
+        .with(|r| r.borrow_mut().take())
+        .unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (result, reads)
+}
+
+fn note_summary_read(page: usize) {
+    SUMMARY_READS.with(|r| {
+        if let Some(reads) = r.borrow_mut().as_mut() {
+            reads.push(page);
+        }
+    });
+}
+
 /// An image with its size, for `width`/`height` attributes.
 #[derive(Serialize, Clone, Debug)]
 pub struct Img {
@@ -59,6 +93,8 @@ pub struct SiteCtx<'a> {
     pub static_url: &'a str,
     pub build_date: String,
     pub drafts: bool,
+    /// `search` from `handbook.yaml`: the theme shows the search box.
+    pub search: bool,
     pub nav: Vec<NavItem<'a>>,
 }
 
@@ -536,6 +572,7 @@ impl Site {
             _ => None,
         };
         let description = p.common.description.as_deref().or(summary).or_else(|| {
+            note_summary_read(i);
             summaries
                 .get(i)
                 .map(|r| r.summary.as_str())
@@ -585,6 +622,7 @@ impl Site {
             static_url: &self.config.base_path,
             build_date: build_date.to_string(),
             drafts: self.include_drafts,
+            search: self.config.raw.search,
             nav: self
                 .nav
                 .iter()

@@ -13,6 +13,9 @@ pub struct Templates {
     pub tera: Tera,
     /// Template name → the file it came from and its text, for messages.
     sources: HashMap<String, (PathBuf, String)>,
+    /// A hash of the UI strings (the global `t`): every template reads
+    /// them, so they are part of what the templates render.
+    strings: u64,
 }
 
 impl Templates {
@@ -41,7 +44,14 @@ impl Templates {
         }
         let mut tera = Tera::default();
         tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
-        let mut t = Templates { tera, sources };
+        let strings_hash = serde_json::to_vec(strings)
+            .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+            .unwrap_or_default();
+        let mut t = Templates {
+            tera,
+            sources,
+            strings: strings_hash,
+        };
         if let Err(e) = t.tera.add_raw_templates(list) {
             return Err(vec![t.error(&e, None)]);
         }
@@ -49,13 +59,14 @@ impl Templates {
         Ok(t)
     }
 
-    /// A fingerprint of every template's text (and so of what any of them
-    /// would render): a page rendered with other templates is rendered
-    /// again.
+    /// A fingerprint of every template's text and of the UI strings (and
+    /// so of what any of them would render): a page rendered with other
+    /// templates or strings is rendered again.
     pub fn fingerprint(&self) -> u64 {
         let mut names: Vec<&String> = self.sources.keys().collect();
         names.sort();
         let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.strings.to_le_bytes());
         for name in names {
             h.update(name.as_bytes());
             h.update(&[0]);
