@@ -66,7 +66,7 @@ struct Rebuild {
 }
 
 impl Rebuild {
-    fn run(&self, live: &Live) -> Outcome {
+    fn run(&self, live: &Arc<Live>) -> Outcome {
         if self.full {
             serve::rebuild(&self.opts, live)
         } else {

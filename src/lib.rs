@@ -16,6 +16,7 @@ pub mod load;
 pub mod pipeline;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 #[doc(hidden)]
 pub mod testgen;

@@ -42,6 +42,37 @@ pub struct Report {
     /// Warnings (errors stop the build).
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The search index still to build, when the build left it to the
+    /// caller (a build that keeps its work: `serve`). `None` when the
+    /// handbook has no search, or the build wrote the index itself.
+    pub search: Option<SearchJob>,
+}
+
+/// The search index of a build, to be built by [`SearchJob::run`]. It takes
+/// seconds on a large handbook (the index builder starts from scratch), so
+/// `serve` runs it after the pages are served rather than in the editor's
+/// loop; the records are what it depends on, so the same records need no
+/// new index.
+#[derive(Debug)]
+pub struct SearchJob {
+    pub records: Vec<crate::search::Record>,
+    pub language: &'static str,
+}
+
+impl SearchJob {
+    /// A fingerprint of the index this job builds.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        self.language.hash(&mut h);
+        crate::search::fingerprint(&self.records).hash(&mut h);
+        h.finish()
+    }
+
+    /// Builds the index: its files, as paths under the output root.
+    pub fn run(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        crate::search::bundle(&self.records, self.language)
+    }
 }
 
 /// The instant the build treats as now (stale pages, past and upcoming
@@ -288,6 +319,7 @@ pub fn build_into_cached(
     let mut diags = Vec::new();
     let (loaded, mut d) = load::load_cached(root, &config, &mut cache.load);
     diags.append(&mut d);
+    lap("load", &mut timings);
     let theme = Theme::load(root, &config.raw.theme, &mut diags);
     let mut statics = Vec::new();
     load::walk(root, &root.join("static"), &mut diags, |rel, abs| {
@@ -301,7 +333,7 @@ pub fn build_into_cached(
             None
         }
     };
-    lap("load", &mut timings);
+    lap("theme", &mut timings);
 
     let now = now();
     let today = now.to_zoned_datetime(config.tz.clone()).date();
@@ -390,6 +422,22 @@ pub fn build_into_cached(
             build_date: today.to_string(),
         };
         let build_date = &state.build_date;
+        // The search index: a one-off build makes it on a thread of its own
+        // while the pages render (the index builder works mostly on one
+        // core, the pages keep the others busy); a build that keeps its
+        // work (`serve`) leaves it to the caller, which builds it off the
+        // edit loop (see `SearchJob`).
+        let search =
+            (site.config.raw.search && !diags.iter().any(Diagnostic::is_error)).then(|| {
+                SearchJob {
+                    records: crate::search::records(&site, &state, &strings),
+                    language: site.config.raw.language.code(),
+                }
+            });
+        let (search_job, search_thread) = match search {
+            Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
+            job => (job, None),
+        };
         let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
@@ -591,6 +639,23 @@ pub fn build_into_cached(
             }
         }
         lap("other pages", &mut timings);
+        if let Some(thread) = search_thread {
+            match thread.join() {
+                Ok(Ok(search_files)) => {
+                    for (rel, bytes) in &search_files {
+                        match emit(rel, bytes) {
+                            Ok(()) => files += 1,
+                            Err(d) => diags.push(d),
+                        }
+                    }
+                }
+                Ok(Err(d)) => diags.push(d),
+                Err(_) => diags.push(Diagnostic::error(
+                    "the search index builder failed unexpectedly",
+                )),
+            }
+            lap("search", &mut timings);
+        }
         if diags.iter().any(Diagnostic::is_error) {
             return Err(failed(diags));
         }
@@ -600,6 +665,7 @@ pub fn build_into_cached(
             files,
             warnings: Vec::new(),
             timings: Vec::new(),
+            search: search_job,
         };
         match copy_files(&site, &theme, statics, sink) {
             Ok(n) => report.files += n,

@@ -80,6 +80,8 @@ impl Rng {
 struct Manifest {
     generation: u64,
     errors: u64,
+    /// The search index is still being built for the served pages.
+    search_pending: bool,
     files: BTreeMap<String, String>,
 }
 
@@ -92,6 +94,7 @@ impl Serve {
         Manifest {
             generation: json["generation"].as_u64().expect("generation"),
             errors: json["errors"].as_u64().expect("errors"),
+            search_pending: json["search_pending"].as_bool().expect("search_pending"),
             files: json["files"]
                 .as_object()
                 .expect("files")
@@ -104,8 +107,9 @@ impl Serve {
     /// Waits until the server has built what is on disk: its generation
     /// has moved past `before` and then stayed put for longer than a
     /// rebuild takes (twice the slowest rebuild in its log plus the
-    /// debounce, at least [`QUIET`]), so that no burst is still pending.
-    /// `None` when nothing was rebuilt at all within [`NO_REBUILD`].
+    /// debounce, at least [`QUIET`]), so that no burst is still pending,
+    /// and the search index is built for the served pages. `None` when
+    /// nothing was rebuilt at all within [`NO_REBUILD`].
     fn settle(&self, before: u64) -> Option<Manifest> {
         let start = Instant::now();
         let mut last = self.manifest();
@@ -118,7 +122,7 @@ impl Serve {
             }
             last = now;
             let quiet = QUIET.max(self.slowest_rebuild() * 2 + Duration::from_millis(100));
-            if last.generation > before && since.elapsed() >= quiet {
+            if last.generation > before && since.elapsed() >= quiet && !last.search_pending {
                 return Some(last);
             }
             if last.generation == before && start.elapsed() >= NO_REBUILD {
@@ -630,6 +634,14 @@ fn differential(hb: &Handbook, default_sequences: u64) {
     let mut world = World::new(hb.root.clone(), seed);
     let mut history: Vec<String> = Vec::new();
     let mut before = serve.manifest();
+    while before.search_pending {
+        assert!(
+            started.elapsed() < SETTLE_TIMEOUT,
+            "the first search index took over {SETTLE_TIMEOUT:?}"
+        );
+        std::thread::sleep(Duration::from_millis(15));
+        before = serve.manifest();
+    }
     let clean = clean_build(&hb.root).expect("the fixture builds");
     assert_eq!(before.errors, 0, "{}", serve.log().join("\n"));
     assert_eq!(before.files, served_paths(&clean), "the first build");

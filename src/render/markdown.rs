@@ -29,7 +29,8 @@ pub struct TocEntry {
 /// A page body, rendered.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared: the search records hold it too.
+    pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
     /// Every heading id on the page.
     pub anchors: HashSet<String>,
@@ -322,7 +323,9 @@ pub fn render(site: &Site, page: usize) -> Rendered {
             events.push(event);
         }
     }
-    html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::new();
+    html::push_html(&mut html, events.into_iter());
+    out.html = html.into();
     out.toc = nest(flat);
     out.anchors = anchors.all;
     out.summary = first_para.map(|s| summarize(&s)).unwrap_or_default();

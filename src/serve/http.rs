@@ -14,10 +14,12 @@
 //!
 //! The manifest is a dev-server endpoint for tests and tools (the
 //! differential test, benchmarks, editor plugins): `{"generation": n,
-//! "errors": n, "files": {"path": "hash", …}}`, where `generation` counts
-//! the builds published so far (successful or not, see
-//! [`Live::generation`]), `errors` is the number of errors of the last
-//! build (0 when it succeeded), and each file of the last good site maps
+//! "errors": n, "search_pending": bool, "files": {"path": "hash", …}}`,
+//! where `generation` counts the publications so far (builds, successful
+//! or not, and search indexes, see [`Live::generation`]), `errors` is the
+//! number of errors of the last build (0 when it succeeded),
+//! `search_pending` says that the search index is still being built for
+//! the served pages (`serve` builds it after them), and each file of the last good site maps
 //! to the xxh3-64 (16 hex digits) of its bytes as built, before the
 //! live-reload script is injected: the same bytes `esiin build` writes.
 //! Paths with a dotfile segment are left out, as they are never served.
@@ -425,6 +427,7 @@ async fn manifest(State(app): State<Arc<App>>) -> Response {
     let body = serde_json::json!({
         "generation": generation,
         "errors": errors,
+        "search_pending": app.live.search_pending(),
         "files": hashes,
     });
     (

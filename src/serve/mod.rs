@@ -24,14 +24,15 @@ use state::Live;
 /// How long a file must be quiet before the debouncer reports it: an
 /// editor's atomic save (write a temp file, rename it over, maybe a backup)
 /// takes well under this and becomes one event.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// How long the whole handbook must be quiet before a rebuild starts. The
 /// debouncer reports each path once *that path* is quiet, so a `git
 /// checkout` that writes files for longer than [`DEBOUNCE`] arrives as a
 /// stream of reports (one per tick, a quarter of the debounce); they are
-/// gathered until none came for this long, then rebuilt once.
-const SETTLE: Duration = Duration::from_millis(15);
+/// gathered until none came for this long (four ticks), then rebuilt
+/// once.
+const SETTLE: Duration = Duration::from_millis(10);
 
 #[derive(Clone)]
 pub struct Options {
@@ -48,12 +49,12 @@ pub struct Outcome {
 
 /// Builds the site into memory at the dev server's root and publishes it
 /// (or its errors) to `live`.
-pub fn rebuild(opts: &Options, live: &Live) -> Outcome {
+pub fn rebuild(opts: &Options, live: &Arc<Live>) -> Outcome {
     rebuild_cached(opts, live, &mut pipeline::Cache::default())
 }
 
 /// [`rebuild`], reusing what the previous build parsed and rendered.
-pub fn rebuild_cached(opts: &Options, live: &Live, cache: &mut pipeline::Cache) -> Outcome {
+pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Cache) -> Outcome {
     let start = Instant::now();
     let build = pipeline::Options {
         root: opts.root.clone(),
@@ -73,6 +74,7 @@ pub fn rebuild_cached(opts: &Options, live: &Live, cache: &mut pipeline::Cache) 
                     .collect();
                 eprintln!("  {}", stages.join(", "));
             }
+            update_search(live, report.search);
             let changed = live.publish(sink.into_files()).len();
             Outcome {
                 took: start.elapsed(),
@@ -88,6 +90,84 @@ pub fn rebuild_cached(opts: &Options, live: &Live, cache: &mut pipeline::Cache) 
                 errors,
             }
         }
+    }
+}
+
+/// Brings the served search index up to date with a build's `job` (`None`:
+/// the handbook has no search, or the build wrote it). The index is built
+/// on a thread of its own, after the pages are served, because the index
+/// builder starts from scratch and takes seconds on a large handbook: the
+/// editor sees a save at once and the search a moment later. One build at
+/// a time; when several saves come during one, only the latest is built.
+fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
+    let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(job) = job else {
+        state.wanted = None;
+        state.next = None;
+        if !state.files.is_empty() {
+            drop(state);
+            live.publish_search(Vec::new());
+            live.search.lock().unwrap_or_else(|e| e.into_inner()).built = None;
+        }
+        return;
+    };
+    let print = job.fingerprint();
+    state.wanted = Some(print);
+    if state.built == Some(print) {
+        state.next = None;
+        return;
+    }
+    if state.running {
+        state.next = Some(job);
+        return;
+    }
+    state.running = true;
+    drop(state);
+    let worker = live.clone();
+    let spawned = std::thread::Builder::new()
+        .name("esiin-search".into())
+        .spawn(move || {
+            let mut job = job;
+            loop {
+                let print = job.fingerprint();
+                let result = job.run();
+                let mut state = worker.search.lock().unwrap_or_else(|e| e.into_inner());
+                match result {
+                    // Still the index the site needs: serve it.
+                    Ok(files) if state.wanted == Some(print) => {
+                        drop(state);
+                        worker.publish_search(
+                            files
+                                .into_iter()
+                                .map(|(path, bytes)| (path, Arc::from(bytes)))
+                                .collect(),
+                        );
+                        state = worker.search.lock().unwrap_or_else(|e| e.into_inner());
+                        state.built = Some(print);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("{}", e.render(false));
+                        // Not pending: the last index stays served.
+                        if state.wanted == Some(print) {
+                            state.built = Some(print);
+                        }
+                    }
+                }
+                match state.next.take() {
+                    Some(next) => job = next,
+                    None => {
+                        state.running = false;
+                        return;
+                    }
+                }
+            }
+        });
+    if spawned.is_err() {
+        live.search
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .running = false;
     }
 }
 

@@ -54,12 +54,31 @@ impl From<&Diagnostic> for ErrorView {
 
 /// Shared between the builder thread and the server's tasks.
 pub struct Live {
-    /// How many builds have been published (successful or not): tests and
-    /// benchmarks wait for it to move.
+    /// How many builds (successful or not) and search indexes have been
+    /// published: tests and benchmarks wait for it to move.
     generation: std::sync::atomic::AtomicU64,
     files: RwLock<Files>,
     errors: RwLock<Vec<ErrorView>>,
     events: broadcast::Sender<Event>,
+    /// The search index, built apart from the pages (see
+    /// `serve::update_search`).
+    pub(super) search: std::sync::Mutex<SearchState>,
+}
+
+/// The served search index and the builds of it under way.
+#[derive(Default)]
+pub(super) struct SearchState {
+    /// The files of the last index built, served with every site.
+    pub files: Vec<(String, Arc<[u8]>)>,
+    /// The fingerprint of the index the site needs now (`None`: no search).
+    pub wanted: Option<u64>,
+    /// The fingerprint of `files`.
+    pub built: Option<u64>,
+    /// Whether a thread is building an index.
+    pub running: bool,
+    /// The next index to build once the running one is done: only the
+    /// latest is kept.
+    pub next: Option<crate::pipeline::SearchJob>,
 }
 
 impl Default for Live {
@@ -69,6 +88,7 @@ impl Default for Live {
             files: RwLock::new(Arc::new(HashMap::new())),
             errors: RwLock::new(Vec::new()),
             events: broadcast::channel(64).0,
+            search: Default::default(),
         }
     }
 }
@@ -87,7 +107,8 @@ impl Live {
             .clone()
     }
 
-    /// The number of builds published so far.
+    /// The number of publications so far: builds (successful or not) and
+    /// search indexes.
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
@@ -98,7 +119,12 @@ impl Live {
 
     /// Publishes a successful build: swaps the site in, clears the errors,
     /// and tells the pages what changed. Returns the changed paths.
-    pub fn publish(&self, new: HashMap<String, Arc<[u8]>>) -> Vec<String> {
+    pub fn publish(&self, mut new: HashMap<String, Arc<[u8]>>) -> Vec<String> {
+        // The search index is built apart: the site keeps the last one
+        // until the next is ready.
+        for (path, bytes) in &self.search.lock().unwrap_or_else(|e| e.into_inner()).files {
+            new.entry(path.clone()).or_insert_with(|| bytes.clone());
+        }
         let old = self.files();
         let mut changed: Vec<String> = new
             .iter()
@@ -131,6 +157,51 @@ impl Live {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         changed
+    }
+
+    /// Whether the served search index is behind the served pages: a
+    /// build of it is under way or due.
+    pub fn search_pending(&self) -> bool {
+        let search = self.search.lock().unwrap_or_else(|e| e.into_inner());
+        search.running || search.wanted != search.built
+    }
+
+    /// Swaps in a new search index (`files`, replacing the files of the
+    /// previous one) without touching the rest of the site.
+    pub fn publish_search(&self, files: Vec<(String, Arc<[u8]>)>) {
+        let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
+        let mut site = self.files.write().unwrap_or_else(|e| e.into_inner());
+        let mut new: HashMap<String, Arc<[u8]>> = (**site).clone();
+        for (path, _) in &search.files {
+            new.remove(path);
+        }
+        let mut changed: Vec<String> = Vec::new();
+        for (path, bytes) in &files {
+            if site.get(path).is_none_or(|o| o != bytes) {
+                changed.push(path.clone());
+            }
+            new.insert(path.clone(), bytes.clone());
+        }
+        changed.extend(
+            search
+                .files
+                .iter()
+                .filter(|(p, _)| !new.contains_key(p))
+                .map(|(p, _)| p.clone()),
+        );
+        search.files = files;
+        *site = Arc::new(new);
+        drop(site);
+        drop(search);
+        if !changed.is_empty() {
+            changed.sort();
+            let _ = self.events.send(Event::Reload {
+                paths: changed,
+                css_only: false,
+            });
+        }
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Publishes a failed build: the site stays, the errors are shown.

@@ -1,0 +1,350 @@
+//! Search in headless Chromium: the example handbook built under a
+//! `base_url` with a path, served by a plain static server, searched as a
+//! person would — typing, with the keyboard only.
+
+mod common;
+mod harness;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, Locator, key::Key};
+use harness::{Browser, StaticServer};
+
+/// The example handbook built with `base_url: /handbook/`, served at that path.
+fn example_site() -> (tempfile::TempDir, StaticServer) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("handbook");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&root).expect("mkdir");
+    harness::copy_tree(&repo.join("content"), &root.join("content"));
+    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
+    let config = config.replace("base_url: /", "base_url: /handbook/");
+    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
+    let out = tmp.path().join("public");
+    harness::build(&root, &out);
+    let server = StaticServer::start(out, "/handbook/");
+    (tmp, server)
+}
+
+/// A result as shown: title, kind label, link, section line, excerpt HTML.
+#[derive(Debug, serde::Deserialize)]
+struct Hit {
+    title: String,
+    kind: String,
+    href: String,
+    section: String,
+    excerpt: String,
+}
+
+/// Types `query` into the search box (replacing what is there) and
+/// returns the results once the list has settled for this query.
+async fn search(c: &Client, query: &str) -> (String, Vec<Hit>) {
+    let input = c
+        .find(Locator::Css("#site-search-input"))
+        .await
+        .expect("search box");
+    input.clear().await.expect("clear");
+    input.send_keys(query).await.expect("type");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = String::new();
+    loop {
+        let v = c
+            .execute(
+                r#"const panel = document.querySelector('.site-search-panel');
+                const status = document.querySelector('.site-search-status').textContent;
+                const hits = [...document.querySelectorAll('.site-search-results a')].map(a => ({
+                  title: a.querySelector('.site-search-title').textContent,
+                  kind: a.querySelector('.site-search-kind').textContent,
+                  href: a.getAttribute('href'),
+                  section: a.querySelector('.site-search-section')?.textContent ?? '',
+                  excerpt: a.querySelector('.site-search-excerpt').innerHTML,
+                }));
+                return { open: !panel.hidden, status, hits };"#,
+                vec![],
+            )
+            .await
+            .expect("read results");
+        let key = v.to_string();
+        // Settled: open, and the same twice in a row (typing is debounced).
+        if v["open"] == serde_json::Value::Bool(true) && key == last {
+            let status = v["status"].as_str().unwrap_or_default().to_string();
+            let hits = serde_json::from_value(v["hits"].clone()).expect("hits");
+            return (status, hits);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no results settled for {query:?}: {key}"
+        );
+        last = key;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+fn hrefs(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.href.as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}guide/", server.base))
+        .await
+        .expect("open a page");
+
+    // A Finnish inflected form that is nowhere in the handbook finds the
+    // training pages (koulutus, koulutukset, koulutuksessa, …) on this
+    // `language: en` handbook, with the matched words marked.
+    let (_, hits) = search(c, "koulutuksista").await;
+    assert!(
+        hits.first()
+            .is_some_and(|h| h.href.starts_with("/handbook/training/")),
+        "{hits:#?}"
+    );
+    assert!(hrefs(&hits).contains(&"/handbook/training/"), "{hits:#?}");
+    assert!(hits[0].excerpt.contains("<mark>"), "{hits:#?}");
+    // A match inside a section links to its heading, and says which.
+    let (_, hits) = search(c, "koulutukseen").await;
+    let first = &hits[0];
+    assert_eq!(
+        first.href, "/handbook/training/first-blog-post/#ennen-koulutukseen-tuloa",
+        "{hits:#?}"
+    );
+    assert!(
+        first.section.contains("Ennen koulutukseen tuloa"),
+        "{first:?}"
+    );
+
+    // English stemming: `presenting` finds the presentation training first.
+    let (_, hits) = search(c, "presenting").await;
+    assert_eq!(
+        hits[0].href, "/handbook/training/presentation-training/",
+        "{hits:#?}"
+    );
+    assert_eq!(hits[0].kind, "Training");
+    assert_eq!(hits[0].title, "Presentation training");
+
+    // Experts by topic rank above pages that merely mention the word.
+    let (status, hits) = search(c, "rust").await;
+    assert_eq!(status, "4 results");
+    let kinds: Vec<&str> = hits.iter().map(|h| h.kind.as_str()).collect();
+    assert_eq!(kinds[..2], ["Expert", "Expert"], "{hits:#?}");
+    assert!(kinds[2..].iter().all(|k| *k != "Expert"), "{hits:#?}");
+    let (_, hits) = search(c, "on-call").await;
+    assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
+
+    // Never the unlisted expert (Tuomas Lehtinen), never a draft (Podcast
+    // ideas), whatever words of theirs are typed.
+    for q in [
+        "tuomas",
+        "lehtinen",
+        "accessibility",
+        "keyboard navigation",
+        "podcast ideas",
+        "work in progress",
+    ] {
+        let (_, hits) = search(c, q).await;
+        for h in &hits {
+            assert!(
+                !h.href.contains("tuomas") && !h.href.contains("podcast-ideas"),
+                "{q:?} found {h:?}"
+            );
+        }
+    }
+    // ä is not a: `sää` matches no `saa…` word.
+    let (_, hits) = search(c, "sää").await;
+    assert!(
+        hits.iter()
+            .all(|h| !h.excerpt.to_lowercase().contains("<mark>saa")),
+        "{hits:#?}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_works_with_the_keyboard_only() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&format!("{}plan/", server.base))
+        .await
+        .expect("open a page");
+    let active = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.execute(
+                "const a = document.activeElement; return a.id || a.getAttribute('href') || a.tagName;",
+                vec![],
+            )
+            .await
+            .expect("active element")
+        }
+    };
+    // `/` jumps to the search box.
+    c.find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .send_keys("/")
+        .await
+        .expect("press /");
+    assert_eq!(active(c).await, "site-search-input");
+    let (_, hits) = search(c, "kubernetes").await;
+    assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
+    // ↓ into the results, ↓ ↑ between them, Esc back to the box.
+    let input = c
+        .find(Locator::Css("#site-search-input"))
+        .await
+        .expect("box");
+    input.send_keys(&Key::Down.to_string()).await.expect("down");
+    assert_eq!(active(c).await, "/handbook/experts/jukka-maki/");
+    c.active_element()
+        .await
+        .expect("focused")
+        .send_keys(&Key::Escape.to_string())
+        .await
+        .expect("esc");
+    assert_eq!(active(c).await, "site-search-input");
+    input.send_keys(&Key::Down.to_string()).await.expect("down");
+    // Enter follows the result, under the base path.
+    c.active_element()
+        .await
+        .expect("focused")
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("enter");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while c.current_url().await.expect("url").path() != "/handbook/experts/jukka-maki/" {
+        assert!(Instant::now() < deadline, "Enter did not open the result");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_javascript_the_box_is_not_shown() {
+    let Some(browser) = Browser::start_without_js().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    c.goto(&server.base).await.expect("open home");
+    let shown = c
+        .find(Locator::Css("#site-search"))
+        .await
+        .expect("box in the page")
+        .is_displayed()
+        .await
+        .expect("displayed?");
+    assert!(!shown, "a search box that cannot work is hidden");
+    let note = c
+        .find(Locator::Css(".site-search-nojs"))
+        .await
+        .expect("the no-JS note")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(note, "Search needs JavaScript.");
+    browser.close().await;
+}
+
+/// Bytes a query transfers on a large handbook (the issue's benchmark):
+/// `ESIIN_SEARCH_SITE=/dev/shm/h10k-out ESIIN_SEARCH_PREFIX=/handbook/
+/// cargo test --test browser_search -- --ignored --nocapture`. Prints, for
+/// each query in a fresh page, every search file loaded and the total.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a measurement on a built benchmark handbook"]
+async fn measure_bytes_per_query() {
+    let Ok(site) = std::env::var("ESIIN_SEARCH_SITE") else {
+        eprintln!("set ESIIN_SEARCH_SITE to a built handbook");
+        return;
+    };
+    let prefix: &'static str = std::env::var("ESIIN_SEARCH_PREFIX")
+        .map(|p| &*Box::leak(p.into_boxed_str()))
+        .unwrap_or("/");
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = StaticServer::start(site.into(), prefix);
+    let c = &browser.client;
+    let queries = std::env::var("ESIIN_SEARCH_QUERIES")
+        .unwrap_or_else(|_| "kubernetes,koulutukseen,presenting,public speaking".into());
+    for q in queries.split(',') {
+        c.goto(&server.base).await.expect("open home");
+        let (status, _) = search(c, q).await;
+        let v = c
+            .execute(
+                r#"return performance.getEntriesByType('resource')
+                  .filter(e => e.name.includes('/search/'))
+                  .map(e => [e.name.replace(/^.*\/search\//, ''), e.encodedBodySize]);"#,
+                vec![],
+            )
+            .await
+            .expect("resources");
+        let files: Vec<(String, u64)> = serde_json::from_value(v).expect("entries");
+        let total: u64 = files.iter().map(|f| f.1).sum();
+        eprintln!(
+            "query {q:?} ({status}): {total} bytes in {} files",
+            files.len()
+        );
+        for (name, size) in &files {
+            eprintln!("    {size:>8}  {name}");
+        }
+    }
+    browser.close().await;
+}
+
+/// `esiin serve` serves the search too, and rebuilds it (after the pages,
+/// on a thread of its own) when a save changes what it finds.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_works_from_serve_and_follows_saves() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("handbook");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&root).expect("mkdir");
+    harness::copy_tree(&repo.join("content"), &root.join("content"));
+    std::fs::copy(repo.join("handbook.yaml"), root.join("handbook.yaml")).expect("config");
+    let serve = common::serve::Serve::start(&root);
+    let c = &browser.client;
+    c.goto(&format!("{}guide/", serve.url))
+        .await
+        .expect("open a page");
+    let (_, hits) = search(c, "presenting").await;
+    assert_eq!(
+        hits[0].href, "/training/presentation-training/",
+        "{hits:#?}"
+    );
+
+    // A word no page has yet, saved at the end of one (in its last
+    // section): found once the index caught up.
+    let page = root.join("content/training/presentation-training.md");
+    let text = std::fs::read_to_string(&page).expect("read the page");
+    std::fs::write(&page, format!("{text}\nBring your kazoovalaatikko.\n")).expect("save");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        c.goto(&format!("{}guide/", serve.url))
+            .await
+            .expect("reload");
+        let (_, hits) = search(c, "kazoovalaatikko").await;
+        if hits
+            .first()
+            .is_some_and(|h| h.href.starts_with("/training/presentation-training/#"))
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the saved word was never found: {hits:#?}\n{}",
+            serve.log().join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -1,0 +1,151 @@
+//! The search index `esiin build` writes (`search/`): what is in it, what
+//! never is, and the box every page gets.
+
+mod common;
+
+use std::io::Read;
+
+use common::{Handbook, snapshot};
+
+/// What Pagefind keeps per page (a fragment): its URL, text and meta.
+#[derive(Debug, serde::Deserialize)]
+struct Fragment {
+    url: String,
+    content: String,
+    meta: std::collections::BTreeMap<String, String>,
+}
+
+/// Every fragment of the built index. Pagefind's files are gzip of
+/// `pagefind_dcd` followed by the data.
+fn fragments(hb: &Handbook) -> Vec<Fragment> {
+    let files = snapshot(&hb.public().join("search/fragment"));
+    assert!(!files.is_empty(), "no fragments written");
+    files
+        .values()
+        .map(|gz| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(&gz[..])
+                .read_to_string(&mut text)
+                .expect("a gzip fragment");
+            let json = text
+                .strip_prefix("pagefind_dcd")
+                .expect("Pagefind's marker");
+            serde_json::from_str(json).expect("a fragment")
+        })
+        .collect()
+}
+
+#[test]
+fn every_page_has_the_search_box_under_the_base_path() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    for page in ["index.html", "experts/aino-virtanen/index.html", "404.html"] {
+        let html = hb.page(page);
+        assert!(
+            html.contains(r#"data-base="/handbook/" data-bundle="/handbook/search/""#),
+            "{page}"
+        );
+        assert!(
+            html.contains(r#"<script src="/handbook/search.js" defer></script>"#),
+            "{page}"
+        );
+        // Hidden until the script shows it; without JavaScript a note says why.
+        assert!(
+            html.contains(r#"id="site-search" role="search" hidden"#),
+            "{page}"
+        );
+        assert!(html.contains("<noscript>"), "{page}");
+    }
+    for file in [
+        "search.js",
+        "search/pagefind.js",
+        "search/pagefind-entry.json",
+        "search/wasm.en.pagefind",
+    ] {
+        assert!(hb.public().join(file).is_file(), "{file} missing");
+    }
+    let entry = hb.page("search/pagefind-entry.json");
+    assert!(entry.contains(r#""en":"#), "{entry}");
+}
+
+#[test]
+fn the_index_holds_published_pages_with_their_kind() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let frags = fragments(&hb);
+    let find = |url: &str| {
+        frags
+            .iter()
+            .find(|f| f.url == url)
+            .unwrap_or_else(|| panic!("{url} not indexed: {frags:#?}"))
+    };
+    let aino = find("/experts/aino-virtanen/");
+    assert_eq!(aino.meta["kind"], "expert");
+    assert_eq!(aino.meta["title"], "Aino Virtanen");
+    assert!(aino.content.contains("rust"), "{aino:?}");
+    assert_eq!(find("/training/advanced/").meta["kind"], "module");
+    assert_eq!(find("/onboarding/new-hire/").meta["kind"], "path");
+    assert_eq!(find("/").meta["kind"], "page");
+    // A heading's `#` link is not indexed text.
+    assert!(frags.iter().all(|f| !f.content.contains('#')), "{frags:#?}");
+}
+
+#[test]
+fn drafts_and_unlisted_experts_are_never_indexed() {
+    let hb = Handbook::fixture("basic");
+    // Even a build that shows drafts keeps them out of search.
+    for args in [&["build"][..], &["build", "--drafts"]] {
+        hb.esiin(args).assert_ok();
+        let frags = fragments(&hb);
+        for f in &frags {
+            assert!(
+                !f.url.contains("tuomas-lehtinen")
+                    && !f.url.contains("podcast-ideas")
+                    && !f.url.starts_with("/events/"),
+                "{args:?} indexed {}",
+                f.url
+            );
+            // Not even as a trainer named on a module's record.
+            assert!(!f.content.contains("Tuomas"), "{args:?}: {f:?}");
+        }
+        assert!(frags.iter().any(|f| f.url == "/training/advanced/"));
+    }
+}
+
+#[test]
+fn the_same_handbook_gives_the_same_index() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let first = snapshot(&hb.public().join("search"));
+    hb.build_ok();
+    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+}
+
+#[test]
+fn search_false_writes_no_index_and_no_box() {
+    let hb = Handbook::fixture("basic");
+    hb.edit(
+        "handbook.yaml",
+        "language: en",
+        "language: en\nsearch: false",
+    );
+    hb.build_ok();
+    assert!(!hb.public().join("search").exists());
+    let html = hb.page("index.html");
+    assert!(!html.contains("site-search"), "{html}");
+}
+
+#[test]
+fn a_finnish_handbook_is_stemmed_in_finnish_with_finnish_labels() {
+    let hb = Handbook::fixture("basic");
+    hb.edit("handbook.yaml", "language: en", "language: fi");
+    hb.build_ok();
+    assert!(hb.public().join("search/wasm.fi.pagefind").is_file());
+    assert!(!hb.public().join("search/wasm.en.pagefind").exists());
+    let html = hb.page("index.html");
+    assert!(html.contains(r#"placeholder="Hae""#), "{html}");
+    assert!(
+        html.contains(r#"data-kind-expert="Asiantuntija""#),
+        "{html}"
+    );
+}

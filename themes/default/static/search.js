@@ -1,0 +1,229 @@
+// The handbook's search box (partials/search.html): results as you type,
+// from the Pagefind index esiin writes under `search/`. Nothing is loaded
+// until the reader first uses the box; then a query loads only the index
+// chunks and result fragments it needs.
+//
+// The index is stemmed in the handbook's language (Snowball, in Pagefind's
+// WASM core). A Finnish company's handbook mixes Finnish and English, and
+// Snowball's Finnish stems keep some forms of a word apart (koulutus →
+// koulutus, koulutukseen → koulutuks), so each word is also searched in a
+// light truncation (`koulutukseen` → `koulutu`, and on a Finnish handbook
+// `presenting` → `present`): Pagefind matches indexed words by prefix, so
+// the truncation finds every inflected form.
+(function () {
+  "use strict";
+  var box = document.getElementById("site-search");
+  if (!box) return;
+  var input = box.querySelector(".site-search-input");
+  var panel = box.querySelector(".site-search-panel");
+  var status = box.querySelector(".site-search-status");
+  var list = box.querySelector(".site-search-results");
+  var ds = box.dataset;
+  var MAX = 8;
+  box.hidden = false;
+
+  // Finnish: cut the endings and stem alternations that Snowball keeps
+  // apart (koulutus / koulutukse-en / koulutus-ta; esiintyminen /
+  // esiintymise-en) back to the part every form shares.
+  function fiTruncate(w) {
+    if (w.length < 6) return w;
+    var m = w.match(/^(.{3,}?[uyoö])(?:ks[eiaä].*|s|st[aä]|sten)$/) ||
+      w.match(/^(.{4,}?i)(?:nen|s[eiaä].*|st[aä])$/) ||
+      w.match(/^(.{4,}?)(?:ss[aä]|st[aä]|ll[aä]|lt[aä]|lle|ksi|seen|h[aeiouyäö]n|tt[aä]|[aä]n|en|in)$/);
+    return m ? m[1] : w;
+  }
+  // English: the common suffixes (presenting, presentation → present).
+  function enTruncate(w) {
+    var m = w.match(/^(.{4,}?)(?:ations?|ments?|ings?|ers?|ed|es|ly|s)$/);
+    return m ? m[1] : w;
+  }
+  // Finnish truncation on every handbook: Snowball leaves the alternations
+  // above apart in a Finnish index too. English only where the index is
+  // not stemmed as English.
+  var truncations = ds.language === "fi" ? [fiTruncate, enTruncate] : [fiTruncate];
+  function words(q) {
+    return q.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+  }
+
+  var pagefind = null;
+  function load() {
+    if (!pagefind) {
+      pagefind = import(ds.bundle + "pagefind.js").then(function (pf) {
+        var inst = pf.createInstance({
+          basePath: ds.bundle,
+          baseUrl: ds.base,
+          noWorker: true,
+          excerptLength: 24
+        });
+        // Finnish needs its diacritics: `sää` is not `saa`.
+        return inst.options({ exactDiacritics: true }).then(function () { return inst; });
+      });
+      pagefind.catch(function () { pagefind = null; });
+    }
+    return pagefind;
+  }
+
+  // The query as typed and its truncations, merged by page: a page keeps
+  // its best score, the query as typed winning a tie.
+  function search(pf, q) {
+    var ws = words(q);
+    var texts = [ws.join(" ")];
+    truncations.forEach(function (cut) {
+      var t = ws.map(cut).join(" ");
+      if (texts.indexOf(t) < 0) texts.push(t);
+    });
+    var queries = texts.map(function (t) { return pf.search(t); });
+    return Promise.all(queries).then(function (all) {
+      var best = new Map();
+      all.forEach(function (r, i) {
+        if (!r || !r.results) return;
+        r.results.forEach(function (hit) {
+          var score = hit.score * (i === 0 ? 1 : 0.9);
+          var seen = best.get(hit.id);
+          if (!seen || seen.score < score) best.set(hit.id, { score: score, hit: hit });
+        });
+      });
+      var ranked = Array.from(best.values()).sort(function (a, b) { return b.score - a.score; });
+      return {
+        total: ranked.length,
+        top: Promise.all(ranked.slice(0, MAX).map(function (e) { return e.hit.data(); }))
+      };
+    });
+  }
+
+  // Pagefind's excerpts mark matches with <mark>; keep those and only text.
+  function excerpt(html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    var out = document.createDocumentFragment();
+    tpl.content.childNodes.forEach(function (n) {
+      if (n.nodeType === 1 && n.nodeName === "MARK") {
+        var m = document.createElement("mark");
+        m.textContent = n.textContent;
+        out.appendChild(m);
+      } else {
+        out.appendChild(document.createTextNode(n.textContent));
+      }
+    });
+    return out;
+  }
+
+  // The section of the page where most matches are, if it has a heading.
+  function bestSection(data) {
+    var best = null;
+    (data.sub_results || []).forEach(function (s) {
+      var n = (s.locations || []).length;
+      if (!best || n > best.n) best = { n: n, s: s };
+    });
+    return best && best.s.url.indexOf("#") >= 0 ? best.s : null;
+  }
+
+  function item(data) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    var section = bestSection(data);
+    a.href = section ? section.url : data.url;
+    a.className = "site-search-hit";
+    var head = document.createElement("span");
+    head.className = "site-search-head";
+    var title = document.createElement("span");
+    title.className = "site-search-title";
+    title.textContent = (data.meta && data.meta.title) || data.url;
+    var kind = (data.meta && data.meta.kind) || "page";
+    var badge = document.createElement("span");
+    badge.className = "site-search-kind kind-" + kind;
+    badge.textContent = ds["kind" + kind.charAt(0).toUpperCase() + kind.slice(1)] || kind;
+    head.append(title, badge);
+    a.appendChild(head);
+    if (section) {
+      var where = document.createElement("span");
+      where.className = "site-search-section";
+      where.textContent = ds.inSection.replace("{section}", section.title);
+      a.appendChild(where);
+    }
+    var p = document.createElement("span");
+    p.className = "site-search-excerpt";
+    p.appendChild(excerpt(section ? section.excerpt : data.excerpt));
+    a.appendChild(p);
+    li.appendChild(a);
+    return li;
+  }
+
+  var latest = 0;
+  function run() {
+    var q = input.value.trim();
+    var id = ++latest;
+    if (!q) {
+      close();
+      return;
+    }
+    load().then(function (pf) {
+      return search(pf, q);
+    }).then(function (r) {
+      if (id !== latest) return null;
+      return r.top.then(function (top) {
+        if (id !== latest) return;
+        list.replaceChildren.apply(list, top.map(item));
+        status.textContent = r.total === 0 ? ds.noResults.replace("{q}", q)
+          : r.total === 1 ? ds.resultsOne : ds.results.replace("{n}", r.total);
+        open();
+      });
+    }).catch(function () {
+      if (id !== latest) return;
+      list.replaceChildren();
+      status.textContent = ds.error;
+      open();
+    });
+  }
+
+  function open() {
+    panel.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+  function close() {
+    panel.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+  }
+  function links() {
+    return Array.prototype.slice.call(list.querySelectorAll("a"));
+  }
+
+  var timer = 0;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 120);
+  });
+  input.addEventListener("focus", function () {
+    load();
+    if (input.value.trim() && list.childElementCount) open();
+  });
+  // Keys: ↓ from the box into the results, ↑/↓ between them, Esc back to
+  // the box (and, from the box, closes the results).
+  box.addEventListener("keydown", function (e) {
+    var all = links();
+    var at = all.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && all.length) {
+      e.preventDefault();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (e.key === "ArrowUp" && at >= 0) {
+      e.preventDefault();
+      if (at === 0) input.focus();
+      else all[at - 1].focus();
+    } else if (e.key === "Escape") {
+      if (at >= 0) input.focus();
+      else close();
+    }
+  });
+  document.addEventListener("click", function (e) {
+    if (!box.contains(e.target)) close();
+  });
+  // `/` anywhere but in a text field jumps to the search box.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    input.focus();
+    input.select();
+  });
+})();
