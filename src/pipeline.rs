@@ -362,13 +362,26 @@ pub fn build_into_cached(
             })
             .unzip();
         if cache.keep {
-            cache.markdown = site
-                .pages
-                .iter()
-                .zip(texts)
-                .zip(&rendered)
-                .map(|((p, text), r)| (p.path.clone(), (text, epoch, r.clone())))
-                .collect();
+            // Updated in place: after an edit, nearly every entry stays.
+            for ((p, text), r) in site.pages.iter().zip(texts).zip(&rendered) {
+                match cache.markdown.get_mut(&p.path) {
+                    Some(entry) => {
+                        if !Arc::ptr_eq(&entry.2, r) || entry.0 != text || entry.1 != epoch {
+                            *entry = (text, epoch, r.clone());
+                        }
+                    }
+                    None => {
+                        cache
+                            .markdown
+                            .insert(p.path.clone(), (text, epoch, r.clone()));
+                    }
+                }
+            }
+            if cache.markdown.len() != site.pages.len() {
+                cache
+                    .markdown
+                    .retain(|path, _| site.by_path.contains_key(path));
+            }
         }
         let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
         for r in &rendered {

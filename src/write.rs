@@ -63,12 +63,18 @@ impl Sink for Discard {
 /// The site in memory, by `/`-separated path: what `serve` serves.
 #[derive(Default)]
 pub struct Memory {
-    files: Mutex<HashMap<String, Arc<[u8]>>>,
+    /// In the order written; a later write of a path wins. A list rather
+    /// than a map under the lock: the parallel writers only push.
+    files: Mutex<Vec<(String, Arc<[u8]>)>>,
 }
 
 impl Memory {
     pub fn into_files(self) -> HashMap<String, Arc<[u8]>> {
-        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+        self.files
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect()
     }
 }
 
@@ -81,7 +87,7 @@ impl Sink for Memory {
         let path = safe_rel(rel).ok_or_else(|| outside(rel))?;
         let key = path.to_string_lossy().replace('\\', "/");
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(key, bytes.clone());
+        files.push((key, bytes.clone()));
         Ok(())
     }
 }

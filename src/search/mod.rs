@@ -23,6 +23,8 @@
 
 mod bundle;
 
+use rayon::prelude::*;
+
 use crate::load::kinds::KindData;
 use crate::render::context::RenderState;
 use crate::resolve::Site;
@@ -75,10 +77,11 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
             .map(|&t| site.pages[t].title.clone())
             .collect()
     };
-    let mut out = Vec::with_capacity(site.pages.len());
-    for (i, p) in site.pages.iter().enumerate() {
+    // In parallel: on a large handbook this runs on every `serve` rebuild.
+    let record = |i: usize| -> Option<Record> {
+        let p = &site.pages[i];
         if p.common.draft {
-            continue;
+            return None;
         }
         let mut boosted = Vec::new();
         let mut lead: Vec<String> = Vec::new();
@@ -91,7 +94,7 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
         let kind = match &p.data {
             KindData::Expert(e) => {
                 if !site.is_listed_expert(i) {
-                    continue;
+                    return None;
                 }
                 push(&mut boosted, W_TOPIC, &e.topics);
                 push(&mut boosted, W_ASK, &e.ask_me_about);
@@ -147,7 +150,7 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
         if let Some(owner) = site.refs[i].owner {
             push(&mut boosted, W_DETAIL, &listed_names(&[owner]));
         }
-        out.push(Record {
+        Some(Record {
             // Rooted: Pagefind reads an empty URL (home) as "no URL".
             url: format!("/{}", crate::render::markdown::encode_path(&site.urls[i])),
             title: p.title.clone(),
@@ -159,9 +162,12 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
                 .get(i)
                 .map(|r| r.html.clone())
                 .unwrap_or_default(),
-        });
-    }
-    out
+        })
+    };
+    (0..site.pages.len())
+        .into_par_iter()
+        .filter_map(record)
+        .collect()
 }
 
 /// A fingerprint of the records: [`bundle`] gives the same files for the

@@ -418,8 +418,10 @@ async fn manifest(State(app): State<Arc<App>>) -> Response {
     let generation = app.live.generation();
     let errors = app.live.errors().len();
     let files = app.live.files();
+    let search = app.live.search_files();
     let hashes: std::collections::BTreeMap<&str, String> = files
         .iter()
+        .chain(search.iter())
         // What is never served is not listed either (see `lookup`).
         .filter(|(path, _)| !path.split('/').any(|s| s.starts_with('.')))
         .map(|(path, bytes)| (path.as_str(), format!("{:016x}", xxh3_64(bytes))))
@@ -565,6 +567,11 @@ async fn site_file(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Res
             "400 Bad Request: the path has a `.` or `..` segment, a backslash, a control \
              character or a malformed %-escape\n",
         ),
+        // The search index is kept apart from the pages (it is built
+        // after them); its files have exact names.
+        Lookup::NotFound if let Some((key, bytes)) = app.live.search_file(uri.path()) => {
+            file_response(StatusCode::OK, &key, &bytes, head)
+        }
         Lookup::NotFound => match files.get("404.html") {
             Some(page) => file_response(StatusCode::NOT_FOUND, "404.html", page, head),
             None => text(

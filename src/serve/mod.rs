@@ -9,6 +9,7 @@
 pub mod http;
 pub mod state;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
@@ -74,8 +75,15 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
                     .collect();
                 eprintln!("  {}", stages.join(", "));
             }
+            let publishing = Instant::now();
             update_search(live, report.search);
             let changed = live.publish(sink.into_files()).len();
+            if std::env::var_os("ESIIN_TIMINGS").is_some() {
+                eprintln!(
+                    "  publish {:.1} ms",
+                    publishing.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             Outcome {
                 took: start.elapsed(),
                 changed,
@@ -101,24 +109,19 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
 /// a time; when several saves come during one, only the latest is built.
 fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+    state.asked += 1;
     let Some(job) = job else {
-        state.wanted = None;
         state.next = None;
-        if !state.files.is_empty() {
-            drop(state);
-            live.publish_search(Vec::new());
-            live.search.lock().unwrap_or_else(|e| e.into_inner()).built = None;
+        let had = !state.files.is_empty();
+        drop(state);
+        if had {
+            live.publish_search(HashMap::new(), None);
         }
         return;
     };
-    let print = job.fingerprint();
-    state.wanted = Some(print);
-    if state.built == Some(print) {
-        state.next = None;
-        return;
-    }
+    // A newer job replaces one not started yet; the worker picks it up.
+    state.next = Some(job);
     if state.running {
-        state.next = Some(job);
         return;
     }
     state.running = true;
@@ -127,47 +130,68 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     let spawned = std::thread::Builder::new()
         .name("esiin-search".into())
         .spawn(move || {
-            let mut job = job;
-            loop {
-                let print = job.fingerprint();
-                let result = job.run();
-                let mut state = worker.search.lock().unwrap_or_else(|e| e.into_inner());
-                match result {
-                    // Still the index the site needs: serve it.
-                    Ok(files) if state.wanted == Some(print) => {
-                        drop(state);
-                        worker.publish_search(
-                            files
-                                .into_iter()
-                                .map(|(path, bytes)| (path, Arc::from(bytes)))
-                                .collect(),
-                        );
-                        state = worker.search.lock().unwrap_or_else(|e| e.into_inner());
-                        state.built = Some(print);
-                    }
-                    Ok(_) => {}
-                    Err(e) => {
-                        eprintln!("{}", e.render(false));
-                        // Not pending: the last index stays served.
-                        if state.wanted == Some(print) {
-                            state.built = Some(print);
-                        }
-                    }
-                }
-                match state.next.take() {
-                    Some(next) => job = next,
-                    None => {
-                        state.running = false;
-                        return;
-                    }
-                }
-            }
+            lower_priority();
+            search_worker(&worker);
         });
     if spawned.is_err() {
-        live.search
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .running = false;
+        let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+        state.running = false;
+        state.next = None;
+    }
+}
+
+/// Builds the search indexes asked for by [`update_search`], one at a
+/// time, until none is due.
+fn search_worker(live: &Live) {
+    loop {
+        // Start when the saves pause: while the editor keeps saving, each
+        // index would be stale before it is done.
+        std::thread::sleep(SEARCH_QUIET);
+        let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(job) = state.next.take() else {
+            state.running = false;
+            return;
+        };
+        let (built, asked) = (state.built, state.asked);
+        drop(state);
+        // Fingerprinted here, not in the rebuild: it hashes every body.
+        let print = job.fingerprint();
+        if built == Some(print) {
+            continue;
+        }
+        match job.run() {
+            // Served unless a newer build asked for another index since.
+            Ok(files) => {
+                let stale = live.search.lock().unwrap_or_else(|e| e.into_inner()).asked != asked;
+                if !stale {
+                    live.publish_search(
+                        files
+                            .into_iter()
+                            .map(|(path, bytes)| (path, Arc::from(bytes)))
+                            .collect(),
+                        Some(print),
+                    );
+                }
+            }
+            // The last index stays served.
+            Err(e) => eprintln!("{}", e.render(false)),
+        }
+    }
+}
+
+/// How long the saves must pause before the search index is rebuilt.
+const SEARCH_QUIET: Duration = Duration::from_millis(300);
+
+/// Lowers the calling thread's priority (and its children's: Pagefind's
+/// own threads), so that the search index, which takes seconds on a large
+/// handbook, never slows the rebuild of the next save.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; on Linux,
+    // PRIO_PROCESS with 0 is the calling thread, so it changes nothing
+    // else of the process. A failure leaves the priority as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 

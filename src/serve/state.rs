@@ -69,11 +69,12 @@ pub struct Live {
 #[derive(Default)]
 pub(super) struct SearchState {
     /// The files of the last index built, served with every site.
-    pub files: Vec<(String, Arc<[u8]>)>,
-    /// The fingerprint of the index the site needs now (`None`: no search).
-    pub wanted: Option<u64>,
+    pub files: Files,
     /// The fingerprint of `files`.
     pub built: Option<u64>,
+    /// Counts the builds that asked for an index (or for none): a finished
+    /// index is served only if no build asked since it started.
+    pub asked: u64,
     /// Whether a thread is building an index.
     pub running: bool,
     /// The next index to build once the running one is done: only the
@@ -119,12 +120,7 @@ impl Live {
 
     /// Publishes a successful build: swaps the site in, clears the errors,
     /// and tells the pages what changed. Returns the changed paths.
-    pub fn publish(&self, mut new: HashMap<String, Arc<[u8]>>) -> Vec<String> {
-        // The search index is built apart: the site keeps the last one
-        // until the next is ready.
-        for (path, bytes) in &self.search.lock().unwrap_or_else(|e| e.into_inner()).files {
-            new.entry(path.clone()).or_insert_with(|| bytes.clone());
-        }
+    pub fn publish(&self, new: HashMap<String, Arc<[u8]>>) -> Vec<String> {
         let old = self.files();
         let mut changed: Vec<String> = new
             .iter()
@@ -163,36 +159,41 @@ impl Live {
     /// build of it is under way or due.
     pub fn search_pending(&self) -> bool {
         let search = self.search.lock().unwrap_or_else(|e| e.into_inner());
-        search.running || search.wanted != search.built
+        search.running || search.next.is_some()
     }
 
-    /// Swaps in a new search index (`files`, replacing the files of the
-    /// previous one) without touching the rest of the site.
-    pub fn publish_search(&self, files: Vec<(String, Arc<[u8]>)>) {
+    /// The files of the served search index (kept apart from the pages:
+    /// it is built after them).
+    pub fn search_files(&self) -> Files {
+        self.search
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .clone()
+    }
+
+    /// The search index file at the request path `path` (`/search/…`).
+    pub fn search_file(&self, path: &str) -> Option<(String, Arc<[u8]>)> {
+        let key = path.strip_prefix('/')?;
+        let files = self.search_files();
+        files.get(key).map(|bytes| (key.to_string(), bytes.clone()))
+    }
+
+    /// Swaps in a new search index (replacing the files of the previous
+    /// one) without touching the pages, and tells the open pages which
+    /// files changed.
+    pub fn publish_search(&self, files: HashMap<String, Arc<[u8]>>, built: Option<u64>) {
         let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
-        let mut site = self.files.write().unwrap_or_else(|e| e.into_inner());
-        let mut new: HashMap<String, Arc<[u8]>> = (**site).clone();
-        for (path, _) in &search.files {
-            new.remove(path);
-        }
-        let mut changed: Vec<String> = Vec::new();
-        for (path, bytes) in &files {
-            if site.get(path).is_none_or(|o| o != bytes) {
-                changed.push(path.clone());
-            }
-            new.insert(path.clone(), bytes.clone());
-        }
-        changed.extend(
-            search
-                .files
-                .iter()
-                .filter(|(p, _)| !new.contains_key(p))
-                .map(|(p, _)| p.clone()),
-        );
-        search.files = files;
-        *site = Arc::new(new);
-        drop(site);
+        let old = std::mem::replace(&mut search.files, Arc::new(files));
+        search.built = built;
+        let new = search.files.clone();
         drop(search);
+        let mut changed: Vec<String> = new
+            .iter()
+            .filter(|(path, bytes)| old.get(*path).is_none_or(|o| o != *bytes))
+            .map(|(path, _)| path.clone())
+            .chain(old.keys().filter(|p| !new.contains_key(*p)).cloned())
+            .collect();
         if !changed.is_empty() {
             changed.sort();
             let _ = self.events.send(Event::Reload {
@@ -253,5 +254,31 @@ mod tests {
         live.publish(files(&[("a/index.html", "2"), ("theme.css", "y")]));
         assert_eq!(rx.try_recv().ok(), Some(Event::Ok));
         assert!(live.errors().is_empty());
+    }
+
+    #[test]
+    fn the_search_index_is_published_apart_from_the_pages() {
+        let live = Live::default();
+        live.publish(files(&[("a/index.html", "1")]));
+        let mut rx = live.subscribe();
+        let before = live.generation();
+        live.publish_search(
+            files(&[("search/a.pf", "x"), ("search/b.pf", "y")]),
+            Some(7),
+        );
+        assert_eq!(live.generation(), before + 1);
+        assert!(live.search_file("/search/a.pf").is_some());
+        assert!(
+            live.search_file("/a/index.html").is_none(),
+            "pages are not search files"
+        );
+        assert!(live.files().contains_key("a/index.html"), "the pages stay");
+        assert!(matches!(rx.try_recv(), Ok(Event::Reload { .. })));
+        // A later page build keeps the index; a new index replaces it whole.
+        live.publish(files(&[("a/index.html", "2")]));
+        assert!(live.search_file("/search/b.pf").is_some());
+        live.publish_search(files(&[("search/a.pf", "x")]), Some(8));
+        assert!(live.search_file("/search/b.pf").is_none());
+        assert!(!live.search_pending());
     }
 }
