@@ -138,6 +138,9 @@ pub struct Cache {
 /// of contexts instead of 10,000.
 struct LastRender {
     structure: u64,
+    /// The fingerprint of all templates, which the generated pages were
+    /// rendered with.
+    templates: u64,
     bodies: Vec<Arc<markdown::Rendered>>,
     reads: Vec<Vec<usize>>,
     /// The generated pages (topics, gaps): the summaries they read and
@@ -178,21 +181,16 @@ impl LastRender {
 /// A hash of everything the page contexts read except the rendered
 /// bodies: the configuration, every page's path and front matter (from
 /// which the site model is resolved), what links resolve to, the day, which
-/// sessions are past, the photos and posters, and the templates and which
-/// one each page uses. When it is unchanged, the site model is the same up
-/// to the pages' bodies.
-fn structure_key(
-    site: &Site,
-    state: &RenderState,
-    epoch: u64,
-    templates: u64,
-    names: &[String],
-) -> u64 {
+/// sessions are past, the photos and posters, and which template each page
+/// uses (each page's HTML is also keyed by what its template renders with,
+/// see `Templates::fingerprint_of`). When it is unchanged, the site model
+/// is the same up to the pages' bodies.
+fn structure_key(site: &Site, state: &RenderState, epoch: u64, names: &[String]) -> u64 {
     use crate::load::kinds::KindData;
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     format!("{:?}", site.config).hash(&mut h);
-    (epoch, templates, site.include_drafts, site.today).hash(&mut h);
+    (epoch, site.include_drafts, site.today).hash(&mut h);
     state.build_date.hash(&mut h);
     names.hash(&mut h);
     for p in &site.pages {
@@ -464,9 +462,23 @@ pub fn build_into_cached(
         // Pages whose context and templates are what they were in the previous
         // build (`serve`) are reused: the same input renders the same HTML.
         let templates_key = templates.fingerprint();
+        // What each template renders with: a page is rendered again when
+        // its own template (or one it uses) changed, not when any did.
+        let mut by_template: HashMap<&str, u64> = HashMap::new();
+        for name in &names {
+            if !by_template.contains_key(name.as_str()) {
+                by_template.insert(name, templates.fingerprint_of(name));
+            }
+        }
+        let page_template = |i: usize| {
+            by_template
+                .get(names[i].as_str())
+                .copied()
+                .unwrap_or(templates_key)
+        };
         let previous = std::mem::take(&mut cache.pages);
         let keep = cache.keep;
-        let structure = keep.then(|| structure_key(&site, &state, epoch, templates_key, &names));
+        let structure = keep.then(|| structure_key(&site, &state, epoch, &names));
         let last = cache
             .last
             .take()
@@ -481,7 +493,7 @@ pub fn build_into_cached(
                 if let Some(last) = &last
                     && last.unchanged(i, &state.rendered)
                     && let Some((print, t, html)) = previous.get(&rel)
-                    && *t == templates_key
+                    && *t == page_template(i)
                 {
                     let reads = last.reads[i].clone();
                     return (write(html), Some((rel, *print, html.clone())), reads);
@@ -496,7 +508,7 @@ pub fn build_into_cached(
                 };
                 if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
                     && *p == print
-                    && *t == templates_key
+                    && *t == page_template(i)
                 {
                     return (write(html), Some((rel, print, html.clone())), reads);
                 }
@@ -518,13 +530,13 @@ pub fn build_into_cached(
             .collect();
         let mut render_errors = Vec::new();
         let mut all_reads = Vec::with_capacity(results.len());
-        for (err, kept, reads) in results {
+        for (i, (err, kept, reads)) in results.into_iter().enumerate() {
             render_errors.extend(err);
             all_reads.push(reads);
             if let Some((rel, print, html)) = kept
                 && cache.keep
             {
-                cache.pages.insert(rel, (print, templates_key, html));
+                cache.pages.insert(rel, (print, page_template(i), html));
             }
         }
         diags.extend(once_per_place(render_errors));
@@ -534,11 +546,14 @@ pub fn build_into_cached(
         // Pages without a source: topics, the topic index, expertise gaps.
         // With the same structure and the same summaries of the pages they
         // list, they are what they were: reused without building them.
-        let reused = last.as_ref().and_then(|l| {
-            let (reads, files) = l.generated.as_ref()?;
-            l.summaries_unchanged(reads, &state.rendered)
-                .then(|| (reads.clone(), files.clone()))
-        });
+        let reused = last
+            .as_ref()
+            .filter(|l| l.templates == templates_key)
+            .and_then(|l| {
+                let (reads, files) = l.generated.as_ref()?;
+                l.summaries_unchanged(reads, &state.rendered)
+                    .then(|| (reads.clone(), files.clone()))
+            });
         let (generated_reads, generated_files, gen_errors) = match reused {
             Some((reads, gen_files)) => {
                 let errors: Vec<Diagnostic> = gen_files
@@ -581,6 +596,7 @@ pub fn build_into_cached(
         if let Some(structure) = structure {
             cache.last = Some(LastRender {
                 structure,
+                templates: templates_key,
                 bodies: state.rendered.clone(),
                 reads: all_reads,
                 // Kept only when all of them rendered.

@@ -76,6 +76,42 @@ impl Templates {
         h.digest()
     }
 
+    /// A fingerprint of what template `name` renders with: its own text,
+    /// every template it extends, includes or imports (transitively), and
+    /// the UI strings. A page is rendered again when this changes, so
+    /// editing `expert.html` re-renders the experts, not every page. When a
+    /// template names another with anything but a string literal, which
+    /// one it uses is unknown, and the fingerprint is that of all of them.
+    pub fn fingerprint_of(&self, name: &str) -> u64 {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut todo = vec![name];
+        while let Some(next) = todo.pop() {
+            if seen.contains(&next) {
+                continue;
+            }
+            seen.push(next);
+            let Some((_, text)) = self.sources.get(next) else {
+                continue;
+            };
+            match referenced_templates(text) {
+                Some(names) => todo.extend(names),
+                None => return self.fingerprint(),
+            }
+        }
+        seen.sort_unstable();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(&self.strings.to_le_bytes());
+        for name in seen {
+            h.update(name.as_bytes());
+            h.update(&[0]);
+            if let Some((_, text)) = self.sources.get(name) {
+                h.update(text.as_bytes());
+            }
+            h.update(&[0]);
+        }
+        h.digest()
+    }
+
     pub fn exists(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
@@ -129,5 +165,48 @@ impl Templates {
                 d
             }
         }
+    }
+}
+/// The templates a template's text names in `extends`, `include` and
+/// `import` tags; `None` when one of them is not a string literal.
+fn referenced_templates(text: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let tag = &rest[start + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let inner = tag[..end].trim_start_matches(['-', '+']).trim_start();
+        rest = &tag[end..];
+        let Some((word, arg)) = inner.split_once(char::is_whitespace) else {
+            continue;
+        };
+        if !matches!(word, "extends" | "include" | "import") {
+            continue;
+        }
+        let arg = arg.trim_start();
+        let quote = arg
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let name = &arg[1..];
+        out.push(&name[..name.find(quote)?]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::referenced_templates;
+
+    #[test]
+    fn finds_the_templates_a_template_names() {
+        let text = r#"{% extends "base.html" %}{%- include 'partials/card.html' -%}
+            {% import "macros.html" as m %}{% if x %}{{ y }}{% endif %}"#;
+        assert_eq!(
+            referenced_templates(text),
+            Some(vec!["base.html", "partials/card.html", "macros.html"])
+        );
+        // A name that is not a literal: any template may be the one.
+        assert_eq!(referenced_templates("{% include name %}"), None);
     }
 }
