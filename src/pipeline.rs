@@ -55,7 +55,7 @@ pub struct Report {
 /// new index.
 #[derive(Debug)]
 pub struct SearchJob {
-    pub records: Vec<crate::search::Record>,
+    pub records: Vec<Arc<crate::search::Record>>,
     pub language: &'static str,
 }
 
@@ -143,6 +143,9 @@ struct LastRender {
     templates: u64,
     bodies: Vec<Arc<markdown::Rendered>>,
     reads: Vec<Vec<usize>>,
+    /// Each page's search record (`None`: not searchable), when the
+    /// handbook has search.
+    records: Vec<Option<Arc<crate::search::Record>>>,
     /// The generated pages (topics, gaps): the summaries they read and
     /// their files, when all of them rendered.
     generated: Option<(Vec<usize>, Vec<OutFile>)>,
@@ -433,22 +436,6 @@ pub fn build_into_cached(
             build_date: today.to_string(),
         };
         let build_date = &state.build_date;
-        // The search index: a one-off build makes it on a thread of its own
-        // while the pages render (the index builder works mostly on one
-        // core, the pages keep the others busy); a build that keeps its
-        // work (`serve`) leaves it to the caller, which builds it off the
-        // edit loop (see `SearchJob`).
-        let search =
-            (site.config.raw.search && !diags.iter().any(Diagnostic::is_error)).then(|| {
-                SearchJob {
-                    records: crate::search::records(&site, &state, &strings),
-                    language: site.config.raw.language.code(),
-                }
-            });
-        let (search_job, search_thread) = match search {
-            Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
-            job => (job, None),
-        };
         let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
@@ -483,6 +470,33 @@ pub fn build_into_cached(
             .last
             .take()
             .filter(|l| Some(l.structure) == structure && l.bodies.len() == site.pages.len());
+        // The search index: a one-off build makes it on a thread of its own
+        // while the pages render (the index builder works mostly on one
+        // core, the pages keep the others busy); a build that keeps its
+        // work (`serve`) leaves it to the caller, which builds it off the
+        // edit loop (see `SearchJob`). A page's record is kept while the
+        // structure, the strings and its body are what they were.
+        let page_records: Option<Vec<Option<Arc<crate::search::Record>>>> =
+            (site.config.raw.search && !diags.iter().any(Diagnostic::is_error)).then(|| {
+                let kept = last.as_ref().filter(|l| {
+                    l.templates == templates_key && l.records.len() == site.pages.len()
+                });
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| match kept {
+                        Some(l) if l.same_body(i, &state.rendered) => l.records[i].clone(),
+                        _ => crate::search::record(&site, &state, &strings, i).map(Arc::new),
+                    })
+                    .collect()
+            });
+        let search = page_records.as_ref().map(|recs| SearchJob {
+            records: recs.iter().flatten().cloned().collect(),
+            language: site.config.raw.language.code(),
+        });
+        let (search_job, search_thread) = match search {
+            Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
+            job => (job, None),
+        };
         let results: Vec<(Option<Diagnostic>, Option<Kept>, Vec<usize>)> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -597,6 +611,7 @@ pub fn build_into_cached(
             cache.last = Some(LastRender {
                 structure,
                 templates: templates_key,
+                records: page_records.unwrap_or_default(),
                 bodies: state.rendered.clone(),
                 reads: all_reads,
                 // Kept only when all of them rendered.

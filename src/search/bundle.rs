@@ -14,6 +14,7 @@
 //! own folder, with one shared `pagefind.js` that the browser instantiates
 //! once per folder.
 
+use std::borrow::Borrow;
 use std::path::Path;
 
 use pagefind::api::PagefindIndex;
@@ -43,8 +44,14 @@ fn wanted(rel: &str) -> bool {
 /// `fi`): the files to write, as paths relative to the output root
 /// (`search/pagefind-entry.json`, …), in a stable order. The same records
 /// give the same files.
-pub fn bundle(records: &[Record], language: &str) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let docs: Vec<(String, String)> = records.iter().map(|r| (r.url.clone(), html(r))).collect();
+pub fn bundle<R: Borrow<Record>>(
+    records: &[R],
+    language: &str,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let docs: Vec<(String, String)> = records
+        .iter()
+        .map(|r| (r.borrow().url.clone(), html(r.borrow())))
+        .collect();
     // On a thread of its own with its own small runtime: Pagefind's API is
     // async, and this may run inside `serve`'s runtime, where blocking on
     // another runtime would panic.

@@ -23,6 +23,8 @@
 
 mod bundle;
 
+use std::hash::Hash;
+
 use rayon::prelude::*;
 
 use crate::load::kinds::KindData;
@@ -70,6 +72,22 @@ const W_DETAIL: u8 = 2;
 /// in a `--drafts` build), unlisted experts never, and nothing on another
 /// page's record that names an unlisted expert (a module's trainers).
 pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) -> Vec<Record> {
+    // In parallel: on a large handbook this runs on every `serve` rebuild.
+    (0..site.pages.len())
+        .into_par_iter()
+        .filter_map(|i| record(site, state, strings, i))
+        .collect()
+}
+
+/// The record of page `i`, if it is searchable (see [`records`]). It
+/// depends on the site's structure, the UI strings and the page's own
+/// rendered body only, so `serve` keeps it while those stay the same.
+pub fn record(
+    site: &Site,
+    state: &RenderState,
+    strings: &serde_json::Value,
+    i: usize,
+) -> Option<Record> {
     let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
     let listed_names = |ids: &[usize]| -> Vec<String> {
         ids.iter()
@@ -77,8 +95,7 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
             .map(|&t| site.pages[t].title.clone())
             .collect()
     };
-    // In parallel: on a large handbook this runs on every `serve` rebuild.
-    let record = |i: usize| -> Option<Record> {
+    {
         let p = &site.pages[i];
         if p.common.draft {
             return None;
@@ -163,17 +180,13 @@ pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) ->
                 .map(|r| r.html.clone())
                 .unwrap_or_default(),
         })
-    };
-    (0..site.pages.len())
-        .into_par_iter()
-        .filter_map(record)
-        .collect()
+    }
 }
 
 /// A fingerprint of the records: [`bundle`] gives the same files for the
 /// same fingerprint, so a caller may keep them by it.
-pub fn fingerprint(records: &[Record]) -> u64 {
-    use std::hash::{Hash, Hasher};
+pub fn fingerprint<R: Hash>(records: &[R]) -> u64 {
+    use std::hash::Hasher;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     records.hash(&mut h);
     h.finish()
