@@ -127,6 +127,10 @@ pub struct Cache {
     last: Option<LastRender>,
     /// The last resolved site (see [`Resolved`]).
     resolved: Option<Resolved>,
+    /// Static files and page assets as last copied.
+    copies: Copies,
+    /// Photo thumbnails as last made.
+    thumbs: ThumbMemo,
 }
 
 /// The dependency graph of the last page rendering: the structure it was
@@ -412,7 +416,8 @@ pub fn build_into_cached(
         } else {
             ThumbCache::read_only(cache_dir)
         };
-        let (photos, thumbs, mut d) = thumbnails(&site, &thumb_cache);
+        let (photos, thumbs, mut d) =
+            thumbnails(&site, &thumb_cache, cache.keep.then_some(&mut cache.thumbs));
         diags.append(&mut d);
         lap("photos", &mut timings);
         if diags.iter().any(Diagnostic::is_error) {
@@ -623,7 +628,13 @@ pub fn build_into_cached(
         diags.extend(once_per_place(gen_errors));
         lap("generated", &mut timings);
 
-        for (rel, bytes) in thumbs.iter().chain(&poster_files) {
+        for (rel, bytes) in &thumbs {
+            match write_shared(rel, bytes) {
+                Ok(()) => files += 1,
+                Err(d) => diags.push(d),
+            }
+        }
+        for (rel, bytes) in &poster_files {
             match emit(rel, bytes) {
                 Ok(()) => files += 1,
                 Err(d) => diags.push(d),
@@ -711,7 +722,13 @@ pub fn build_into_cached(
             timings: Vec::new(),
             search: search_job,
         };
-        match copy_files(&site, &theme, statics, sink) {
+        match copy_files(
+            &site,
+            &theme,
+            statics,
+            sink,
+            cache.keep.then_some(&mut cache.copies),
+        ) {
             Ok(n) => report.files += n,
             Err(e) => {
                 diags.push(Diagnostic::error(format!(
@@ -793,16 +810,17 @@ fn resolve_key(
 const CARD_PX: u32 = 160;
 const PROFILE_PX: u32 = 320;
 
-type Thumbs = (
-    HashMap<usize, Photos>,
-    Vec<(String, Vec<u8>)>,
-    Vec<Diagnostic>,
-);
+type Thumbs = (HashMap<usize, Photos>, Vec<OutFile>, Vec<Diagnostic>);
+
+/// Thumbnails made by the last build (`serve`), by photo: the photo's
+/// stamp, whether it had settled when read (see `load::RACY`), and the
+/// thumbnails. A photo whose stamp is unchanged is not read again.
+type ThumbMemo = HashMap<PathBuf, (load::Stamp, bool, Vec<crate::render::images::Thumb>)>;
 
 /// Resizes every expert's photo (in parallel, through the cache), returning
 /// the images for contexts, the files to write, and located errors for
 /// photos that cannot be read.
-fn thumbnails(site: &Site, cache: &ThumbCache) -> Thumbs {
+fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> Thumbs {
     use crate::load::kinds::KindData;
     use crate::resolve::Target;
     let jobs: Vec<(usize, String, String)> = site
@@ -820,22 +838,35 @@ fn thumbnails(site: &Site, cache: &ThumbCache) -> Thumbs {
             _ => None,
         })
         .collect();
+    let kept = memo.as_deref();
     let results: Vec<_> = jobs
         .par_iter()
         .map(|(i, written, path)| {
             let src = site.root.join("content").join(path);
-            (
-                *i,
-                written,
-                path,
-                cache.squares(&src, &[CARD_PX, PROFILE_PX]),
-            )
+            let stamp = kept.and_then(|_| load::stamp(&src));
+            let result = match (stamp, kept.and_then(|k| k.get(&src))) {
+                (Some(now), Some((then, true, thumbs))) if now == *then => Ok(thumbs.clone()),
+                _ => cache.squares(&src, &[CARD_PX, PROFILE_PX]),
+            };
+            (*i, written, path, src, stamp, result)
         })
         .collect();
+    let read_at = std::time::SystemTime::now();
+    if let Some(memo) = memo {
+        memo.clear();
+        for (_, _, _, src, stamp, result) in &results {
+            if let (Some(stamp), Ok(thumbs)) = (stamp, result) {
+                let settled = read_at
+                    .duration_since(stamp.0)
+                    .is_ok_and(|age| age > load::RACY);
+                memo.insert(src.clone(), (*stamp, settled, thumbs.clone()));
+            }
+        }
+    }
     let mut photos = HashMap::new();
     let mut files = Vec::new();
     let mut diags = Vec::new();
-    for (i, written, path, result) in results {
+    for (i, written, path, _, _, result) in results {
         match result {
             Ok(thumbs) => {
                 let stem = path.rsplit_once('.').map_or(path.as_str(), |(s, _)| s);
@@ -1154,6 +1185,7 @@ fn copy_files(
     theme: &Theme,
     statics: Vec<(String, PathBuf)>,
     sink: &dyn Sink,
+    kept: Option<&mut Copies>,
 ) -> std::io::Result<usize> {
     let mut count = 0;
     // Theme files first, then the handbook's `static/` over them.
@@ -1176,8 +1208,41 @@ fn copy_files(
         )
         .collect();
     count += copies.len();
-    copies
+    let Some(kept) = kept else {
+        copies
+            .par_iter()
+            .try_for_each(|(rel, abs)| sink.copy(abs, rel))?;
+        return Ok(count);
+    };
+    // `serve`: a file whose stamp is what it was is not read again (a
+    // handbook's photos and attachments can be hundreds of megabytes).
+    // A file modified shortly before it was read may change again within
+    // the same clock tick, so it is read again until it has settled.
+    let read: Vec<(PathBuf, Option<load::Stamp>, Arc<[u8]>)> = copies
         .par_iter()
-        .try_for_each(|(rel, abs)| sink.copy(abs, rel))?;
+        .map(|(rel, abs)| {
+            let now = load::stamp(abs);
+            let bytes = match (now, kept.get(abs)) {
+                (Some(now), Some((then, true, bytes))) if now == *then => bytes.clone(),
+                _ => Arc::from(std::fs::read(abs)?),
+            };
+            sink.write_shared(rel, &bytes)?;
+            Ok((abs.clone(), now, bytes))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let read_at = std::time::SystemTime::now();
+    kept.clear();
+    for (abs, now, bytes) in read {
+        if let Some(stamp) = now {
+            let settled = read_at
+                .duration_since(stamp.0)
+                .is_ok_and(|age| age > load::RACY);
+            kept.insert(abs, (stamp, settled, bytes));
+        }
+    }
     Ok(count)
 }
+
+/// Files copied into the output by the last build (`serve`), by source
+/// path: their stamp, whether it had settled when read, and their bytes.
+type Copies = HashMap<PathBuf, (load::Stamp, bool, Arc<[u8]>)>;

@@ -313,6 +313,17 @@ async fn search_works_from_serve_and_follows_saves() {
     harness::copy_tree(&repo.join("content"), &root.join("content"));
     std::fs::copy(repo.join("handbook.yaml"), root.join("handbook.yaml")).expect("config");
     let serve = common::serve::Serve::start(&root);
+    // serve builds the index after the pages: wait for the first one.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (_, body) = serve.get("/__esiin/manifest");
+        let manifest: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        if manifest["search_pending"] == serde_json::Value::Bool(false) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no search index in 60 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let c = &browser.client;
     c.goto(&format!("{}guide/", serve.url))
         .await

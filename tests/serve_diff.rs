@@ -355,7 +355,7 @@ impl World {
             let kind = if self.bodies_only {
                 *self.rng.pick(&[0, 15])
             } else {
-                self.rng.below(17)
+                self.rng.below(18)
             };
             match kind {
                 0 | 1 => {
@@ -551,6 +551,22 @@ impl World {
                     );
                     let how = self.save(rel, &text);
                     return format!("override {rel} with marker {n}{how}");
+                }
+                17 => {
+                    // A new photo under the same name: the thumbnails
+                    // `serve` keeps by the photo's stamp must follow.
+                    let rel = "content/experts/aino-virtanen.png";
+                    let shade = (n * 37 % 256) as u8;
+                    let photo = image::RgbImage::from_pixel(48, 48, image::Rgb([shade, 90, 160]));
+                    let mut bytes = Vec::new();
+                    photo
+                        .write_to(
+                            &mut std::io::Cursor::new(&mut bytes),
+                            image::ImageFormat::Png,
+                        )
+                        .expect("encode a PNG");
+                    std::fs::write(self.path(rel), bytes).expect("write the photo");
+                    return format!("repaint {rel} with shade {shade}");
                 }
                 _ => continue,
             }

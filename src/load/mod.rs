@@ -217,10 +217,10 @@ type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::
 /// modification time and (same-length edit) its size: such a file is read
 /// again rather than trusted (git's "racy" check). Coarse clocks (some
 /// network and VM mounts, HFS+) tick in seconds.
-const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+pub const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A file's modification time and size: what the cache compares.
-type Stamp = (std::time::SystemTime, u64);
+pub type Stamp = (std::time::SystemTime, u64);
 
 /// Pages parsed by an earlier build, by file, with the modification time
 /// and size they were parsed at: `serve` re-reads only what changed. A
@@ -234,7 +234,7 @@ pub struct Cache {
     read_at: Option<std::time::SystemTime>,
 }
 
-fn stamp(path: &Path) -> Option<Stamp> {
+pub fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok()?, meta.len()))
 }

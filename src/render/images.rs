@@ -58,8 +58,9 @@ const JPEG_QUALITY: u8 = 85;
 /// A resized photo, ready to be written to the output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Thumb {
-    /// The encoded file: a JPEG or a PNG, as `ext` says.
-    pub bytes: Vec<u8>,
+    /// The encoded file: a JPEG or a PNG, as `ext` says. Shared: `serve`
+    /// keeps it between builds and serves it without copying.
+    pub bytes: std::sync::Arc<[u8]>,
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels (equal to `width`: thumbnails are square).
@@ -259,7 +260,7 @@ impl ThumbCache {
                 continue;
             };
             return Some(Thumb {
-                bytes,
+                bytes: bytes.into(),
                 width,
                 height,
                 ext,
@@ -473,7 +474,7 @@ fn encode_jpeg(image: &RgbImage, icc: Option<Vec<u8>>) -> Result<Thumb, ImageErr
         )
         .map_err(|e| ImageError::Undecodable(format!("the thumbnail could not be encoded: {e}")))?;
     Ok(Thumb {
-        bytes,
+        bytes: bytes.into(),
         width: image.width(),
         height: image.height(),
         ext: "jpg",
@@ -495,7 +496,7 @@ fn encode_png(image: &RgbaImage, icc: Option<Vec<u8>>) -> Result<Thumb, ImageErr
         )
         .map_err(|e| ImageError::Undecodable(format!("the thumbnail could not be encoded: {e}")))?;
     Ok(Thumb {
-        bytes,
+        bytes: bytes.into(),
         width: image.width(),
         height: image.height(),
         ext: "png",
@@ -808,7 +809,7 @@ mod tests {
 
         assert_eq!(cache.square(&src, 160).unwrap(), good);
         assert_eq!((cache.made(), cache.hits()), (2, 0));
-        assert_eq!(fs::read(&entry).unwrap(), good.bytes, "repaired");
+        assert_eq!(fs::read(&entry).unwrap(), &*good.bytes, "repaired");
     }
 
     #[test]
