@@ -813,7 +813,7 @@ const PROFILE_PX: u32 = 320;
 type Thumbs = (HashMap<usize, Photos>, Vec<OutFile>, Vec<Diagnostic>);
 
 /// Thumbnails made by the last build (`serve`), by photo: the photo's
-/// stamp, whether it had settled when read (see `load::RACY`), and the
+/// stamp, whether it had settled when read (see `load::settled`), and the
 /// thumbnails. A photo whose stamp is unchanged is not read again.
 type ThumbMemo = HashMap<PathBuf, (load::Stamp, bool, Vec<crate::render::images::Thumb>)>;
 
@@ -856,9 +856,7 @@ fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> 
         memo.clear();
         for (_, _, _, src, stamp, result) in &results {
             if let (Some(stamp), Ok(thumbs)) = (stamp, result) {
-                let settled = read_at
-                    .duration_since(stamp.0)
-                    .is_ok_and(|age| age > load::RACY);
+                let settled = load::settled(stamp.0, read_at);
                 memo.insert(src.clone(), (*stamp, settled, thumbs.clone()));
             }
         }
@@ -1234,10 +1232,7 @@ fn copy_files(
     kept.clear();
     for (abs, now, bytes) in read {
         if let Some(stamp) = now {
-            let settled = read_at
-                .duration_since(stamp.0)
-                .is_ok_and(|age| age > load::RACY);
-            kept.insert(abs, (stamp, settled, bytes));
+            kept.insert(abs, (stamp, load::settled(stamp.0, read_at), bytes));
         }
     }
     Ok(count)

@@ -217,7 +217,7 @@ type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::
 /// modification time and (same-length edit) its size: such a file is read
 /// again rather than trusted (git's "racy" check). Coarse clocks (some
 /// network and VM mounts, HFS+) tick in seconds.
-pub const RACY: std::time::Duration = std::time::Duration::from_secs(2);
+const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A file's modification time and size: what the cache compares.
 pub type Stamp = (std::time::SystemTime, u64);
@@ -232,6 +232,14 @@ pub struct Cache {
     files: std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Loaded1)>,
     /// When the files were read: see `RACY`.
     read_at: Option<std::time::SystemTime>,
+}
+
+/// Whether a file modified at `mtime` and read at `read_at` had settled:
+/// modified long enough before the read ([`RACY`]) that a later change
+/// cannot share its timestamp. A file that had not settled is read again
+/// even when its stamp looks the same (git's "racy clean" rule).
+pub fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool {
+    read_at.duration_since(mtime).is_ok_and(|age| age > RACY)
 }
 
 pub fn stamp(path: &Path) -> Option<Stamp> {
@@ -283,11 +291,7 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     let previous = &cache.files;
     let read_before = cache.read_at;
     cache.read_at = Some(std::time::SystemTime::now());
-    let settled = |mtime: std::time::SystemTime| {
-        read_before
-            .and_then(|at| at.duration_since(mtime).ok())
-            .is_some_and(|age| age > RACY)
-    };
+    let settled = |mtime| read_before.is_some_and(|at| settled(mtime, at));
     let results: Vec<(PathBuf, Option<Stamp>, Loaded1)> = md
         .par_iter()
         .map(|(rel, abs)| {
