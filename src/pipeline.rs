@@ -351,6 +351,9 @@ pub fn build_into_cached(
     };
     diags.extend(resolve_diags.iter().cloned());
     lap("resolve", &mut timings);
+    // The rest of the build borrows the site; it runs in a closure so that
+    // however it ends (its early returns are failed builds), the site is
+    // handed to the cache afterwards for the next build to reuse.
     let rest = || -> Result<Report, Vec<Diagnostic>> {
         let epoch = links_epoch(&site);
         let previous = &cache.markdown;

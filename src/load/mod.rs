@@ -287,7 +287,6 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     }
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
     // so that its errors are reported once, not again at every reference.
-    let walked = std::time::Instant::now();
     let previous = &cache.files;
     let read_before = cache.read_at;
     cache.read_at = Some(std::time::SystemTime::now());
@@ -305,12 +304,6 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
             (abs.clone(), now, parse_file(rel, abs, config))
         })
         .collect();
-    if std::env::var_os("ESIIN_TIMINGS").is_some() {
-        eprintln!(
-            "  (load: stat and parse {:.1} ms)",
-            walked.elapsed().as_secs_f64() * 1000.0
-        );
-    }
     cache.files.clear();
     let mut pages = Vec::with_capacity(results.len());
     for (abs, now, r) in results {
