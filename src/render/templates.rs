@@ -63,14 +63,22 @@ impl Templates {
     /// so of what any of them would render): a page rendered with other
     /// templates or strings is rendered again.
     pub fn fingerprint(&self) -> u64 {
-        let mut names: Vec<&String> = self.sources.keys().collect();
-        names.sort();
+        let mut names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        self.hash_sources(&names)
+    }
+
+    /// A hash of the UI strings and of the templates `names` (sorted):
+    /// each name with its text.
+    fn hash_sources(&self, names: &[&str]) -> u64 {
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(&self.strings.to_le_bytes());
         for name in names {
             h.update(name.as_bytes());
             h.update(&[0]);
-            h.update(self.sources[name].1.as_bytes());
+            if let Some((_, text)) = self.sources.get(*name) {
+                h.update(text.as_bytes());
+            }
             h.update(&[0]);
         }
         h.digest()
@@ -99,17 +107,7 @@ impl Templates {
             }
         }
         seen.sort_unstable();
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        h.update(&self.strings.to_le_bytes());
-        for name in seen {
-            h.update(name.as_bytes());
-            h.update(&[0]);
-            if let Some((_, text)) = self.sources.get(name) {
-                h.update(text.as_bytes());
-            }
-            h.update(&[0]);
-        }
-        h.digest()
+        self.hash_sources(&seen)
     }
 
     pub fn exists(&self, name: &str) -> bool {
