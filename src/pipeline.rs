@@ -186,25 +186,21 @@ impl LastRender {
 }
 
 /// A hash of everything the page contexts read except the rendered
-/// bodies: the configuration, every page's path and front matter (from
-/// which the site model is resolved), what links resolve to, the day, which
-/// sessions are past, the photos and posters, and which template each page
-/// uses (each page's HTML is also keyed by what its template renders with,
-/// see `Templates::fingerprint_of`). When it is unchanged, the site model
-/// is the same up to the pages' bodies.
-fn structure_key(site: &Site, state: &RenderState, epoch: u64, names: &[String]) -> u64 {
+/// bodies: what the site model was resolved from (`resolved`, the key of
+/// [`resolve_key`]: the configuration, every page's path and front matter,
+/// the folders and files, the day), which sessions are past, the photos and
+/// posters, and which template each page uses (each page's HTML is also
+/// keyed by what its template renders with, see
+/// `Templates::fingerprint_of`). When it is unchanged, the site model is
+/// the same up to the pages' bodies.
+fn structure_key(resolved: u64, site: &Site, state: &RenderState, names: &[String]) -> u64 {
     use crate::load::kinds::KindData;
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    format!("{:?}", site.config).hash(&mut h);
-    (epoch, site.include_drafts, site.today).hash(&mut h);
+    resolved.hash(&mut h);
     state.build_date.hash(&mut h);
     names.hash(&mut h);
     for p in &site.pages {
-        p.src.rel.hash(&mut h);
-        p.src.text.get(p.src.fm.clone()).hash(&mut h);
-        // An empty file has no "edit this page" link.
-        p.src.text.is_empty().hash(&mut h);
         if let KindData::Module(m) = &p.data {
             for s in &m.sessions {
                 (s.end.unwrap_or(s.start).0 < state.now).hash(&mut h);
@@ -473,7 +469,7 @@ pub fn build_into_cached(
         };
         let previous = std::mem::take(&mut cache.pages);
         let keep = cache.keep;
-        let structure = keep.then(|| structure_key(&site, &state, epoch, &names));
+        let structure = key.map(|k| structure_key(k, &site, &state, &names));
         let last = cache
             .last
             .take()
@@ -815,10 +811,9 @@ const PROFILE_PX: u32 = 320;
 
 type Thumbs = (HashMap<usize, Photos>, Vec<OutFile>, Vec<Diagnostic>);
 
-/// Thumbnails made by the last build (`serve`), by photo: the photo's
-/// stamp, whether it had settled when read (see `load::settled`), and the
-/// thumbnails. A photo whose stamp is unchanged is not read again.
-type ThumbMemo = HashMap<PathBuf, (load::Stamp, bool, Vec<crate::render::images::Thumb>)>;
+/// Thumbnails made by the last build (`serve`), by photo: a photo whose
+/// stamp is unchanged is not read again.
+type ThumbMemo = load::ByStamp<Vec<crate::render::images::Thumb>>;
 
 /// Resizes every expert's photo (in parallel, through the cache), returning
 /// the images for contexts, the files to write, and located errors for
@@ -842,27 +837,24 @@ fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> 
         })
         .collect();
     let kept = memo.as_deref();
+    let read_at = std::time::SystemTime::now();
     let results: Vec<_> = jobs
         .par_iter()
         .map(|(i, written, path)| {
             let src = site.root.join("content").join(path);
             let stamp = kept.and_then(|_| load::stamp(&src));
-            let result = match (stamp, kept.and_then(|k| k.get(&src))) {
-                (Some(now), Some((then, true, thumbs))) if now == *then => Ok(thumbs.clone()),
-                _ => cache.squares(&src, &[CARD_PX, PROFILE_PX]),
+            let result = match kept.and_then(|k| k.get(&src, stamp)) {
+                Some(thumbs) => Ok(thumbs),
+                None => cache.squares(&src, &[CARD_PX, PROFILE_PX]),
             };
             (*i, written, path, src, stamp, result)
         })
         .collect();
-    let read_at = std::time::SystemTime::now();
     if let Some(memo) = memo {
-        memo.clear();
-        for (_, _, _, src, stamp, result) in &results {
-            if let (Some(stamp), Ok(thumbs)) = (stamp, result) {
-                let settled = load::settled(stamp.0, read_at);
-                memo.insert(src.clone(), (*stamp, settled, thumbs.clone()));
-            }
-        }
+        let made = results.iter().filter_map(|(_, _, _, src, stamp, result)| {
+            Some((src.clone(), (*stamp)?, result.as_ref().ok()?.clone()))
+        });
+        memo.replace(made, read_at);
     }
     let mut photos = HashMap::new();
     let mut files = Vec::new();
@@ -1217,30 +1209,26 @@ fn copy_files(
     };
     // `serve`: a file whose stamp is what it was is not read again (a
     // handbook's photos and attachments can be hundreds of megabytes).
-    // A file modified shortly before it was read may change again within
-    // the same clock tick, so it is read again until it has settled.
+    let read_at = std::time::SystemTime::now();
     let read: Vec<(PathBuf, Option<load::Stamp>, Arc<[u8]>)> = copies
         .par_iter()
         .map(|(rel, abs)| {
             let now = load::stamp(abs);
-            let bytes = match (now, kept.get(abs)) {
-                (Some(now), Some((then, true, bytes))) if now == *then => bytes.clone(),
-                _ => Arc::from(std::fs::read(abs)?),
+            let bytes = match kept.get(abs, now) {
+                Some(bytes) => bytes,
+                None => Arc::from(std::fs::read(abs)?),
             };
             sink.write_shared(rel, &bytes)?;
             Ok((abs.clone(), now, bytes))
         })
         .collect::<std::io::Result<_>>()?;
-    let read_at = std::time::SystemTime::now();
-    kept.clear();
-    for (abs, now, bytes) in read {
-        if let Some(stamp) = now {
-            kept.insert(abs, (stamp, load::settled(stamp.0, read_at), bytes));
-        }
-    }
+    let made = read
+        .into_iter()
+        .filter_map(|(abs, now, bytes)| Some((abs, now?, bytes)));
+    kept.replace(made, read_at);
     Ok(count)
 }
 
 /// Files copied into the output by the last build (`serve`), by source
-/// path: their stamp, whether it had settled when read, and their bytes.
-type Copies = HashMap<PathBuf, (load::Stamp, bool, Arc<[u8]>)>;
+/// path: a file whose stamp is unchanged is not read again.
+type Copies = load::ByStamp<Arc<[u8]>>;

@@ -229,17 +229,53 @@ pub type Stamp = (std::time::SystemTime, u64);
 #[derive(Default)]
 pub struct Cache {
     key: u64,
-    files: std::collections::HashMap<PathBuf, (std::time::SystemTime, u64, Loaded1)>,
-    /// When the files were read: see `RACY`.
-    read_at: Option<std::time::SystemTime>,
+    files: ByStamp<Loaded1>,
 }
 
 /// Whether a file modified at `mtime` and read at `read_at` had settled:
 /// modified long enough before the read ([`RACY`]) that a later change
 /// cannot share its timestamp. A file that had not settled is read again
 /// even when its stamp looks the same (git's "racy clean" rule).
-pub fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool {
+fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool {
     read_at.duration_since(mtime).is_ok_and(|age| age > RACY)
+}
+
+/// Values made from files, kept between builds (`serve`) by each file's
+/// stamp: a file whose stamp is the one its value was made at, and that
+/// had [`settled`] then, is not read again.
+pub struct ByStamp<T> {
+    map: std::collections::HashMap<PathBuf, (Stamp, bool, T)>,
+}
+
+impl<T> Default for ByStamp<T> {
+    fn default() -> Self {
+        ByStamp {
+            map: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> ByStamp<T> {
+    /// The value kept for `path`, if `now` (its stamp) is the one it was
+    /// made at.
+    pub fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
+        let (then, settled, value) = self.map.get(path)?;
+        (now == Some(*then) && *settled).then(|| value.clone())
+    }
+
+    /// Keeps exactly `made` for the next build: each file's path, its
+    /// stamp taken before it was read, and its value; `read_at` is when
+    /// the reading started.
+    pub fn replace(
+        &mut self,
+        made: impl IntoIterator<Item = (PathBuf, Stamp, T)>,
+        read_at: std::time::SystemTime,
+    ) {
+        self.map = made
+            .into_iter()
+            .map(|(path, stamp, value)| (path, (stamp, settled(stamp.0, read_at), value)))
+            .collect();
+    }
 }
 
 pub fn stamp(path: &Path) -> Option<Stamp> {
@@ -264,7 +300,7 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
         xxhash_rust::xxh3::xxh3_64(kinds.join("\n").as_bytes())
     };
     if cache.key != key {
-        cache.files.clear();
+        cache.files = ByStamp::default();
         cache.key = key;
     }
     let content = root.join("content");
@@ -287,24 +323,19 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     }
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
     // so that its errors are reported once, not again at every reference.
-    let previous = &cache.files;
-    let read_before = cache.read_at;
-    cache.read_at = Some(std::time::SystemTime::now());
-    let settled = |mtime| read_before.is_some_and(|at| settled(mtime, at));
+    let read_at = std::time::SystemTime::now();
     let results: Vec<(PathBuf, Option<Stamp>, Loaded1)> = md
         .par_iter()
         .map(|(rel, abs)| {
             let now = stamp(abs);
-            if let (Some(now), Some((mtime, len, result))) = (now, previous.get(abs))
-                && now == (*mtime, *len)
-                && settled(*mtime)
-            {
-                return (abs.clone(), Some(now), result.clone());
-            }
-            (abs.clone(), now, parse_file(rel, abs, config))
+            let result = cache
+                .files
+                .get(abs, now)
+                .unwrap_or_else(|| parse_file(rel, abs, config));
+            (abs.clone(), now, result)
         })
         .collect();
-    cache.files.clear();
+    let mut kept = Vec::with_capacity(results.len());
     let mut pages = Vec::with_capacity(results.len());
     for (abs, now, r) in results {
         match &r {
@@ -314,10 +345,11 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
                 pages.extend(stand_in.iter().cloned());
             }
         }
-        if let Some((mtime, len)) = now {
-            cache.files.insert(abs, (mtime, len, r));
+        if let Some(stamp) = now {
+            kept.push((abs, stamp, r));
         }
     }
+    cache.files.replace(kept, read_at);
     (
         Loaded {
             pages,
