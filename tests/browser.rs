@@ -7,23 +7,7 @@ mod harness;
 use std::path::Path;
 
 use fantoccini::Locator;
-use harness::{Browser, StaticServer};
-
-/// The example handbook built with `base_url: /handbook/`, served at that path.
-fn example_site() -> (tempfile::TempDir, StaticServer) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("handbook");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    harness::copy_tree(&repo.join("content"), &root.join("content"));
-    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
-    let config = config.replace("base_url: /", "base_url: /handbook/");
-    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
-    let out = tmp.path().join("public");
-    harness::build(&root, &out);
-    let server = StaticServer::start(out, "/handbook/");
-    (tmp, server)
-}
+use harness::{Browser, example_site};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn navigation_breadcrumbs_and_toc_work_under_a_base_path() {

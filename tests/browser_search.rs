@@ -5,27 +5,10 @@
 mod common;
 mod harness;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator, key::Key};
-use harness::{Browser, StaticServer};
-
-/// The example handbook built with `base_url: /handbook/`, served at that path.
-fn example_site() -> (tempfile::TempDir, StaticServer) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("handbook");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    harness::copy_tree(&repo.join("content"), &root.join("content"));
-    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
-    let config = config.replace("base_url: /", "base_url: /handbook/");
-    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
-    let out = tmp.path().join("public");
-    harness::build(&root, &out);
-    let server = StaticServer::start(out, "/handbook/");
-    (tmp, server)
-}
+use harness::{Browser, StaticServer, example_site};
 
 /// A result as shown: title, kind label, link, section line, excerpt HTML.
 #[derive(Debug, serde::Deserialize)]
@@ -306,24 +289,10 @@ async fn search_works_from_serve_and_follows_saves() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("handbook");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    harness::copy_tree(&repo.join("content"), &root.join("content"));
-    std::fs::copy(repo.join("handbook.yaml"), root.join("handbook.yaml")).expect("config");
+    let (_tmp, root) = harness::example_handbook(None);
     let serve = common::serve::Serve::start(&root);
     // serve builds the index after the pages: wait for the first one.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (_, body) = serve.get("/__esiin/manifest");
-        let manifest: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
-        if manifest["search_pending"] == serde_json::Value::Bool(false) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "no search index in 60 s");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    serve.wait_for_search_index(Duration::from_secs(60));
     let c = &browser.client;
     c.goto(&format!("{}guide/", serve.url))
         .await

@@ -5,7 +5,6 @@
 mod common;
 mod harness;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::serve::Serve;
@@ -45,12 +44,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("handbook");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    harness::copy_tree(&repo.join("content"), &root.join("content"));
-    std::fs::copy(repo.join("handbook.yaml"), root.join("handbook.yaml")).expect("config");
+    let (_tmp, root) = harness::example_handbook(None);
     let serve = Serve::start(&root);
     let c = &browser.client;
     c.goto(&format!("{}guide/how-we-measure/", serve.url))

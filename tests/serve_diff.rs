@@ -649,15 +649,8 @@ fn differential(hb: &Handbook, default_sequences: u64) {
     let serve = Serve::start(&hb.root);
     let mut world = World::new(hb.root.clone(), seed);
     let mut history: Vec<String> = Vec::new();
+    serve.wait_for_search_index(SETTLE_TIMEOUT.saturating_sub(started.elapsed()));
     let mut before = serve.manifest();
-    while before.search_pending {
-        assert!(
-            started.elapsed() < SETTLE_TIMEOUT,
-            "the first search index took over {SETTLE_TIMEOUT:?}"
-        );
-        std::thread::sleep(Duration::from_millis(15));
-        before = serve.manifest();
-    }
     let clean = clean_build(&hb.root).expect("the fixture builds");
     assert_eq!(before.errors, 0, "{}", serve.log().join("\n"));
     assert_eq!(before.files, served_paths(&clean), "the first build");

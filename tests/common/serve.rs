@@ -93,6 +93,25 @@ impl Serve {
         }
     }
 
+    /// Waits until the search index is built for the served pages
+    /// (`serve` builds it after them: `search_pending` in the manifest);
+    /// fails the test after `timeout`.
+    pub fn wait_for_search_index(&self, timeout: Duration) {
+        let start = Instant::now();
+        loop {
+            let (status, body) = self.get("/__esiin/manifest");
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+            let manifest: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+            if manifest["search_pending"] == serde_json::Value::Bool(false) {
+                return;
+            }
+            if start.elapsed() > timeout {
+                self.unreachable(&format!("no search index in {timeout:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    }
+
     /// A GET over a fresh connection: (status, body).
     pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
         self.try_get(path)

@@ -223,6 +223,34 @@ pub fn build(root: &Path, out: &Path) {
     );
 }
 
+/// A copy of the example handbook (`content/` and `handbook.yaml`) in a
+/// temp dir, at `TMP/handbook`; `base_url`, when given, replaces the
+/// example's `/`.
+pub fn example_handbook(base_url: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("handbook");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&root).expect("mkdir");
+    copy_tree(&repo.join("content"), &root.join("content"));
+    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
+    let config = match base_url {
+        Some(base) => config.replace("base_url: /", &format!("base_url: {base}")),
+        None => config,
+    };
+    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
+    (tmp, root)
+}
+
+/// The example handbook built with `base_url: /handbook/`, served at that
+/// path by a plain static server.
+pub fn example_site() -> (tempfile::TempDir, StaticServer) {
+    let (tmp, root) = example_handbook(Some("/handbook/"));
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    let server = StaticServer::start(out, "/handbook/");
+    (tmp, server)
+}
+
 /// Copies a folder tree (the example handbook into a temp dir).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
