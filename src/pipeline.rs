@@ -479,20 +479,22 @@ pub fn build_into_cached(
         // core, the pages keep the others busy); a build that keeps its
         // work (`serve`) leaves it to the caller, which builds it off the
         // edit loop (see `SearchJob`). A page's record is kept while the
-        // structure, the strings and its body are what they were.
+        // structure, the strings and its body are what they were. `check`
+        // writes nothing, so it makes no index.
         let page_records: Option<Vec<Option<Arc<crate::search::Record>>>> =
-            (site.config.raw.search && !diags.iter().any(Diagnostic::is_error)).then(|| {
-                let kept = last.as_ref().filter(|l| {
-                    l.templates == templates_key && l.records.len() == site.pages.len()
+            (site.config.raw.search && !sink.discards() && !diags.iter().any(Diagnostic::is_error))
+                .then(|| {
+                    let kept = last.as_ref().filter(|l| {
+                        l.templates == templates_key && l.records.len() == site.pages.len()
+                    });
+                    (0..site.pages.len())
+                        .into_par_iter()
+                        .map(|i| match kept {
+                            Some(l) if l.same_body(i, &state.rendered) => l.records[i].clone(),
+                            _ => crate::search::record(&site, &state, &strings, i).map(Arc::new),
+                        })
+                        .collect()
                 });
-                (0..site.pages.len())
-                    .into_par_iter()
-                    .map(|i| match kept {
-                        Some(l) if l.same_body(i, &state.rendered) => l.records[i].clone(),
-                        _ => crate::search::record(&site, &state, &strings, i).map(Arc::new),
-                    })
-                    .collect()
-            });
         let search = page_records.as_ref().map(|recs| SearchJob {
             records: recs.iter().flatten().cloned().collect(),
             language: site.config.raw.language.code(),

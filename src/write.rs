@@ -29,6 +29,11 @@ pub trait Sink: Sync {
     fn write_shared(&self, rel: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
         self.write(rel, bytes)
     }
+    /// Whether what is written is thrown away (`check`): work whose only
+    /// result is files, such as the search index, can be skipped.
+    fn discards(&self) -> bool {
+        false
+    }
 }
 
 /// `rel` as a relative path of normal components only, or `None` if it
@@ -57,6 +62,10 @@ impl Sink for Discard {
 
     fn copy(&self, _: &Path, rel: &str) -> io::Result<()> {
         self.write(rel, &[])
+    }
+
+    fn discards(&self) -> bool {
+        true
     }
 }
 
