@@ -109,7 +109,7 @@ pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
 /// What a build keeps for the next one (`serve`): parsed pages by file and
 /// rendered Markdown by page. Each entry is keyed by everything its result
 /// depends on, so a cached build is the same as a fresh one by
-/// construction; `tests/serve_diff.rs` checks that it is.
+/// construction; `tests/suite/serve_diff.rs` checks that it is.
 #[derive(Default)]
 pub struct Cache {
     /// Whether to keep anything for a next build: a one-off build keeps

@@ -13,7 +13,7 @@
 //! depends on it may need a few runs). `ESIIN_DIFF_SEQUENCES=N` runs longer
 //! (default 20). `ESIIN_KEEP_TEST_DIRS=1` keeps the handbook to look at.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

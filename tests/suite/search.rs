@@ -1,7 +1,7 @@
 //! The search index `esiin build` writes (`search/`): what is in it, what
 //! never is, and the box every page gets.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

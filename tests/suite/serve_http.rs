@@ -5,7 +5,7 @@
 //! written by hand so that any `Host` and any raw path can be sent. The
 //! last test drives `live.js` in headless Chromium when it is installed.
 
-mod harness;
+use crate::harness;
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};

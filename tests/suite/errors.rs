@@ -3,7 +3,7 @@
 //! line and column with a message and a hint, and leaves the previous
 //! output exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::{Handbook, Run, assert_same_files, snapshot};
 

@@ -2,8 +2,8 @@
 //! example handbook, a page open in headless Chromium, and the page's
 //! source edited, broken and fixed on disk.
 
-mod common;
-mod harness;
+use crate::common;
+use crate::harness;
 
 use std::time::{Duration, Instant};
 

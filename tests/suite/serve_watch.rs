@@ -1,7 +1,7 @@
 //! The watcher of `esiin serve`, run the way the README runs it: from
 //! inside the handbook folder, without `--root`.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,9 +1,9 @@
 //! Finding the expert and joining the training, in the built HTML: the
 //! directory, topic pages, expertise gaps, back-references on profiles, the
 //! catalogue and the module pages. (The filters' behaviour in a browser is
-//! in `tests/browser.rs`.)
+//! in `tests/suite/browser.rs`.)
 
-mod common;
+use crate::common;
 
 use common::{Handbook, attr_values, between, hrefs};
 

@@ -6,8 +6,6 @@
 //! message, so `cargo test` works anywhere; under CI (`CI` set) a missing
 //! driver is a failure, so CI cannot go green without running them.
 
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! The training calendars: one `.ics` per module with sessions and one for
 //! all sessions, checked against the RFC 5545 rules calendar programs rely on.
 
-mod common;
+use crate::common;
 
 use common::Handbook;
 

@@ -2,7 +2,7 @@
 //! a `base_url` with a path, served by a plain static server, used as a
 //! person would.
 
-mod harness;
+use crate::harness;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! The good path: `esiin build` on a complete handbook
 //! (`tests/fixtures/basic`), asserting on the site it writes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,9 +2,6 @@
 //! `tests/fixtures/` into a fresh folder, the real `esiin` binary run on it,
 //! and snapshots of folders to compare before and after.
 
-// Each test binary uses a different part of this module.
-#![allow(dead_code)]
-
 pub mod serve;
 
 use std::collections::BTreeMap;

@@ -2,8 +2,8 @@
 //! `base_url` with a path, served by a plain static server, searched as a
 //! person would — typing, with the keyboard only.
 
-mod common;
-mod harness;
+use crate::common;
+use crate::harness;
 
 use std::time::{Duration, Instant};
 
@@ -238,7 +238,7 @@ async fn without_javascript_the_box_is_not_shown() {
 
 /// Bytes a query transfers on a large handbook (the benchmark):
 /// `ESIIN_SEARCH_SITE=/dev/shm/h10k-out ESIIN_SEARCH_PREFIX=/handbook/
-/// cargo test --test browser_search -- --ignored --nocapture`. Prints, for
+/// cargo test --test suite measure_bytes -- --ignored --nocapture`. Prints, for
 /// each query in a fresh page, every search file loaded and the total.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement on a built benchmark handbook"]
