@@ -52,26 +52,54 @@ pub struct Report {
 /// seconds on a large handbook (the index builder starts from scratch), so
 /// `serve` runs it after the pages are served rather than in the editor's
 /// loop; the records are what it depends on, so the same records need no
-/// new index.
+/// new index, in this process or the next (`search::cache`).
 #[derive(Debug)]
 pub struct SearchJob {
     pub records: Vec<Arc<crate::search::Record>>,
     pub language: &'static str,
+    /// `.esiin-cache/search/`: the last index built, and where the index
+    /// builder lays out its documents.
+    pub cache_dir: PathBuf,
+    /// Store the index built in `cache_dir` for the next build.
+    pub write_cache: bool,
 }
 
+/// The version of the index builder, which is part of every index's
+/// fingerprint (`Cargo.lock` pins it; a unit test keeps the two equal).
+const PAGEFIND_VERSION: &str = "1.6.0";
+
 impl SearchJob {
-    /// A fingerprint of the index this job builds.
+    /// A fingerprint of the index this job builds: the records, the
+    /// language and the versions of esiin and of the index builder.
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = xxhash_rust::xxh3::Xxh3::new();
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        PAGEFIND_VERSION.hash(&mut h);
         self.language.hash(&mut h);
         crate::search::fingerprint(&self.records).hash(&mut h);
         h.finish()
     }
 
-    /// Builds the index: its files, as paths under the output root.
+    /// The index: its files, as paths under the output root. Read back
+    /// from the cache when the last index built had the same fingerprint.
     pub fn run(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        crate::search::bundle(&self.records, self.language)
+        let key = self.fingerprint();
+        if let Some(files) = crate::search::cache::read(&self.cache_dir, key) {
+            return Ok(files);
+        }
+        // The documents go beside the cache; where that cannot be written
+        // (a read-only checkout), into the system's temporary folder.
+        let work = if std::fs::create_dir_all(&self.cache_dir).is_ok() {
+            self.cache_dir.clone()
+        } else {
+            std::env::temp_dir()
+        };
+        let files = crate::search::bundle(&self.records, self.language, &work)?;
+        if self.write_cache {
+            crate::search::cache::write(&self.cache_dir, key, &files);
+        }
+        Ok(files)
     }
 }
 
@@ -498,6 +526,8 @@ pub fn build_into_cached(
         let search = page_records.as_ref().map(|recs| SearchJob {
             records: recs.iter().flatten().cloned().collect(),
             language: site.config.raw.language.code(),
+            cache_dir: root.join(".esiin-cache").join("search"),
+            write_cache: opts.write_cache,
         });
         let (search_job, search_thread) = match search {
             Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
@@ -1234,3 +1264,21 @@ fn copy_files(
 /// Files copied into the output by the last build (`serve`), by source
 /// path: a file whose stamp is unchanged is not read again.
 type Copies = load::ByStamp<Arc<[u8]>>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_index_builder_version_in_fingerprints_is_the_locked_one() {
+        let lock = include_str!("../Cargo.lock");
+        let locked = lock
+            .split("[[package]]")
+            .find(|p| p.contains("\nname = \"pagefind\"\n"))
+            .and_then(|p| p.split("\nversion = \"").nth(1))
+            .and_then(|v| v.split('"').next());
+        assert_eq!(
+            locked,
+            Some(super::PAGEFIND_VERSION),
+            "update PAGEFIND_VERSION with the pagefind crate"
+        );
+    }
+}

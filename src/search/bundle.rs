@@ -1,5 +1,5 @@
-//! Runs Pagefind's index builder (its library API, no CLI, no HTML pages
-//! read back from disk) over the records.
+//! Runs Pagefind's index builder (its library API, no CLI, no templated
+//! pages read back) over the records.
 //!
 //! Each record becomes a small synthesized HTML document: the title as
 //! `h1`, the weighted parts in `data-pagefind-weight` blocks, then the
@@ -9,17 +9,37 @@
 //! elements around the body, not the templated page, so parsing it costs
 //! little.
 //!
+//! **Why the documents go through a folder.** Pagefind's per-document API
+//! (`add_html_file`) parses one document at a time, and parsing is most of
+//! its work: 2.4 s of a 10,000-page handbook on one core. Its folder API
+//! (`add_directory`) parses on every core, but numbers the pages in the
+//! order the folder walk meets them, which is the file system's directory
+//! order: hash order on ext4, creation order on tmpfs. The page numbers are
+//! in the index, so that order must not depend on the machine. The
+//! documents are therefore written into numbered *slots*: the slot folders
+//! are made first, one after another, their directory order is read back
+//! (the order the walk will meet them in), and record `k` goes into the
+//! `k`-th slot of that order. Pages are numbered in record order on every
+//! machine; the slots' names (which end up in the URLs) are the same from
+//! build to build on one file system.
+//!
+//! Inside its slot a document sits at `HEX/index.html`, `HEX` being its
+//! URL in hexadecimal, so Pagefind's result URL is `/SLOT/HEX/`; `search.js`
+//! decodes the page's real URL from it. Hexadecimal, not the URL as a
+//! path: any URL survives a file name that way, byte for byte, and is not
+//! percent-encoded a second time.
+//!
 //! Pagefind splits its index by word range and loads only the chunks a
-//! query needs; one index per stemming language (`en`, `fi`), each in its
-//! own folder, with one shared `pagefind.js` that the browser instantiates
-//! once per folder.
+//! query needs.
 
 use std::borrow::Borrow;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use pulldown_cmark_escape::{FmtWriter, escape_html};
+use rayon::prelude::*;
 
 use super::{DIR, Record};
 use crate::diag::Diagnostic;
@@ -43,20 +63,19 @@ fn wanted(rel: &str) -> bool {
 /// Builds the search index of `records`, stemmed in `language` (`en`,
 /// `fi`): the files to write, as paths relative to the output root
 /// (`search/pagefind-entry.json`, …), in a stable order. The same records
-/// give the same files.
-pub fn bundle<R: Borrow<Record>>(
+/// give the same files. `work` is where the documents are laid out for
+/// Pagefind (a folder of its own is made inside and removed after).
+pub fn bundle<R: Borrow<Record> + Sync>(
     records: &[R],
     language: &str,
+    work: &Path,
 ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let docs: Vec<(String, String)> = records
-        .iter()
-        .map(|r| (r.borrow().url.clone(), html(r.borrow())))
-        .collect();
+    let docs = Documents::lay_out(records, work)?;
     // On a thread of its own with its own small runtime: Pagefind's API is
     // async, and this may run inside `serve`'s runtime, where blocking on
     // another runtime would panic.
     let built = std::thread::scope(|s| {
-        s.spawn(|| build(language, &docs))
+        s.spawn(|| build(language, &docs.dir, records.len()))
             .join()
             .unwrap_or_else(|_| {
                 Err(Diagnostic::error(
@@ -73,8 +92,92 @@ pub fn bundle<R: Borrow<Record>>(
     Ok(files)
 }
 
-/// The index: `(path inside the bundle, bytes)`.
-fn build(lang: &str, docs: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+/// The documents laid out for Pagefind's folder walk (see the module
+/// docs); the folder is removed on drop, whatever happened.
+struct Documents {
+    dir: PathBuf,
+}
+
+impl Documents {
+    fn lay_out<R: Borrow<Record> + Sync>(records: &[R], work: &Path) -> Result<Self, Diagnostic> {
+        static RUN: AtomicUsize = AtomicUsize::new(0);
+        let dir = work.join(format!(
+            "{}{}-{}",
+            super::cache::WORK_PREFIX,
+            std::process::id(),
+            RUN.fetch_add(1, Ordering::Relaxed)
+        ));
+        let fail = |path: &Path, e: std::io::Error| {
+            Diagnostic::error(format!(
+                "cannot write the search index's working files ({}): {e}",
+                path.display()
+            ))
+            .hint("check that the folder is writable and the disk is not full")
+        };
+        // A leftover of a run that was killed holds nothing worth keeping.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| fail(&dir, e))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| fail(&dir, e))?;
+        let docs = Documents { dir };
+        // One after another: on a file system that lists a folder in
+        // creation order, the same order of creation gives the same slot
+        // names in the same places.
+        for k in 0..records.len() {
+            let slot = docs.dir.join(format!("{k:x}"));
+            std::fs::create_dir(&slot).map_err(|e| fail(&slot, e))?;
+        }
+        let mut slots = Vec::with_capacity(records.len());
+        for entry in std::fs::read_dir(&docs.dir).map_err(|e| fail(&docs.dir, e))? {
+            slots.push(entry.map_err(|e| fail(&docs.dir, e))?.file_name());
+        }
+        if slots.len() != records.len() {
+            return Err(Diagnostic::error(format!(
+                "the search index's working folder {} holds files esiin did not write",
+                docs.dir.display()
+            )));
+        }
+        records
+            .par_iter()
+            .zip(slots.par_iter())
+            .try_for_each(|(r, slot)| {
+                let r = r.borrow();
+                let mut path = docs.dir.join(slot);
+                path.extend(hex_segments(&r.url));
+                std::fs::create_dir_all(&path).map_err(|e| fail(&path, e))?;
+                path.push("index.html");
+                std::fs::write(&path, html(r)).map_err(|e| fail(&path, e))
+            })?;
+        Ok(docs)
+    }
+}
+
+impl Drop for Documents {
+    fn drop(&mut self) {
+        // Best effort: a folder left behind (a run that was killed) is
+        // removed by a later run (`cache::write`).
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A URL in lowercase hexadecimal, cut into file names of at most 200
+/// characters (file systems allow 255 bytes a name). `search.js` joins
+/// every path segment after the slot and decodes it.
+fn hex_segments(url: &str) -> Vec<String> {
+    let hex: String = url.bytes().map(|b| format!("{b:02x}")).collect();
+    if hex.is_empty() {
+        return Vec::new();
+    }
+    hex.as_bytes()
+        .chunks(200)
+        // Hexadecimal digits are ASCII, so every chunk is UTF-8.
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect()
+}
+
+/// The index of the documents under `dir`: `(path inside the bundle,
+/// bytes)`.
+fn build(lang: &str, dir: &Path, pages: usize) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |e: &dyn std::fmt::Display| {
         Diagnostic::error(format!("cannot build the search index ({lang}): {e}"))
     };
@@ -88,11 +191,15 @@ fn build(lang: &str, docs: &[(String, String)]) -> Result<Vec<(String, Vec<u8>)>
             .exclude_selectors(vec![".heading-anchor".to_string()])
             .build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| fail(&e))?;
-        for (url, html) in docs {
-            index
-                .add_html_file(None, Some(url.clone()), html.clone())
-                .await
-                .map_err(|e| fail(&e))?;
+        let path = dir
+            .to_str()
+            .ok_or_else(|| fail(&format!("the path {} is not UTF-8", dir.display())))?;
+        let added = index
+            .add_directory(path.to_string(), Some("**/index.html".into()))
+            .await
+            .map_err(|e| fail(&e))?;
+        if added != pages {
+            return Err(fail(&format!("it read {added} of the {pages} pages")));
         }
         let files = index.get_files().await.map_err(|e| fail(&e))?;
         // Every path is under Pagefind's output folder, the one that holds
@@ -174,7 +281,8 @@ mod tests {
                 "<h2 id=\"t\">Talks</h2><p>A presentation.</p>",
             ),
         ];
-        let files = bundle(&records, "fi").expect("bundles");
+        let work = tempfile::tempdir().expect("a temp dir");
+        let files = bundle(&records, "fi", work.path()).expect("bundles");
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for must in [
             "search/pagefind.js",
@@ -187,6 +295,32 @@ mod tests {
             !names.iter().any(|n| n.contains("pagefind-ui")),
             "{names:?}"
         );
-        assert_eq!(files, bundle(&records, "fi").expect("bundles again"));
+        assert_eq!(
+            files,
+            bundle(&records, "fi", work.path()).expect("bundles again")
+        );
+        // The working files are gone.
+        assert_eq!(std::fs::read_dir(work.path()).expect("listed").count(), 0);
+    }
+
+    #[test]
+    fn a_handbook_with_nothing_to_search_gets_an_empty_index() {
+        let work = tempfile::tempdir().expect("a temp dir");
+        let files = bundle::<Record>(&[], "en", work.path()).expect("bundles");
+        assert!(
+            files.iter().any(|(n, _)| n == "search/pagefind.js"),
+            "{files:?}"
+        );
+    }
+
+    #[test]
+    fn urls_become_file_names_of_hexadecimal_digits() {
+        assert_eq!(hex_segments("/"), vec!["2f"]);
+        assert_eq!(hex_segments("/a%20b/"), vec!["2f61253230622f"]);
+        let long = hex_segments(&"/x".repeat(150));
+        assert_eq!(
+            long.iter().map(String::len).collect::<Vec<_>>(),
+            vec![200, 200, 200]
+        );
     }
 }

@@ -22,6 +22,7 @@
 //! docs/search.md.
 
 mod bundle;
+pub mod cache;
 
 use std::hash::Hash;
 

@@ -15,8 +15,23 @@ struct Fragment {
     meta: std::collections::BTreeMap<String, String>,
 }
 
-/// Every fragment of the built index. Pagefind's files are gzip of
-/// `pagefind_dcd` followed by the data.
+/// A page's own URL from the one Pagefind stores, `/SLOT/HEX/` (see
+/// `src/search/bundle.rs`), as `search.js` decodes it.
+fn own_url(pagefind_url: &str) -> String {
+    let hex: String = pagefind_url
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .skip(1)
+        .collect();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hexadecimal"))
+        .collect();
+    String::from_utf8(bytes).expect("a UTF-8 URL")
+}
+
+/// Every fragment of the built index, with the page's own URL. Pagefind's
+/// files are gzip of `pagefind_dcd` followed by the data.
 fn fragments(hb: &Handbook) -> Vec<Fragment> {
     let files = snapshot(&hb.public().join("search/fragment"));
     assert!(!files.is_empty(), "no fragments written");
@@ -30,7 +45,9 @@ fn fragments(hb: &Handbook) -> Vec<Fragment> {
             let json = text
                 .strip_prefix("pagefind_dcd")
                 .expect("Pagefind's marker");
-            serde_json::from_str(json).expect("a fragment")
+            let mut f: Fragment = serde_json::from_str(json).expect("a fragment");
+            f.url = own_url(&f.url);
+            f
         })
         .collect()
 }
@@ -112,13 +129,75 @@ fn drafts_and_unlisted_experts_are_never_indexed() {
     }
 }
 
+/// The cached index of the last build (`.esiin-cache/search/*.index`).
+fn cached_indexes(hb: &Handbook) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(hb.path(".esiin-cache/search"))
+        .map(|dir| {
+            dir.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
 #[test]
 fn the_same_handbook_gives_the_same_index() {
     let hb = Handbook::fixture("basic");
     hb.build_ok();
     let first = snapshot(&hb.public().join("search"));
+    // Built again from scratch, not read back from the cache.
+    std::fs::remove_dir_all(hb.path(".esiin-cache/search")).expect("cache removed");
     hb.build_ok();
     common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+}
+
+#[test]
+fn an_unchanged_index_is_read_back_and_a_changed_one_rebuilt() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let first = snapshot(&hb.public().join("search"));
+    let cached = cached_indexes(&hb);
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert!(cached[0].ends_with(".index"), "{cached:?}");
+
+    // Nothing searchable changed (a static file): the same index, from
+    // the cache. A damaged cache is not trusted: the index is built again.
+    hb.write("static/notes.txt", "not a page");
+    hb.build_ok();
+    assert_eq!(cached_indexes(&hb), cached);
+    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+    let index = hb.path(&format!(".esiin-cache/search/{}", cached[0]));
+    let mut bytes = std::fs::read(&index).expect("cached index");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&index, bytes).expect("damaged");
+    hb.build_ok();
+    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+
+    // A body changed: a new index, which finds the new word, replaces the
+    // cached one.
+    hb.edit(
+        "content/guide/writing.md",
+        "\n\n",
+        "\n\nZyxwordinindex appears here.\n\n",
+    );
+    hb.build_ok();
+    let now = cached_indexes(&hb);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert_ne!(now, cached);
+    assert!(
+        fragments(&hb)
+            .iter()
+            .any(|f| f.content.contains("Zyxwordinindex")),
+        "the new word is not indexed"
+    );
+    // The working files of the index builder are gone.
+    assert!(
+        now.iter().all(|n| n.ends_with(".index")),
+        "left behind: {now:?}"
+    );
 }
 
 #[test]

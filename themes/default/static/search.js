@@ -51,7 +51,8 @@
       pagefind = import(ds.bundle + "pagefind.js").then(function (pf) {
         var inst = pf.createInstance({
           basePath: ds.bundle,
-          baseUrl: ds.base,
+          // Result URLs are decoded by `href`, not prefixed by Pagefind.
+          baseUrl: "/",
           noWorker: true,
           excerptLength: 24
         });
@@ -108,6 +109,21 @@
     return out;
   }
 
+  // A result's link. Pagefind's URL for a page is `/SLOT/HEX/` (see
+  // src/search/bundle.rs: the slot numbers the page in the index, HEX is
+  // the page's own URL in hexadecimal, under the base path), a section's
+  // the same with `#heading`.
+  function href(url) {
+    var hash = url.indexOf("#");
+    var path = hash < 0 ? url : url.slice(0, hash);
+    var hex = path.split("/").filter(Boolean).slice(1).join("");
+    var own = "";
+    for (var i = 0; i + 1 < hex.length; i += 2) {
+      own += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+    }
+    return ds.base.replace(/\/+$/, "") + own + (hash < 0 ? "" : url.slice(hash));
+  }
+
   // The section of the page where most matches are, if it has a heading.
   function bestSection(data) {
     var best = null;
@@ -122,13 +138,13 @@
     var li = document.createElement("li");
     var a = document.createElement("a");
     var section = bestSection(data);
-    a.href = section ? section.url : data.url;
+    a.href = href(section ? section.url : data.url);
     a.className = "site-search-hit";
     var head = document.createElement("span");
     head.className = "site-search-head";
     var title = document.createElement("span");
     title.className = "site-search-title";
-    title.textContent = (data.meta && data.meta.title) || data.url;
+    title.textContent = (data.meta && data.meta.title) || href(data.url);
     var kind = (data.meta && data.meta.kind) || "page";
     var badge = document.createElement("span");
     badge.className = "site-search-kind kind-" + kind;
