@@ -11,7 +11,7 @@ pub mod state;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, Once, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use notify::RecursiveMode;
@@ -65,7 +65,12 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
         write_cache: true,
     };
     let sink = Memory::default();
-    match pipeline::build_into_cached(&build, &sink, cache) {
+    let mut run = || pipeline::build_into_cached(&build, &sink, cache);
+    let built = match rebuild_pool() {
+        Some(pool) => pool.install(run),
+        None => run(),
+    };
+    match built {
         Ok(report) => {
             if std::env::var_os("ESIIN_TIMINGS").is_some() {
                 let stages: Vec<String> = report
@@ -101,6 +106,37 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
     }
 }
 
+/// The threads rebuilds run on, apart from rayon's global pool, where the
+/// search index is built (Pagefind parses its documents there, from a
+/// thread of its own that esiin cannot hand a pool). Sharing one pool, a
+/// rebuild's tasks would queue behind the index's thousands; apart, the
+/// index's threads run at a lower priority (`search_pool`) and a save is
+/// rebuilt at once. `None` if the threads cannot be started: rebuilds
+/// then share the global pool.
+fn rebuild_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("esiin-rebuild-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Makes rayon's global pool the search index's: its threads at a lower
+/// priority. Once, before the first index; if the global pool was already
+/// started (a library user's own rayon work), it stays as it is.
+fn search_pool() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("esiin-search-{i}"))
+            .start_handler(|_| lower_priority())
+            .build_global();
+    });
+}
+
 /// Brings the served search index up to date with a build's `job` (`None`:
 /// the handbook has no search, or the build wrote it). The index is built
 /// on a thread of its own, after the pages are served, because the index
@@ -126,6 +162,7 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     }
     state.running = true;
     drop(state);
+    search_pool();
     let worker = live.clone();
     let spawned = std::thread::Builder::new()
         .name("esiin-search".into())
@@ -184,7 +221,8 @@ const SEARCH_QUIET: Duration = Duration::from_millis(300);
 
 /// Lowers the calling thread's priority (and its children's: Pagefind's
 /// own threads), so that the search index, which takes seconds on a large
-/// handbook, never slows the rebuild of the next save.
+/// handbook, never slows the rebuild of the next save. Also run by every
+/// thread of the global pool (`search_pool`).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: setpriority only reads its integer arguments; on Linux,
