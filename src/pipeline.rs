@@ -90,7 +90,7 @@ impl SearchJob {
         }
         // The documents go beside the cache; where that cannot be written
         // (a read-only checkout), into the system's temporary folder.
-        let work = if std::fs::create_dir_all(&self.cache_dir).is_ok() {
+        let work = if writable(&self.cache_dir) {
             self.cache_dir.clone()
         } else {
             std::env::temp_dir()
@@ -101,6 +101,15 @@ impl SearchJob {
         }
         Ok(files)
     }
+}
+
+/// Whether files can be made in `dir` (made if missing): tried, since
+/// permissions alone do not tell (a read-only mount, a full disk).
+fn writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".probe-{}", std::process::id()));
+    let made = std::fs::create_dir_all(dir).is_ok() && std::fs::write(&probe, b"").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    made
 }
 
 /// The instant the build treats as now (stale pages, past and upcoming
