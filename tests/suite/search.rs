@@ -100,7 +100,11 @@ fn the_index_holds_published_pages_with_their_kind() {
     assert_eq!(aino.meta["kind"], "expert");
     assert_eq!(aino.meta["title"], "Aino Virtanen");
     assert!(aino.content.contains("rust"), "{aino:?}");
-    assert_eq!(find("/training/advanced/").meta["kind"], "module");
+    let advanced = find("/training/advanced/");
+    assert_eq!(advanced.meta["kind"], "module");
+    // Modules are found by trainer and format.
+    assert!(advanced.content.contains("Mari Oksanen"), "{advanced:?}");
+    assert!(advanced.content.contains("clinic"), "{advanced:?}");
     assert_eq!(find("/onboarding/new-hire/").meta["kind"], "path");
     assert_eq!(find("/").meta["kind"], "page");
     // A heading's `#` link is not indexed text.
