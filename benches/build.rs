@@ -1,47 +1,80 @@
 //! Full-build benchmarks on generated handbooks (`esiin::testgen`).
 //!
-//! `check` runs load → resolve → render without writing; `build` adds the
-//! atomic write. Handbooks and output go to `ESIIN_BENCH_DIR`, else the
-//! system temp dir: on a slow disk the write stage measures the disk, not
-//! esiin, so point it at a tmpfs (`ESIIN_BENCH_DIR=/dev/shm cargo bench`)
-//! to measure esiin.
+//! - `check`: load → resolve → render, without writing (and without the
+//!   search index, which `check` does not make).
+//! - `build`: adds the atomic write and the search index, read back from
+//!   `.esiin-cache/search/` (nothing searchable changes between runs): a
+//!   rebuild after a template edit, or of the same commit.
+//! - `build_new_index`: the same, with the cached index removed before
+//!   each run, so the index is built: a build after a content edit.
+//! - `build_no_search`: `search: false`, for what the index adds.
+//!
+//! Handbooks and output go to `ESIIN_BENCH_DIR`, else the system temp dir:
+//! on a slow disk the write stage measures the disk, not esiin, so point it
+//! at a tmpfs (`ESIIN_BENCH_DIR=/dev/shm cargo bench --bench build`) to
+//! measure esiin.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use esiin::pipeline::{Options, build};
 
-fn handbook(pages: usize) -> PathBuf {
+// As the `esiin` binary: its allocator is part of what is measured.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn handbook(pages: usize, search: bool) -> PathBuf {
     let base = std::env::var_os("ESIIN_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
-    let dir = base.join(format!("esiin-bench-{pages}"));
+    let name = if search { "" } else { "-no-search" };
+    let dir = base.join(format!("esiin-bench-{pages}{name}"));
     if !dir.join("content").is_dir() {
         let _ = std::fs::remove_dir_all(&dir);
         esiin::testgen::generate(&dir, pages).expect("temp dir is writable");
+        if !search {
+            let config = dir.join("handbook.yaml");
+            let text = std::fs::read_to_string(&config).expect("generated config");
+            std::fs::write(&config, format!("{text}\nsearch: false\n")).expect("config written");
+        }
     }
     dir
+}
+
+fn options(root: &Path, output: bool) -> Options {
+    Options {
+        root: root.to_path_buf(),
+        output: output.then(|| root.join("public")),
+        drafts: false,
+        base_url: None,
+        write_cache: true,
+    }
 }
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("full");
     group.sample_size(10);
     for pages in [1_000, 10_000] {
-        let root = handbook(pages);
-        let check = Options {
-            root: root.clone(),
-            output: None,
-            drafts: false,
-            base_url: None,
-            write_cache: true,
-        };
+        let root = handbook(pages, true);
+        let check = options(&root, false);
         group.bench_function(format!("check/{pages}"), |b| {
             b.iter(|| build(&check).expect("generated handbooks are valid"))
         });
-        let out = Options {
-            output: Some(root.join("public")),
-            ..check
-        };
+        let out = options(&root, true);
         group.bench_function(format!("build/{pages}"), |b| {
             b.iter(|| build(&out).expect("generated handbooks are valid"))
+        });
+        let cached_index = root.join(".esiin-cache").join("search");
+        group.bench_function(format!("build_new_index/{pages}"), |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_dir_all(&cached_index);
+                },
+                |()| build(&out).expect("generated handbooks are valid"),
+                BatchSize::PerIteration,
+            )
+        });
+        let no_search = options(&handbook(pages, false), true);
+        group.bench_function(format!("build_no_search/{pages}"), |b| {
+            b.iter(|| build(&no_search).expect("generated handbooks are valid"))
         });
     }
     group.finish();
