@@ -62,6 +62,9 @@ pub struct SearchJob {
     pub cache_dir: PathBuf,
     /// Store the index built in `cache_dir` for the next build.
     pub write_cache: bool,
+    /// [`SearchJob::fingerprint`], hashed once: `serve` asks for it before
+    /// it runs the job, and the run looks the cache up by it.
+    fingerprint: std::sync::OnceLock<u64>,
 }
 
 /// The version of the index builder, which is part of every index's
@@ -72,13 +75,15 @@ impl SearchJob {
     /// A fingerprint of the index this job builds: the records, the
     /// language and the versions of esiin and of the index builder.
     pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        env!("CARGO_PKG_VERSION").hash(&mut h);
-        PAGEFIND_VERSION.hash(&mut h);
-        self.language.hash(&mut h);
-        crate::search::fingerprint(&self.records).hash(&mut h);
-        h.finish()
+        *self.fingerprint.get_or_init(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            env!("CARGO_PKG_VERSION").hash(&mut h);
+            PAGEFIND_VERSION.hash(&mut h);
+            self.language.hash(&mut h);
+            crate::search::fingerprint(&self.records).hash(&mut h);
+            h.finish()
+        })
     }
 
     /// The index: its files, as paths under the output root. Read back
@@ -88,9 +93,10 @@ impl SearchJob {
         if let Some(files) = crate::search::cache::read(&self.cache_dir, key) {
             return Ok(files);
         }
-        // The documents go beside the cache; where that cannot be written
-        // (a read-only checkout), into the system's temporary folder.
-        let work = if writable(&self.cache_dir) {
+        // The documents go beside the cache; where the cache is not to be
+        // written, or cannot be (a read-only checkout), into the system's
+        // temporary folder.
+        let work = if self.write_cache && writable(&self.cache_dir) {
             self.cache_dir.clone()
         } else {
             std::env::temp_dir()
@@ -537,6 +543,7 @@ pub fn build_into_cached(
             language: site.config.raw.language.code(),
             cache_dir: root.join(".esiin-cache").join("search"),
             write_cache: opts.write_cache,
+            fingerprint: std::sync::OnceLock::new(),
         });
         let (search_job, search_thread) = match search {
             Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
