@@ -6,6 +6,7 @@
 //! aliases and asset names come from user input.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -50,6 +51,59 @@ fn outside(rel: &str) -> io::Error {
         io::ErrorKind::InvalidInput,
         format!("`{rel}` is outside the output folder"),
     )
+}
+
+/// A sink that passes every write on to another and remembers its path:
+/// what the build generated, for the static files and page assets to be
+/// checked against before they are copied (one must never silently
+/// replace a page).
+pub struct Recording<'a> {
+    inner: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'a> Recording<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Recording {
+            inner,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The `/`-separated paths written so far (`plan/index.html`).
+    pub fn paths(&self) -> std::collections::HashSet<String> {
+        let paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.iter().cloned().collect()
+    }
+
+    fn record(&self, rel: &str) {
+        if let Some(path) = safe_rel(rel) {
+            let key: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+            let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+            paths.push(key.join("/"));
+        }
+    }
+}
+
+impl Sink for Recording<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+        self.record(rel);
+        self.inner.write(rel, bytes)
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
+        self.record(rel);
+        self.inner.copy(from, rel)
+    }
+
+    fn write_shared(&self, rel: &str, bytes: &Arc<[u8]>) -> io::Result<()> {
+        self.record(rel);
+        self.inner.write_shared(rel, bytes)
+    }
+
+    fn discards(&self) -> bool {
+        self.inner.discards()
+    }
 }
 
 /// Writes nothing: `esiin check`.
@@ -101,6 +155,87 @@ impl Sink for Memory {
     }
 }
 
+/// The file every built output holds: `build` replaces only a folder that
+/// has it (or an empty one), so an `--output` pointing at someone's
+/// documents is refused instead of deleted.
+pub const MARKER: &str = ".esiin-output";
+
+/// What the marker says, for whoever finds it. The same in every build,
+/// so that builds stay reproducible.
+const MARKER_TEXT: &str = "This folder was written by esiin (esiin build), \
+which replaces it whole on the next build.\n";
+
+/// Whether `dir` may be replaced by a build: it holds the marker or
+/// nothing at all. Anything else may be someone's files.
+pub fn replaceable(dir: &Path) -> io::Result<bool> {
+    let marked = std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file());
+    Ok(marked || std::fs::read_dir(dir)?.next().is_none())
+}
+
+/// The staging folder's name for the output `name` and the process `pid`;
+/// the output it replaces is moved to the same name with `.old` appended.
+fn staging_name(name: &str, pid: u32) -> String {
+    format!("{}{pid}", staging_prefix(name))
+}
+
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.esiin-new-")
+}
+
+/// The process id in a staging or old-output name of the output `name`
+/// (`.public.esiin-new-123`, `.public.esiin-new-123.old`).
+fn staging_pid(name: &str, entry: &str) -> Option<u32> {
+    let rest = entry.strip_prefix(&staging_prefix(name))?;
+    let digits = rest.strip_suffix(".old").unwrap_or(rest);
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+/// Whether the process `pid` may still be running. Only Linux answers
+/// (`/proc/PID`); elsewhere, and where `/proc` is not mounted, every
+/// process counts as running, so no build's folder is ever taken from it.
+fn may_run(pid: u32) -> bool {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
+        return true;
+    }
+    pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the staging and old-output folders that builds of `name` in
+/// `parent` left when they were killed: those of processes no longer
+/// running. A folder of a running build, and anything that is not a plain
+/// folder (a link), is left alone. Best effort: a folder that cannot be
+/// removed stays for the next build.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| staging_pid(name, n)) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && !may_run(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Removes what is at `path`, if anything: a folder with its contents, a
+/// file, or a link (never what the link points to).
+fn remove_any(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// A folder being filled, to be swapped in for `target`.
 pub struct Staging {
     pub dir: PathBuf,
@@ -116,12 +251,11 @@ impl Staging {
         std::fs::create_dir_all(parent)?;
         let name = target
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let dir = parent.join(format!(".{name}.esiin-new-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)?;
-        }
+            .map(OsStr::to_string_lossy)
+            .unwrap_or("public".into());
+        remove_leftovers(parent, &name);
+        let dir = parent.join(staging_name(&name, std::process::id()));
+        remove_any(&dir)?;
         std::fs::create_dir_all(&dir)?;
         Ok(Staging {
             dir,
@@ -167,9 +301,11 @@ impl Staging {
         std::fs::copy(from, path).map(|_| ())
     }
 
-    /// Replaces the target with the staging folder. The old output is moved
-    /// aside first and removed after the new one is in place.
+    /// Marks the staging folder as esiin's and replaces the target with it.
+    /// The old output is moved aside first and removed after the new one is
+    /// in place.
     pub fn commit(self) -> io::Result<()> {
+        std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
         let old = self.dir.with_file_name(format!(
             "{}.old",
             self.dir
@@ -177,7 +313,10 @@ impl Staging {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        let had_old = self.target.exists();
+        // An old output of a process that had this one's id and was killed
+        // mid-swap: renaming onto it would fail.
+        remove_any(&old)?;
+        let had_old = std::fs::symlink_metadata(&self.target).is_ok();
         if had_old {
             std::fs::rename(&self.target, &old)?;
         }
@@ -250,6 +389,56 @@ mod tests {
         s.commit().unwrap();
         assert!(!tmp.join("public/a/index.html").exists());
         assert!(tmp.join("public/b.html").exists());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn staging_names_give_their_process() {
+        assert_eq!(staging_pid("public", ".public.esiin-new-42"), Some(42));
+        assert_eq!(staging_pid("public", ".public.esiin-new-42.old"), Some(42));
+        assert_eq!(staging_pid("public", ".public.esiin-new-"), None);
+        assert_eq!(staging_pid("public", ".public.esiin-new-+4"), None);
+        assert_eq!(staging_pid("public", ".public.esiin-new-4x"), None);
+        assert_eq!(staging_pid("public", ".site.esiin-new-42"), None);
+        assert_eq!(staging_pid("public", ".public.esiin-new-99999999999"), None);
+    }
+
+    #[test]
+    fn leftovers_of_dead_builds_go_and_others_stay() {
+        let tmp = std::env::temp_dir().join(format!("esiin-leftovers-{}", std::process::id()));
+        let own = std::process::id();
+        let dead = ".public.esiin-new-999999999";
+        let kept = [
+            format!(".public.esiin-new-{own}"),
+            ".site.esiin-new-999999999".to_string(),
+            "public".to_string(),
+        ];
+        for name in kept.iter().map(String::as_str).chain([dead, "x.old"]) {
+            std::fs::create_dir_all(tmp.join(name).join("a")).unwrap();
+        }
+        std::fs::rename(tmp.join("x.old"), tmp.join(format!("{dead}.old"))).unwrap();
+        remove_leftovers(&tmp, "public");
+        let left = |n: &str| tmp.join(n).exists();
+        if cfg!(target_os = "linux") {
+            assert!(!left(dead) && !left(&format!("{dead}.old")));
+        }
+        assert!(kept.iter().all(|n| left(n)));
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[test]
+    fn only_marked_or_empty_folders_are_replaceable() {
+        let tmp = std::env::temp_dir().join(format!("esiin-marker-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        assert!(replaceable(&tmp).unwrap());
+        std::fs::write(tmp.join("notes.txt"), b"mine").unwrap();
+        assert!(!replaceable(&tmp).unwrap());
+        std::fs::create_dir(tmp.join(MARKER)).unwrap();
+        assert!(!replaceable(&tmp).unwrap(), "a folder named like the marker");
+        std::fs::remove_dir(tmp.join(MARKER)).unwrap();
+        let s = Staging::new(&tmp.join("public")).unwrap();
+        s.commit().unwrap();
+        assert!(replaceable(&tmp.join("public")).unwrap());
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }
