@@ -1163,7 +1163,13 @@ fn load_strings(
 fn check_output(root: &Path, out: &Path) -> Result<PathBuf, Vec<Diagnostic>> {
     let root_abs = normalize(&absolute(root));
     let out_abs = normalize_but_last(&absolute(out));
-    let refuse = |why: &str| refusal(out, why, "choose an output folder of its own, e.g. `--output public`");
+    let refuse = |why: &str| {
+        refusal(
+            out,
+            why,
+            "choose an output folder of its own, e.g. `--output public`",
+        )
+    };
     if root_abs.starts_with(&out_abs) {
         return refuse("it holds the handbook");
     }
@@ -1291,7 +1297,10 @@ fn clashes(
         let what = if let Some(first) = seen.get(rel) {
             Some(format!("`{}`, copied to the same place", first.display()))
         } else if site.config.raw.search && rel.starts_with(crate::search::DIR) {
-            Some(format!("the search index esiin writes in `/{}`", crate::search::DIR))
+            Some(format!(
+                "the search index esiin writes in `/{}`",
+                crate::search::DIR
+            ))
         } else {
             clash_with_written(site, rel, written, &folders)
         };

@@ -78,7 +78,10 @@ impl<'a> Recording<'a> {
 
     fn record(&self, rel: &str) {
         if let Some(path) = safe_rel(rel) {
-            let key: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+            let key: Vec<_> = path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
             let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
             paths.push(key.join("/"));
         }
@@ -434,7 +437,10 @@ mod tests {
         std::fs::write(tmp.join("notes.txt"), b"mine").unwrap();
         assert!(!replaceable(&tmp).unwrap());
         std::fs::create_dir(tmp.join(MARKER)).unwrap();
-        assert!(!replaceable(&tmp).unwrap(), "a folder named like the marker");
+        assert!(
+            !replaceable(&tmp).unwrap(),
+            "a folder named like the marker"
+        );
         std::fs::remove_dir(tmp.join(MARKER)).unwrap();
         let s = Staging::new(&tmp.join("public")).unwrap();
         s.commit().unwrap();

@@ -119,7 +119,10 @@ fn leftovers_of_killed_builds_are_removed_and_live_ones_kept() {
     for name in &dead {
         assert!(!hb.path(name).exists(), "{name} was left");
     }
-    assert!(hb.path(&live).join("index.html").is_file(), "a live build's folder went");
+    assert!(
+        hb.path(&live).join("index.html").is_file(),
+        "a live build's folder went"
+    );
     assert!(link.is_symlink());
     assert_eq!(hb.read("../keep/precious.txt"), "precious");
 }
@@ -142,9 +145,15 @@ fn copied_over(files: &[(&str, &str)], error: &str) -> Run {
              generates (to change a page, edit its source or its template in `templates/`)",
         ),
     );
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
-    hb.esiin(&["check"]).assert_failed().assert_error(error, None);
+    hb.esiin(&["check"])
+        .assert_failed()
+        .assert_error(error, None);
     run
 }
 
