@@ -37,8 +37,10 @@
 //!
 //! Connections that send nothing, or half a request, are closed after
 //! [`ServerConfig::idle_timeout`] (hyper's header read timeout, which also
-//! runs between the requests of a kept-alive connection), so that held-open
-//! connections cannot pile up until the process runs out of files. A
+//! runs between the requests of a kept-alive connection), and so are those
+//! that stop reading a response for as long ([`StallLimit`]), so that
+//! held-open connections cannot pile up until the process runs out of
+//! files. A
 //! live-reload websocket is long-lived by design: it is pinged every
 //! `idle_timeout` and closed only when its client stops answering.
 //!
@@ -69,6 +71,7 @@ use tokio::sync::{broadcast, watch};
 use tokio::task::JoinSet;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::stall::StallLimit;
 use super::state::{ErrorView, Event, Live};
 
 /// Where pages load the client script from.
@@ -348,9 +351,10 @@ async fn accept_loop(
 
 /// One HTTP/1 connection: closed when its client has not sent a whole
 /// request head within `idle` (from the connection's start, or from the
-/// end of the previous response), or once `closing` is set and the request
-/// in flight is answered. Upgraded to a websocket, it leaves hyper (and
-/// this timeout) and lives in [`forward`].
+/// end of the previous response), has not read what it asked for in
+/// `idle` ([`StallLimit`]), or once `closing` is set and the request in
+/// flight is answered. Upgraded to a websocket, it leaves hyper (and the
+/// header timeout) and lives in [`forward`].
 async fn serve_connection(
     stream: TcpStream,
     router: Router,
@@ -361,7 +365,7 @@ async fn serve_connection(
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(idle)
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(TokioIo::new(StallLimit::new(stream, idle)), service)
         .with_upgrades();
     let mut conn = std::pin::pin!(conn);
     tokio::select! {

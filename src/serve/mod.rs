@@ -8,6 +8,7 @@
 
 pub mod http;
 mod links;
+mod stall;
 pub mod state;
 
 use std::collections::HashMap;

@@ -1336,3 +1336,31 @@ fn a_bad_idle_timeout_is_refused_before_serving() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn a_client_that_stops_reading_a_response_is_cut_off() {
+    // More than the kernel buffers on both ends hold.
+    const SIZE: usize = 32 << 20;
+    let mut site = handbook();
+    site.insert("big.bin".into(), Arc::from(vec![b'x'; SIZE]));
+    let addrs = vec!["127.0.0.1:0".parse().expect("addr")];
+    let server = TestServer::start_full(site, addrs, &["127.0.0.1"], IDLE);
+    let mut stream = connect(server.addr);
+    let request = format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    stream.write_all(request.as_bytes()).expect("send");
+    // Reads nothing for three times the timeout, then all there is.
+    std::thread::sleep(IDLE * 3);
+    let mut got = Vec::new();
+    match stream.read_to_end(&mut got) {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("the server did not close the connection: {e}"),
+    }
+    assert!(
+        got.len() < SIZE,
+        "the whole file was kept waiting for the client"
+    );
+    // A client that reads gets it all.
+    let whole = server.get("/big.bin");
+    assert_eq!(whole.body.len(), SIZE);
+}
