@@ -69,7 +69,10 @@ impl Links {
     }
 
     /// Records `path` if it is a symlink to a folder inside the root;
-    /// whether it is.
+    /// whether it is. Not the root itself (a loop, which `load` reports;
+    /// watched, the caches serve writes would trigger rebuilds) nor a
+    /// folder under a dot folder (`.esiin-cache/`, `.git/`), which is never
+    /// a source.
     fn add(&mut self, path: &Path) -> bool {
         if !path.is_symlink() {
             return false;
@@ -77,7 +80,13 @@ impl Links {
         let Ok(target) = std::fs::canonicalize(path) else {
             return false;
         };
-        if !target.is_dir() || !target.starts_with(&self.root) {
+        let Ok(inside) = target.strip_prefix(&self.root) else {
+            return false;
+        };
+        let hidden = inside
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if !target.is_dir() || inside.as_os_str().is_empty() || hidden {
             return false;
         }
         self.by_target
@@ -108,6 +117,9 @@ mod tests {
         symlink("../shared-guide", root.join("content/guide-link")).expect("link");
         symlink(outside.path(), root.join("content/outside")).expect("link");
         symlink("../nowhere", root.join("content/dangling")).expect("link");
+        symlink("..", root.join("content/loop")).expect("link");
+        std::fs::create_dir_all(root.join(".esiin-cache/x")).expect("mkdir");
+        symlink("../.esiin-cache/x", root.join("content/cache")).expect("link");
         std::fs::write(root.join("shared-guide/a.md"), "").expect("write");
         symlink("../shared-guide/a.md", root.join("content/a.md")).expect("link");
         // A link inside a linked folder is found through it.

@@ -137,14 +137,16 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
         return;
     };
     let (_tmp, root) = harness::example_handbook(None);
-    // A control: a page with an inline script and an inline handler, which
-    // the policy must block, and report (so no report means none blocked).
+    // A control: a page with an inline script, an inline handler and a
+    // `javascript:` link, which the policy must block, and report (so no
+    // report means none blocked).
     std::fs::create_dir_all(root.join("static")).expect("mkdir");
     std::fs::write(
         root.join("static/csp-probe.html"),
         "<!doctype html><html><head><title>probe</title></head><body>\
          <script>document.title = 'inline ran';</script>\
          <img src=\"/nothing.png\" onerror=\"document.title = 'handler ran'\">\
+         <a id=\"js\" href=\"javascript:document.title = 'link ran'\">a link</a>\
          </body></html>",
     )
     .expect("write the probe");
@@ -167,6 +169,17 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
             .iter()
             .any(|v| v.starts_with("script-src-attr inline")),
         "the inline handler is reported: {probe:?}"
+    );
+    c.find(fantoccini::Locator::Id("js"))
+        .await
+        .expect("the javascript: link")
+        .click()
+        .await
+        .expect("click it");
+    let clicked = csp_violations(c).await;
+    assert!(
+        clicked.len() > probe.len(),
+        "the javascript: link is reported: {clicked:?}"
     );
     assert_eq!(
         c.title().await.expect("title"),
