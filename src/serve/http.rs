@@ -377,7 +377,10 @@ async fn serve_connection(
 
 /// The router alone, for callers that run their own listener: the same
 /// routes, checks and headers as [`bind`] serves (websockets stay open
-/// until their client leaves, as nothing signals a shutdown).
+/// until their client leaves, as nothing signals a shutdown). Closing idle
+/// and stalled connections is the caller's listener's job: the timeouts
+/// live in [`Server`]'s accept loop; the sockets are pinged every
+/// [`IDLE_TIMEOUT`].
 pub fn router(live: Arc<Live>, allowed_hosts: Vec<String>) -> Router {
     build_router(App::new(live, allowed_hosts, IDLE_TIMEOUT))
 }
