@@ -256,6 +256,13 @@ fn serve(
     use esiin::serve::state::Live;
     use std::sync::Arc;
 
+    let idle_timeout = match esiin::serve::http::idle_timeout_from_env() {
+        Ok(idle) => idle,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -310,7 +317,11 @@ fn serve(
             None => (1111, false),
         };
         let server = loop {
-            match bind(ServerConfig::for_bind(ip, port), live.clone()).await {
+            let cfg = ServerConfig {
+                idle_timeout,
+                ..ServerConfig::for_bind(ip, port)
+            };
+            match bind(cfg, live.clone()).await {
                 Ok(server) => break server,
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && !asked && port < 1111 + 20 => {
                     port += 1;

@@ -30,14 +30,26 @@
 //! is not allowed is 403 (DNS rebinding), and so is a websocket upgrade
 //! from another origin; methods other than GET and HEAD are 405. Every
 //! response is `Cache-Control: no-store`, so an editor never sees a stale
-//! page.
+//! page, and carries [`security_headers`]: a Content-Security-Policy that
+//! lets scripts come only from the site's own files (so a `<script>` or an
+//! `onclick=` that slipped into a page's Markdown does not run), no framing
+//! (clickjacking), `nosniff`, `Referrer-Policy: same-origin`.
+//!
+//! Connections that send nothing, or half a request, are closed after
+//! [`ServerConfig::idle_timeout`] (hyper's header read timeout, which also
+//! runs between the requests of a kept-alive connection), and so are those
+//! that stop reading a response for as long ([`StallLimit`]), so that
+//! held-open connections cannot pile up until the process runs out of
+//! files. A
+//! live-reload websocket is long-lived by design: it is pinged every
+//! `idle_timeout` and closed only when its client stops answering.
 //!
 //! Use: [`ServerConfig::for_bind`] (or build a [`ServerConfig`]), [`bind`],
 //! print [`Server::addrs`], then [`Server::serve_until`] with
 //! `tokio::signal::ctrl_c()`.
 
 use std::collections::HashMap;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -51,11 +63,15 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::net::TcpListener;
+use axum::serve::Listener;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, watch};
 use tokio::task::JoinSet;
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::stall::StallLimit;
 use super::state::{ErrorView, Event, Live};
 
 /// Where pages load the client script from.
@@ -73,6 +89,16 @@ const LIVE_JS: &str = include_str!("live.js");
 /// How long a shutdown waits for requests in flight before it lets go.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 
+/// The default [`ServerConfig::idle_timeout`]: long enough for a browser's
+/// next request on a kept-alive connection and for any real client to send
+/// its headers, short enough that thousands of idle connections are gone
+/// in seconds.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A live-reload socket whose client has sent nothing (not even the pong
+/// every browser answers a ping with) for this many pings is closed.
+const MISSED_PINGS: u32 = 3;
+
 /// Where to listen and which `Host` names to answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
@@ -86,6 +112,10 @@ pub struct ServerConfig {
     /// any host: only for `--bind 0.0.0.0`, where the server is meant to
     /// be reached by names it cannot know.
     pub allowed_hosts: Vec<String>,
+    /// How long a connection may wait for a request's headers, the first
+    /// one or the next on a kept-alive connection, before it is closed;
+    /// also how often live-reload sockets are pinged.
+    pub idle_timeout: Duration,
 }
 
 impl ServerConfig {
@@ -108,11 +138,13 @@ impl ServerConfig {
                     SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
                 ],
                 allowed_hosts: vec!["localhost".into(), "127.0.0.1".into(), "[::1]".into()],
+                idle_timeout: IDLE_TIMEOUT,
             }
         } else if ip.is_unspecified() {
             ServerConfig {
                 addrs: vec![SocketAddr::new(ip, port)],
                 allowed_hosts: Vec::new(),
+                idle_timeout: IDLE_TIMEOUT,
             }
         } else {
             let host = match ip {
@@ -122,9 +154,31 @@ impl ServerConfig {
             ServerConfig {
                 addrs: vec![SocketAddr::new(ip, port)],
                 allowed_hosts: vec![host],
+                idle_timeout: IDLE_TIMEOUT,
             }
         }
     }
+}
+
+/// The idle timeout asked for by `ESIIN_IDLE_TIMEOUT` (seconds, `2` or
+/// `0.5`), [`IDLE_TIMEOUT`] when it is not set; `Err` says what is wrong
+/// with a value that is not a number of seconds from 0.1 to a day.
+pub fn idle_timeout_from_env() -> Result<Duration, String> {
+    let Some(raw) = std::env::var_os("ESIIN_IDLE_TIMEOUT") else {
+        return Ok(IDLE_TIMEOUT);
+    };
+    raw.to_str()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|secs| (0.1..=86_400.0).contains(secs))
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| {
+            format!(
+                "ESIIN_IDLE_TIMEOUT={} is not a number of seconds from 0.1 to 86400 \
+                 (how long an idle connection stays open; unset, it is {})",
+                raw.to_string_lossy(),
+                IDLE_TIMEOUT.as_secs()
+            )
+        })
 }
 
 /// Bound listeners, ready to serve: [`bind`] it, show [`Server::addrs`],
@@ -192,7 +246,7 @@ pub async fn bind(cfg: ServerConfig, live: Arc<Live>) -> io::Result<Server> {
         return Err(first_error
             .unwrap_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "nothing to bind")));
     }
-    let app = App::new(live, cfg.allowed_hosts);
+    let app = App::new(live, cfg.allowed_hosts, cfg.idle_timeout);
     Ok(Server {
         listeners,
         addrs,
@@ -240,15 +294,12 @@ impl Server {
         } = self;
         let mut servers = JoinSet::new();
         for listener in listeners {
-            let mut closing = app.closing.subscribe();
-            let signal = async move {
-                let _ = closing.wait_for(|c| *c).await;
-            };
-            servers.spawn(
-                axum::serve(listener, router.clone())
-                    .with_graceful_shutdown(signal)
-                    .into_future(),
-            );
+            servers.spawn(accept_loop(
+                listener,
+                router.clone(),
+                app.closing.subscribe(),
+                app.idle,
+            ));
         }
         // A server never stops on its own; if one does, that is the result.
         let early = tokio::select! {
@@ -260,18 +311,78 @@ impl Server {
             return ended.unwrap_or_else(|e| Err(io::Error::other(e)));
         }
         let drain = async { while servers.join_next().await.is_some() {} };
-        // Past the grace period, dropping the set aborts the accept loops;
-        // a connection still open is left to the runtime's own shutdown.
+        // Past the grace period, dropping the set aborts the accept loops
+        // and, with them, the connections they still hold.
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, drain).await;
         Ok(())
     }
 }
 
+/// Accepts connections until `closing`, then waits for the open ones to
+/// finish (each is told to close after its request in flight). Errors of
+/// `accept` (a connection reset before it was taken, no file descriptor
+/// left) are waited out by axum's `Listener`, so the loop never ends on
+/// its own.
+async fn accept_loop(
+    mut listener: TcpListener,
+    router: Router,
+    mut closing: watch::Receiver<bool>,
+    idle: Duration,
+) -> io::Result<()> {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            (stream, _) = Listener::accept(&mut listener) => stream,
+            _ = closing.wait_for(|c| *c) => break,
+        };
+        connections.spawn(serve_connection(
+            stream,
+            router.clone(),
+            closing.clone(),
+            idle,
+        ));
+        // Forget the finished ones, or the set grows with every connection.
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    while connections.join_next().await.is_some() {}
+    Ok(())
+}
+
+/// One HTTP/1 connection: closed when its client has not sent a whole
+/// request head within `idle` (from the connection's start, or from the
+/// end of the previous response), has not read what it asked for in
+/// `idle` ([`StallLimit`]), or once `closing` is set and the request in
+/// flight is answered. Upgraded to a websocket, it leaves hyper (and the
+/// header timeout) and lives in [`forward`].
+async fn serve_connection(
+    stream: TcpStream,
+    router: Router,
+    mut closing: watch::Receiver<bool>,
+    idle: Duration,
+) {
+    let service = TowerToHyperService::new(router);
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(idle)
+        .serve_connection(TokioIo::new(StallLimit::new(stream, idle)), service)
+        .with_upgrades();
+    let mut conn = std::pin::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = closing.wait_for(|c| *c) => conn.as_mut().graceful_shutdown(),
+    }
+    let _ = conn.await;
+}
+
 /// The router alone, for callers that run their own listener: the same
 /// routes, checks and headers as [`bind`] serves (websockets stay open
-/// until their client leaves, as nothing signals a shutdown).
+/// until their client leaves, as nothing signals a shutdown). Closing idle
+/// and stalled connections is the caller's listener's job: the timeouts
+/// live in [`Server`]'s accept loop; the sockets are pinged every
+/// [`IDLE_TIMEOUT`].
 pub fn router(live: Arc<Live>, allowed_hosts: Vec<String>) -> Router {
-    build_router(App::new(live, allowed_hosts))
+    build_router(App::new(live, allowed_hosts, IDLE_TIMEOUT))
 }
 
 /// What every request handler shares.
@@ -281,10 +392,12 @@ struct App {
     hosts: Vec<String>,
     /// Set to `true` once on shutdown; websocket tasks watch it.
     closing: watch::Sender<bool>,
+    /// [`ServerConfig::idle_timeout`].
+    idle: Duration,
 }
 
 impl App {
-    fn new(live: Arc<Live>, allowed_hosts: Vec<String>) -> Arc<App> {
+    fn new(live: Arc<Live>, allowed_hosts: Vec<String>, idle: Duration) -> Arc<App> {
         Arc::new(App {
             live,
             hosts: allowed_hosts
@@ -292,6 +405,7 @@ impl App {
                 .map(|h| h.trim().to_ascii_lowercase())
                 .collect(),
             closing: watch::channel(false).0,
+            idle,
         })
     }
 }
@@ -307,8 +421,19 @@ fn build_router(app: Arc<App>) -> Router {
 }
 
 /// Around every request: refuses unknown hosts, and marks every response
-/// with [`no_store`].
+/// with [`security_headers`].
 async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    let response = checked(&app, req, next).await;
+    security_headers(response, host.as_deref())
+}
+
+/// The request's answer, or 403 when its host is not allowed.
+async fn checked(app: &App, req: Request, next: Next) -> Response {
     if !app.hosts.is_empty() {
         let host = req
             .headers()
@@ -319,24 +444,74 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         let allowed = host.is_some_and(|h| host_allowed(&app.hosts, h))
             && target.is_none_or(|t| host_allowed(&app.hosts, t));
         if !allowed {
-            return no_store(forbidden_host(&app.hosts, host));
+            return forbidden_host(&app.hosts, host);
         }
     }
-    no_store(next.run(req).await)
+    next.run(req).await
 }
 
-/// Marks a response as never to be cached nor sniffed (all but a
-/// websocket's `101`, which has no body).
-fn no_store(mut response: Response) -> Response {
-    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
-        let headers = response.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
+/// Marks a response (all but a websocket's `101`, which has no body) as
+/// never to be cached, sniffed, framed or to run scripts from anywhere but
+/// the site's own files: see [`content_security_policy`]. On every kind of
+/// response, not only pages: an SVG or an HTML file opened on its own is
+/// a document too.
+fn security_headers(mut response: Response, host: Option<&str>) -> Response {
+    if response.status() == StatusCode::SWITCHING_PROTOCOLS {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(host)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     response
+}
+
+/// The Content-Security-Policy of every response. What the built pages
+/// need, and no more for scripts:
+/// - scripts only from the site's own files (the theme's `search.js`,
+///   `path.js`, `directory.js`, Pagefind's `search/pagefind.js` and
+///   `/__esiin/live.js`): the theme has no inline script and no `on…=`
+///   attribute, so none is allowed, and one in a page's Markdown is
+///   blocked; `'wasm-unsafe-eval'` lets Pagefind compile its WebAssembly
+///   search core (it allows no `eval` of text);
+/// - inline styles are allowed: the alias redirect page has a `<style>`,
+///   Markdown may carry `style=` attributes, and the error overlay of
+///   `live.js` styles its shadow root with a `<style>`; none can run code;
+/// - images, media and frames from anywhere over http(s), as SPEC.md lets
+///   Markdown link `http` and `https` URLs;
+/// - connections to the site and to its live-reload socket on the same
+///   host (`'self'` covers `ws:` only in newer browsers, so it is named);
+/// - never framed (`frame-ancestors`, with `X-Frame-Options` for old
+///   browsers), no plugins, `<base>` and forms only to the site.
+fn content_security_policy(host: Option<&str>) -> String {
+    // The host is named in the policy only when it is a plain `name:port`,
+    // so that a `Host` header answered by `--bind 0.0.0.0` cannot add
+    // directives of its own.
+    let socket = host
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .map(|h| format!(" ws://{h} wss://{h}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:; \
+         media-src 'self' http: https:; frame-src 'self' http: https:; \
+         font-src 'self'; connect-src 'self'{socket}; object-src 'none'; \
+         frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 }
 
 fn forbidden_host(hosts: &[String], host: Option<&str>) -> Response {
@@ -465,11 +640,51 @@ async fn live_socket(State(app): State<Arc<App>>, req: Request) -> Response {
     let errors = app.live.errors();
     let closing = app.closing.subscribe();
     let live = app.live.clone();
-    upgrade.on_upgrade(move |socket| forward(socket, live, events, errors, closing))
+    let idle = app.idle;
+    upgrade.on_upgrade(move |socket| {
+        let socket = Socket {
+            socket,
+            idle,
+            silent: 0,
+        };
+        forward(socket, live, events, errors, closing)
+    })
+}
+
+/// A live-reload socket and how long it has been silent.
+struct Socket {
+    socket: WebSocket,
+    /// [`ServerConfig::idle_timeout`]: how often it is pinged, and how long
+    /// a send may wait for a client that does not read.
+    idle: Duration,
+    /// Pings sent since the client last sent anything (a pong included).
+    silent: u32,
+}
+
+impl Socket {
+    /// Sends a frame; `Err` when the client is gone or has not taken it in
+    /// [`Socket::idle`] (it stopped reading: its buffers are full).
+    async fn send(&mut self, message: Message) -> Result<(), ()> {
+        match tokio::time::timeout(self.idle, self.socket.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    /// Pings the client; `Err` once it has left [`MISSED_PINGS`] pings
+    /// unanswered: a client that vanished without closing (a laptop put to
+    /// sleep, a dropped network) would otherwise hold the socket forever.
+    async fn ping(&mut self) -> Result<(), ()> {
+        if self.silent >= MISSED_PINGS {
+            return Err(());
+        }
+        self.silent += 1;
+        self.send(Message::Ping(Bytes::new())).await
+    }
 }
 
 async fn forward(
-    mut socket: WebSocket,
+    mut socket: Socket,
     live: Arc<Live>,
     mut events: broadcast::Receiver<Event>,
     errors: Vec<ErrorView>,
@@ -478,20 +693,33 @@ async fn forward(
     if !errors.is_empty() && send(&mut socket, &Event::Errors { errors }).await.is_err() {
         return;
     }
+    let first = tokio::time::Instant::now() + socket.idle;
+    let mut pings = tokio::time::interval_at(first, socket.idle);
     loop {
+        // `None`: a ping is due (sent out here: the select borrows the socket).
         let batch = tokio::select! {
             event = events.recv() => match event {
-                Ok(event) => vec![event],
+                Ok(event) => Some(vec![event]),
                 // Too slow to keep up: tell it the current state instead.
-                Err(broadcast::error::RecvError::Lagged(_)) => resync(&live),
+                Err(broadcast::error::RecvError::Lagged(_)) => Some(resync(&live)),
                 Err(broadcast::error::RecvError::Closed) => break,
             },
-            message = socket.recv() => match message {
+            message = socket.socket.recv() => match message {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
-                // Pings are answered by the library; the client sends nothing else.
-                Some(Ok(_)) => continue,
+                // Pongs, and pings (answered by the library): it is there.
+                Some(Ok(_)) => {
+                    socket.silent = 0;
+                    continue;
+                }
             },
+            _ = pings.tick() => None,
             _ = closing.wait_for(|c| *c) => break,
+        };
+        let Some(batch) = batch else {
+            if socket.ping().await.is_err() {
+                return;
+            }
+            continue;
         };
         for event in &batch {
             if send(&mut socket, event).await.is_err() {
@@ -527,12 +755,9 @@ fn resync(live: &Live) -> Vec<Event> {
     ]
 }
 
-async fn send(socket: &mut WebSocket, event: &Event) -> Result<(), ()> {
+async fn send(socket: &mut Socket, event: &Event) -> Result<(), ()> {
     let json = serde_json::to_string(event).map_err(|_| ())?;
-    socket
-        .send(Message::Text(json.into()))
-        .await
-        .map_err(|_| ())
+    socket.send(Message::Text(json.into())).await
 }
 
 /// Everything that is not `/__esiin/`: a file of the site.

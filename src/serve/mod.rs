@@ -7,6 +7,8 @@
 //! (thumbnails) keep the unchanged parts cheap.
 
 pub mod http;
+mod links;
+mod stall;
 pub mod state;
 
 use std::collections::HashMap;
@@ -294,8 +296,40 @@ pub fn watch(
         .map_err(notify::Error::io)?;
     let weak: Weak<Mutex<Option<Debouncer>>> = Arc::downgrade(&handle);
     let root_owned = root.to_path_buf();
+    let source_dirs: Vec<PathBuf> = SOURCE_DIRS.iter().map(|d| root.join(d)).collect();
+    let mut links = links::Links::scan(root, &source_dirs);
+    let start_links = links.all();
     let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
+        // Symlinked folders made, or whose targets were made anew, since
+        // the last burst: watched through the link from now on, and
+        // rebuilt (what was written there before the watch is read then).
+        // Only what makes a path appear: every build opens the linked
+        // folders, and an open must not trigger the next build.
+        let relinked: Vec<PathBuf> = events
+            .iter()
+            .filter(|e| {
+                use notify::EventKind::{Create, Modify};
+                use notify::event::{ModifyKind, RenameMode};
+                matches!(
+                    e.kind,
+                    Create(_)
+                        | Modify(ModifyKind::Name(
+                            RenameMode::To | RenameMode::Both | RenameMode::Any
+                        ))
+                )
+            })
+            .flat_map(|e| e.paths.iter())
+            .flat_map(|p| links.changed(p))
+            .collect();
+        if !relinked.is_empty()
+            && let Some(strong) = weak.upgrade()
+            && let Some(d) = strong.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+        {
+            for link in &relinked {
+                let _ = d.watch(link, RecursiveMode::Recursive);
+            }
+        }
         // Only what changes a file's contents or existence: reading the
         // sources (every build does) raises access events, and a build
         // must not trigger the next one.
@@ -313,6 +347,12 @@ pub fn watch(
             })
             .flat_map(|e| e.paths.iter().cloned())
             .filter(|p| relevant(&root_owned, p))
+            .chain(
+                relinked
+                    .iter()
+                    .filter(|p| relevant(&root_owned, p))
+                    .cloned(),
+            )
             .collect();
         paths.sort();
         paths.dedup();
@@ -349,6 +389,11 @@ pub fn watch(
         }
     }
     debouncer.watch(root, RecursiveMode::NonRecursive)?;
+    // Watched already through their parents; again, explicitly, so that
+    // the watch does not depend on the watcher following links.
+    for link in start_links {
+        let _ = debouncer.watch(&link, RecursiveMode::Recursive);
+    }
     drop(slot);
     Ok(Watcher { _debouncer: handle })
 }

@@ -88,3 +88,195 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
     .await;
     browser.close().await;
 }
+
+/// The Content-Security-Policy violations the page has had since it
+/// started loading (the Reporting API keeps them for a late observer), as
+/// `directive blocked-url at source:line` lines.
+async fn csp_violations(c: &fantoccini::Client) -> Vec<String> {
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const line = (r) => `${r.body.effectiveDirective} ${r.body.blockedURL} at ${r.body.sourceFile}:${r.body.lineNumber}`;
+        const seen = [];
+        const observer = new ReportingObserver(
+          (reports) => { for (const r of reports) seen.push(line(r)); },
+          { types: ["csp-violation"], buffered: true },
+        );
+        observer.observe();
+        // Reports are handed over asynchronously: give them a moment.
+        setTimeout(() => {
+          for (const r of observer.takeRecords()) seen.push(line(r));
+          done(seen);
+        }, 300);
+    "#;
+    let value = c
+        .execute_async(script, vec![])
+        .await
+        .expect("read the CSP reports");
+    serde_json::from_value(value).expect("a list of reports")
+}
+
+/// Waits for the page to have loaded and its deferred scripts to have run.
+async fn loaded(c: &fantoccini::Client) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while c
+        .execute("return document.readyState", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .as_deref()
+        != Some("complete")
+    {
+        assert!(Instant::now() < deadline, "the page never finished loading");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, root) = harness::example_handbook(None);
+    // A control: a page with an inline script, an inline handler and a
+    // `javascript:` link, which the policy must block, and report (so no
+    // report means none blocked).
+    std::fs::create_dir_all(root.join("static")).expect("mkdir");
+    std::fs::write(
+        root.join("static/csp-probe.html"),
+        "<!doctype html><html><head><title>probe</title></head><body>\
+         <script>document.title = 'inline ran';</script>\
+         <img src=\"/nothing.png\" onerror=\"document.title = 'handler ran'\">\
+         <a id=\"js\" href=\"javascript:document.title = 'link ran'\">a link</a>\
+         </body></html>",
+    )
+    .expect("write the probe");
+    let serve = Serve::start(&root);
+    let c = &browser.client;
+
+    c.goto(&format!("{}csp-probe.html", serve.url))
+        .await
+        .expect("open the probe");
+    loaded(c).await;
+    let probe = csp_violations(c).await;
+    assert!(
+        probe
+            .iter()
+            .any(|v| v.starts_with("script-src-elem inline")),
+        "the inline script is reported: {probe:?}"
+    );
+    assert!(
+        probe
+            .iter()
+            .any(|v| v.starts_with("script-src-attr inline")),
+        "the inline handler is reported: {probe:?}"
+    );
+    c.find(fantoccini::Locator::Id("js"))
+        .await
+        .expect("the javascript: link")
+        .click()
+        .await
+        .expect("click it");
+    let clicked = csp_violations(c).await;
+    assert!(
+        clicked.len() > probe.len(),
+        "the javascript: link is reported: {clicked:?}"
+    );
+    assert_eq!(
+        c.title().await.expect("title"),
+        "probe",
+        "nothing inline ran"
+    );
+
+    // Every kind of page: home, listings, an expert, a module, a path, the
+    // plan, the guidelines, the generated topic and gaps pages, an alias
+    // (a redirect page with an inline style) and the 404 page.
+    for path in [
+        "",
+        "experts/",
+        "experts/mari-oksanen/",
+        "training/",
+        "training/presentation-training/",
+        "onboarding/new-hire/",
+        "plan/",
+        "guidelines/",
+        "guide/channels/",
+        "experts/topics/",
+        "experts/gaps/",
+        "old/channels/",
+        "no/such/page/",
+    ] {
+        c.goto(&format!("{}{path}", serve.url))
+            .await
+            .expect("open the page");
+        loaded(c).await;
+        let violations = csp_violations(c).await;
+        assert!(violations.is_empty(), "/{path}: {violations:?}");
+        if path == "old/channels/" {
+            // The alias's `<meta http-equiv="refresh">` went through.
+            let at = c.current_url().await.expect("the URL");
+            assert_eq!(at.path(), "/guide/channels/");
+        }
+    }
+
+    // The search, which compiles Pagefind's WebAssembly core.
+    serve.wait_for_search_index(Duration::from_secs(60));
+    c.goto(&format!("{}guide/", serve.url))
+        .await
+        .expect("open a page");
+    loaded(c).await;
+    let input = c
+        .find(fantoccini::Locator::Css("#site-search-input"))
+        .await
+        .expect("the search box");
+    input.send_keys("presenting").await.expect("type");
+    wait_until_results(c).await;
+    let violations = csp_violations(c).await;
+    assert!(violations.is_empty(), "searching: {violations:?}");
+
+    // The live reload still connects and reloads under the policy.
+    c.goto(&format!("{}guide/how-we-measure/", serve.url))
+        .await
+        .expect("open the page");
+    wait_for(c, "the page", |t| t.contains("How we measure")).await;
+    let file = root.join("content/guide/how-we-measure.md");
+    let original = std::fs::read_to_string(&file).expect("the page's source");
+    std::fs::write(&file, format!("{original}\nSaved under the policy.\n")).expect("save");
+    wait_for(c, "the saved paragraph", |t| {
+        t.contains("Saved under the policy.")
+    })
+    .await;
+    let violations = csp_violations(c).await;
+    assert!(violations.is_empty(), "after a reload: {violations:?}");
+
+    // The error overlay (styled by a `<style>` in its shadow root).
+    std::fs::write(&file, original.replacen("title:", "titel:", 1)).expect("break it");
+    wait_for(c, "the error overlay", |t| {
+        t.contains("unknown field `titel`")
+    })
+    .await;
+    let violations = csp_violations(c).await;
+    assert!(violations.is_empty(), "the error overlay: {violations:?}");
+    std::fs::write(&file, &original).expect("fix it");
+    browser.close().await;
+}
+
+/// Waits until the search panel lists at least one result.
+async fn wait_until_results(c: &fantoccini::Client) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let count = c
+            .execute(
+                "return document.querySelectorAll('.site-search-results a').length",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_u64())
+            .unwrap_or(0);
+        if count > 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the search found nothing");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

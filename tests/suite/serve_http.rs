@@ -86,6 +86,21 @@ impl TestServer {
     }
 
     fn start_with(site: Files, addrs: Vec<SocketAddr>, hosts: &[&str]) -> TestServer {
+        TestServer::start_full(site, addrs, hosts, http::IDLE_TIMEOUT)
+    }
+
+    /// A server whose connections time out after `idle`.
+    fn start_idle(idle: Duration) -> TestServer {
+        let addrs = vec!["127.0.0.1:0".parse().expect("addr")];
+        TestServer::start_full(handbook(), addrs, &["127.0.0.1"], idle)
+    }
+
+    fn start_full(
+        site: Files,
+        addrs: Vec<SocketAddr>,
+        hosts: &[&str],
+        idle_timeout: Duration,
+    ) -> TestServer {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -96,6 +111,7 @@ impl TestServer {
         let cfg = ServerConfig {
             addrs,
             allowed_hosts: hosts.iter().map(|h| h.to_string()).collect(),
+            idle_timeout,
         };
         let server = runtime
             .block_on(http::bind(cfg, live.clone()))
@@ -727,6 +743,7 @@ fn bind_error(addrs: Vec<SocketAddr>) -> io::Error {
     let cfg = ServerConfig {
         addrs,
         allowed_hosts: Vec::new(),
+        idle_timeout: http::IDLE_TIMEOUT,
     };
     runtime
         .block_on(http::bind(cfg, Arc::new(Live::default())))
@@ -1043,4 +1060,307 @@ fn live_js_reloads_swaps_stylesheets_and_shows_errors_in_a_browser() {
         browser.close().await;
     });
     drop(restarted);
+}
+
+/// Asserts every security header of `response`, asked for with `host`.
+fn assert_secure(response: &Resp, host: &str, what: &str) {
+    let csp = response
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"));
+    let directive = |name: &str| {
+        let found: Vec<&str> = csp
+            .split(';')
+            .map(str::trim)
+            .filter(|d| d.split(' ').next() == Some(name))
+            .collect();
+        assert_eq!(found.len(), 1, "{what}: one {name} in {csp}");
+        found[0].to_string()
+    };
+    assert_eq!(
+        directive("frame-ancestors"),
+        "frame-ancestors 'none'",
+        "{what}"
+    );
+    assert_eq!(
+        directive("script-src"),
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "{what}: scripts only from the site's files"
+    );
+    assert_eq!(directive("default-src"), "default-src 'self'", "{what}");
+    assert_eq!(directive("object-src"), "object-src 'none'", "{what}");
+    assert_eq!(directive("base-uri"), "base-uri 'self'", "{what}");
+    let connect = directive("connect-src");
+    assert!(
+        connect.contains(&format!("ws://{host}")),
+        "{what}: the live-reload socket in {connect}"
+    );
+    assert_eq!(response.header("x-frame-options"), Some("DENY"), "{what}");
+    assert_eq!(
+        response.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(
+        response.header("referrer-policy"),
+        Some("same-origin"),
+        "{what}"
+    );
+    assert_eq!(response.header("cache-control"), Some("no-store"), "{what}");
+}
+
+#[test]
+fn every_kind_of_response_has_the_security_headers() {
+    let server = TestServer::start(handbook(), &["127.0.0.1"]);
+    let host = server.host();
+    for (method, path, status) in [
+        ("GET", "/", 200),
+        ("GET", "/experts/mari-oksanen/", 200),
+        ("HEAD", "/", 200),
+        ("GET", "/theme.css", 200),
+        ("GET", "/search.js", 200),
+        ("GET", "/logo.svg", 200),
+        ("GET", "/experts/mari.png", 200),
+        ("GET", "/__esiin/live.js", 200),
+        ("GET", "/__esiin/manifest", 200),
+        ("GET", "/missing/", 404),
+        ("GET", "/experts", 308),
+        ("GET", "/a/%zz", 400),
+        ("POST", "/", 405),
+        ("GET", "/__esiin/ws", 400),
+    ] {
+        let response = server.request(method, path, &[]);
+        assert_eq!(response.status, status, "{method} {path}");
+        assert_secure(&response, &host, &format!("{method} {path}"));
+    }
+    // Refused hosts too (their page names the host it asked for).
+    let refused = server.request("GET", "/", &[("Host", "evil.example:1111")]);
+    assert_eq!(refused.status, 403);
+    assert_secure(&refused, "evil.example:1111", "a refused host");
+    // The site without a 404 page: the plain-text 404.
+    let bare = TestServer::start(files(&[("index.html", "<p>x</p>")]), &["127.0.0.1"]);
+    let missing = bare.get("/nope");
+    assert_eq!(missing.status, 404);
+    assert_secure(&missing, &bare.host(), "a plain 404");
+}
+
+#[test]
+fn a_hostile_host_cannot_write_the_policy() {
+    // Any host is answered with `--bind 0.0.0.0`: the policy must not take
+    // directives from it.
+    let server = TestServer::start(handbook(), &[]);
+    for host in [
+        "x; script-src *",
+        "x script-src 'unsafe-inline'",
+        "x,y",
+        "x'",
+    ] {
+        let response = server.request("GET", "/", &[("Host", host)]);
+        assert_eq!(response.status, 200, "{host}");
+        let csp = response.header("content-security-policy").expect("a CSP");
+        assert!(!csp.contains("x"), "{host}: {csp}");
+        assert_eq!(csp.matches("script-src").count(), 1, "{host}: {csp}");
+        assert!(!csp.contains('*'), "{host}: {csp}");
+    }
+}
+
+/// Reads from `stream` until the server closes it; how long that took.
+/// Fails if it is still open after `limit`.
+fn time_to_close(mut stream: TcpStream, limit: Duration) -> Duration {
+    let start = Instant::now();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => return start.elapsed(),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => return start.elapsed(),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("reading: {e}"),
+        }
+        assert!(
+            start.elapsed() < limit,
+            "the connection is still open after {limit:?}"
+        );
+    }
+}
+
+const IDLE: Duration = Duration::from_secs(1);
+
+#[test]
+fn a_connection_that_sends_nothing_is_closed() {
+    let server = TestServer::start_idle(IDLE);
+    let took = time_to_close(connect(server.addr), Duration::from_secs(10));
+    assert!(
+        took >= IDLE - Duration::from_millis(100),
+        "closed early: {took:?}"
+    );
+    // The server goes on answering.
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn half_a_request_is_closed_and_so_is_a_trickle() {
+    let server = TestServer::start_idle(IDLE);
+    let mut half = connect(server.addr);
+    half.write_all(format!("GET / HTTP/1.1\r\nHost: {}\r\n", server.host()).as_bytes())
+        .expect("send");
+    time_to_close(half, Duration::from_secs(10));
+
+    // A header byte every 200 ms: the timeout is for the whole head.
+    let mut trickle = connect(server.addr);
+    trickle
+        .set_read_timeout(Some(Duration::from_millis(10)))
+        .expect("timeout");
+    let start = Instant::now();
+    let mut sent = 0;
+    let mut byte = [0u8; 1];
+    let closed = loop {
+        let header = format!("GET / HTTP/1.1\r\nX-Slow: {}", "a".repeat(200));
+        if trickle
+            .write_all(&header.as_bytes()[sent % header.len()..][..1])
+            .is_err()
+        {
+            break start.elapsed();
+        }
+        sent += 1;
+        match trickle.read(&mut byte) {
+            Ok(0) => break start.elapsed(),
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => break start.elapsed(),
+            _ => {}
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "a trickle kept it open"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(closed < Duration::from_secs(5), "{closed:?}");
+}
+
+#[test]
+fn a_kept_alive_connection_serves_requests_then_closes_when_idle() {
+    let server = TestServer::start_idle(IDLE);
+    let mut stream = connect(server.addr);
+    let request = format!("GET /theme.css HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    let expected = "body { color: #222 }";
+    for _ in 0..3 {
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !String::from_utf8_lossy(&got).ends_with(expected) {
+            let n = stream.read(&mut buf).expect("a response");
+            assert!(n > 0, "closed while a request was answered");
+            got.extend_from_slice(&buf[..n]);
+        }
+        std::thread::sleep(IDLE / 2);
+    }
+    let took = time_to_close(stream, Duration::from_secs(10));
+    assert!(took >= IDLE / 3, "closed early: {took:?}");
+}
+
+#[test]
+fn the_live_socket_outlives_the_idle_timeout_and_still_reloads() {
+    let server = TestServer::start_idle(Duration::from_millis(300));
+    let mut socket = ws_connect(&server);
+    socket
+        .get_mut()
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    // Reading answers the server's pings, as a browser does.
+    let start = Instant::now();
+    let mut pings = 0;
+    while start.elapsed() < Duration::from_secs(3) {
+        match socket.read() {
+            Ok(Message::Ping(_)) => pings += 1,
+            Ok(other) => panic!("unexpected {other:?}"),
+            Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) => panic!("the socket closed after {:?}: {e}", start.elapsed()),
+        }
+    }
+    assert!(pings >= 5, "{pings} pings");
+    socket
+        .get_mut()
+        .set_read_timeout(Some(TIMEOUT))
+        .expect("timeout");
+    let mut site = handbook();
+    site.insert("theme.css".into(), Arc::from(&b"body { color: red }"[..]));
+    server.live.publish(site);
+    let event = next_event(&mut socket);
+    assert_eq!(event["type"], "reload", "{event}");
+}
+
+#[test]
+fn a_live_socket_whose_client_stopped_answering_is_closed() {
+    let server = TestServer::start_idle(Duration::from_millis(300));
+    // The handshake by hand, then never a pong.
+    let mut stream = connect(server.addr);
+    let request = upgrade_request(&server.host(), Some(&format!("http://{}", server.host())));
+    stream.write_all(request.as_bytes()).expect("send");
+    let took = time_to_close(stream, Duration::from_secs(10));
+    assert!(took > Duration::from_millis(600), "closed early: {took:?}");
+}
+
+#[test]
+fn the_binary_closes_a_silent_connection_within_its_default_timeout() {
+    let hb = crate::common::Handbook::fixture("basic");
+    let serve = crate::common::serve::Serve::start(&hb.root);
+    let took = time_to_close(connect(serve.addr), Duration::from_secs(15));
+    assert!(took >= Duration::from_secs(9), "{took:?}");
+    assert_eq!(serve.get("/").0, 200);
+}
+
+#[test]
+fn a_bad_idle_timeout_is_refused_before_serving() {
+    let hb = crate::common::Handbook::fixture("basic");
+    for bad in ["soon", "0", "-1", "1e9"] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_esiin"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(&hb.root)
+            .env("ESIIN_IDLE_TIMEOUT", bad)
+            .output()
+            .expect("run esiin");
+        assert_eq!(out.status.code(), Some(1), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "ESIIN_IDLE_TIMEOUT={bad} is not a number of seconds"
+            )),
+            "{bad}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn a_client_that_stops_reading_a_response_is_cut_off() {
+    // More than the kernel buffers on both ends hold.
+    const SIZE: usize = 32 << 20;
+    let mut site = handbook();
+    site.insert("big.bin".into(), Arc::from(vec![b'x'; SIZE]));
+    let addrs = vec!["127.0.0.1:0".parse().expect("addr")];
+    let server = TestServer::start_full(site, addrs, &["127.0.0.1"], IDLE);
+    let mut stream = connect(server.addr);
+    let request = format!("GET /big.bin HTTP/1.1\r\nHost: {}\r\n\r\n", server.host());
+    stream.write_all(request.as_bytes()).expect("send");
+    // Reads nothing for three times the timeout, then all there is.
+    std::thread::sleep(IDLE * 3);
+    let mut got = Vec::new();
+    match stream.read_to_end(&mut got) {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!("the server did not close the connection: {e}"),
+    }
+    assert!(
+        got.len() < SIZE,
+        "the whole file was kept waiting for the client"
+    );
+    // A client that reads gets it all.
+    let whole = server.get("/big.bin");
+    assert_eq!(whole.body.len(), SIZE);
 }

@@ -68,3 +68,64 @@ fn a_burst_of_new_files_is_one_rebuild() {
     });
     assert_eq!(rebuilds(&serve), before + 1, "{:#?}", serve.log());
 }
+
+/// A page in a folder outside `content/` but inside the handbook root, to
+/// be linked in.
+fn shared_note(hb: &Handbook, text: &str) {
+    hb.write(
+        "shared-guide/note.md",
+        format!("---\ntitle: Shared note\n---\n\n{text}\n"),
+    );
+}
+
+#[cfg(unix)]
+fn link_shared_guide(hb: &Handbook) {
+    std::os::unix::fs::symlink("../shared-guide", hb.path("content/guide-link"))
+        .expect("make the link");
+}
+
+#[cfg(unix)]
+#[test]
+fn edits_in_a_linked_folder_show() {
+    let hb = Handbook::fixture("basic");
+    shared_note(&hb, "Written before serving.");
+    link_shared_guide(&hb);
+    let serve = Serve::start(&hb.root);
+    wait_for_text(&serve, "/guide-link/note/", "Written before serving.");
+    shared_note(&hb, "Saved in the linked folder.");
+    wait_for_text(&serve, "/guide-link/note/", "Saved in the linked folder.");
+}
+
+#[cfg(unix)]
+#[test]
+fn edits_in_a_folder_linked_while_serving_show() {
+    let hb = Handbook::fixture("basic");
+    shared_note(&hb, "Written before the link.");
+    let serve = Serve::start(&hb.root);
+    link_shared_guide(&hb);
+    wait_for_text(&serve, "/guide-link/note/", "Written before the link.");
+    // Before the fix, the link's target was never watched: this edit
+    // showed only after some unrelated save.
+    shared_note(&hb, "Saved after the link was made.");
+    wait_for_text(
+        &serve,
+        "/guide-link/note/",
+        "Saved after the link was made.",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_linked_folder_made_anew_is_watched_again() {
+    let hb = Handbook::fixture("basic");
+    shared_note(&hb, "The first folder.");
+    link_shared_guide(&hb);
+    let serve = Serve::start(&hb.root);
+    wait_for_text(&serve, "/guide-link/note/", "The first folder.");
+    // As a `git checkout` or a copy over it does: the folder replaced.
+    std::fs::remove_dir_all(hb.path("shared-guide")).expect("remove the folder");
+    shared_note(&hb, "The folder made anew.");
+    wait_for_text(&serve, "/guide-link/note/", "The folder made anew.");
+    shared_note(&hb, "Saved in the new folder.");
+    wait_for_text(&serve, "/guide-link/note/", "Saved in the new folder.");
+}
