@@ -14,8 +14,11 @@ pub fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut check = |key: &str, value: &str| {
         if let Err(r) = crate::url::check(value) {
+            let (offset, len) = locate_value(src, key, value);
             out.push(
-                src.error_at_key(key, Some(value), r.message())
+                Diagnostic::error(r.message())
+                    .in_file(&src.rel)
+                    .at_offset(&src.text, offset, len)
                     .hint(crate::url::HINT),
             );
         }
@@ -49,6 +52,45 @@ pub fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
         KindData::Page | KindData::Section | KindData::Plan(_) | KindData::Path(_) => {}
     }
     out
+}
+
+/// Where `value` of `key` is written: on a line of that key (the first
+/// `key:` may belong to another item of a list that has the same value
+/// under another key). A value written with escapes (`"java\tscript:…"`)
+/// is not in the text as it was parsed: it is found by its part before
+/// the first escape. Else as [`Source::locate`] finds it (a value on
+/// lines of its own).
+fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
+    let head = value
+        .find(|c: char| c.is_control() || c == '\\' || c == '"')
+        .map_or(value, |i| &value[..i]);
+    let escaped = format!("{head}\\");
+    let candidates = [(value, value.len()), (escaped.as_str(), head.len())];
+    for (needle, len) in candidates.into_iter().filter(|(n, _)| n.trim().len() >= 3) {
+        if let Some(at) = on_key_line(src, key, needle) {
+            return (at, len);
+        }
+    }
+    src.locate(key, Some(value))
+}
+
+/// The offset of `needle` after the colon of the first front-matter line
+/// that sets `key` and holds it.
+fn on_key_line(src: &Source, key: &str, needle: &str) -> Option<usize> {
+    let mut pos = src.fm.start;
+    for line in src.fm_text().split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let after_key = trimmed
+            .strip_prefix(key)
+            .and_then(|rest| rest.trim_start().strip_prefix(':'));
+        if let Some(rest) = after_key
+            && let Some(i) = rest.find(needle)
+        {
+            return Some(pos + line.len() - rest.len() + i);
+        }
+        pos += line.len();
+    }
+    None
 }
 
 /// Whether `c` may stand in front-matter text: anything but control
