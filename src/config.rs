@@ -404,6 +404,35 @@ mod tests {
     }
 
     #[test]
+    fn script_urls_are_rejected_at_their_value() {
+        for (value, scheme) in [
+            ("javascript:alert(1)//{path}", "javascript"),
+            ("JaVaScRiPt:alert(1)//{path}", "javascript"),
+            ("'   javascript:alert(1)//{path}'", "javascript"),
+            ("\"java\\tscript:alert(1)//{path}\"", "javascript"),
+            ("'data:text/html,x{path}'", "data"),
+            ("vbscript:msgbox//{path}", "vbscript"),
+        ] {
+            let text = format!("title: X\nrepository:\n  edit_url: {value}\n");
+            let err = from_text(&text).unwrap_err();
+            assert_eq!(err.len(), 1, "{value}: {err:?}");
+            assert_eq!(
+                err[0].message,
+                format!("`{scheme}:` links are not allowed here")
+            );
+            assert_eq!(err[0].pos.map(|p| p.line), Some(3), "{value}");
+        }
+        let ok = "repository:\n  url: https://git.example.com/hb\n  edit_url: https://git.example.com/hb/edit/main/{path}\n";
+        assert!(from_text(ok).is_ok());
+    }
+
+    #[test]
+    fn base_url_is_served_over_the_web() {
+        assert!(from_text("base_url: javascript://x/%0aalert(1)\n").is_err());
+        assert!(from_text("base_url: HTTPS://intra.example.com/\n").is_ok());
+    }
+
+    #[test]
     fn bad_time_zone_is_an_error() {
         let err = from_text("timezone: Europe/Helsingfors\n").unwrap_err();
         assert!(err[0].message.contains("unknown time zone"));

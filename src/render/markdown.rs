@@ -259,7 +259,13 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     // `<a@example.com>`: pulldown-cmark writes `mailto:`.
                     dest_url
                 } else if let Err(r) = crate::url::check(&dest_url) {
-                    link_error(&mut out, &span, &dest_url, r.message(), crate::url::HINT.into());
+                    link_error(
+                        &mut out,
+                        &span,
+                        &dest_url,
+                        r.message(),
+                        crate::url::HINT.into(),
+                    );
                     CowStr::from("")
                 } else if link_type == LinkType::Autolink {
                     dest_url
@@ -299,8 +305,9 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 let dest = if !crate::url::image_allowed(&dest_url) {
                     let message = match crate::url::check(&dest_url) {
                         Err(r) => r.message(),
-                        Ok(()) => "an image cannot come from a `mailto:`, `tel:` or `webcal:` URL"
-                            .into(),
+                        Ok(()) => {
+                            "an image cannot come from a `mailto:`, `tel:` or `webcal:` URL".into()
+                        }
                     };
                     let hint = "name an image file beside the page, or an `https:` URL";
                     link_error(&mut out, &span, &dest_url, message, hint.into());

@@ -78,7 +78,10 @@ mod tests {
             "<img>"
         );
         assert_eq!(out("<iframe src=https://example.com></iframe>"), "");
-        assert_eq!(out("<style>body{}</style><p style=\"color:red\">x</p>"), "<p>x</p>");
+        assert_eq!(
+            out("<style>body{}</style><p style=\"color:red\">x</p>"),
+            "<p>x</p>"
+        );
     }
 
     #[test]
@@ -100,7 +103,9 @@ mod tests {
     #[test]
     fn table_alignment_stays_other_styles_go() {
         assert_eq!(
-            out("<table><tr><th style=\"text-align: left; background: url(x)\">a</th></tr></table>"),
+            out(
+                "<table><tr><th style=\"text-align: left; background: url(x)\">a</th></tr></table>"
+            ),
             "<table><tbody><tr><th style=\"text-align:left\">a</th></tr></tbody></table>"
         );
     }

@@ -190,8 +190,9 @@ fn photo_and_guidelines_image() {
         "content/guidelines.md:4:8: `data:` links are not allowed here",
         Some(HINT),
     );
-    // Not counted: a guidelines page with errors is replaced by a
-    // stand-in without rules, which `resolve` then reports as well.
+    // Not also "the guidelines have no rules" for the stand-in that
+    // replaces the page with errors.
+    assert_eq!(run.error_count(), 2, "{}", run.stderr);
 }
 
 #[test]
@@ -416,10 +417,7 @@ fn raw_html_trusted_stays_as_written() {
     );
     hb.build_ok();
     let html = hb.page("guide/writing/index.html");
-    assert!(
-        html.contains("<script>alert('block')</script>"),
-        "{html}"
-    );
+    assert!(html.contains("<script>alert('block')</script>"), "{html}");
     assert!(html.contains("onerror=\"alert('img')\""), "{html}");
 }
 
