@@ -26,6 +26,7 @@ pub struct Config {
     pub timezone: String,
     pub search: bool,
     pub highlight_theme: Option<String>,
+    pub markdown: Markdown,
 }
 
 impl Default for Config {
@@ -40,8 +41,29 @@ impl Default for Config {
             timezone: "UTC".into(),
             search: true,
             highlight_theme: None,
+            markdown: Markdown::default(),
         }
     }
+}
+
+/// `markdown:` in `handbook.yaml`.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markdown {
+    pub raw_html: RawHtml,
+}
+
+/// What becomes of raw HTML written in Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Through a sanitizer: a `<script>` in a page body would otherwise run
+    /// for every reader (GitHub sanitizes, Hugo drops raw HTML by default).
+    #[default]
+    #[serde(alias = "sanitize")]
+    Sanitized,
+    /// As written, for handbooks whose every editor may publish script.
+    Trusted,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -192,6 +214,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
             (None, "/".to_string())
         }
     };
+    errors.extend(check_urls(text, &raw));
     if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
         errors.push(key_error(
             "theme",
@@ -236,17 +259,76 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     })
 }
 
+/// The URLs of the configuration that reach an `href`: `repository.url`
+/// and `repository.edit_url`, checked against the allowed schemes
+/// ([`crate::url`]). `base_url` is checked by [`split_base_url`].
+fn check_urls(text: &str, raw: &Config) -> Vec<Diagnostic> {
+    let Some(repo) = &raw.repository else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    let mut report = |key: &str, value: &str, message: String, hint: &str| {
+        let (offset, len) = value_offset(text, key, value);
+        errors.push(
+            Diagnostic::error(message)
+                .in_file(FILE)
+                .at_offset(text, offset, len)
+                .hint(hint),
+        );
+    };
+    if let Some(url) = &repo.url
+        && let Err(r) = crate::url::check(url)
+    {
+        report("url", url, r.message(), crate::url::HINT);
+    }
+    if let Some(tpl) = &repo.edit_url {
+        if let Err(r) = crate::url::check(&tpl.replace("{path}", "")) {
+            report("edit_url", tpl, r.message(), crate::url::HINT);
+        } else if crate::url::check(&tpl.replace("{path}", "javascript:")).is_err() {
+            // A page's path would make the scheme: a file named
+            // `javascript:alert(1).md` must not become a link that runs.
+            report(
+                "edit_url",
+                tpl,
+                "`edit_url` must not start with `{path}`".into(),
+                "start it with the repository's address, e.g. `https://git.example.com/edit/main/content/{path}`",
+            );
+        }
+    }
+    errors
+}
+
+/// Byte offset and length of `value` written after key `key` under
+/// `repository:` (the key alone when the value is not found as written,
+/// e.g. with escapes; the start of the file when neither is).
+fn value_offset(text: &str, key: &str, value: &str) -> (usize, usize) {
+    let from = key_pos(text, "repository").line - 1;
+    let mut pos: usize = text.split_inclusive('\n').take(from).map(str::len).sum();
+    let mut key_at = None;
+    for line in text[pos..].split_inclusive('\n') {
+        // `edit_url: …` on a line of its own, or inside `{…}` on one line.
+        if let Some(i) = line.find(value).filter(|_| !value.is_empty())
+            && line[..i].contains(key)
+        {
+            return (pos + i, value.len());
+        }
+        if key_at.is_none() && line.trim_start().starts_with(key) {
+            key_at = Some((pos + line.len() - line.trim_start().len(), key.len()));
+        }
+        pos += line.len();
+    }
+    key_at.unwrap_or((0, 1))
+}
+
 /// Splits `base_url` into an optional origin and a path that starts and
 /// ends with `/`.
 fn split_base_url(url: &str) -> Option<(Option<String>, String)> {
     let url = url.trim();
     let (origin, path) = if let Some(i) = url.find("://") {
+        // The origin prefixes permalinks and calendar links: a site is
+        // served over the web, never from `javascript://`.
         let scheme = &url[..i];
-        if scheme.is_empty()
-            || !scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '+')
-        {
+        if !matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https") {
             return None;
         }
         let after = &url[i + 3..];
@@ -319,6 +401,35 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("did you mean `timezone`?"), "{out}");
+    }
+
+    #[test]
+    fn script_urls_are_rejected_at_their_value() {
+        for (value, scheme) in [
+            ("javascript:alert(1)//{path}", "javascript"),
+            ("JaVaScRiPt:alert(1)//{path}", "javascript"),
+            ("'   javascript:alert(1)//{path}'", "javascript"),
+            ("\"java\\tscript:alert(1)//{path}\"", "javascript"),
+            ("'data:text/html,x{path}'", "data"),
+            ("vbscript:msgbox//{path}", "vbscript"),
+        ] {
+            let text = format!("title: X\nrepository:\n  edit_url: {value}\n");
+            let err = from_text(&text).unwrap_err();
+            assert_eq!(err.len(), 1, "{value}: {err:?}");
+            assert_eq!(
+                err[0].message,
+                format!("`{scheme}:` links are not allowed here")
+            );
+            assert_eq!(err[0].pos.map(|p| p.line), Some(3), "{value}");
+        }
+        let ok = "repository:\n  url: https://git.example.com/hb\n  edit_url: https://git.example.com/hb/edit/main/{path}\n";
+        assert!(from_text(ok).is_ok());
+    }
+
+    #[test]
+    fn base_url_is_served_over_the_web() {
+        assert!(from_text("base_url: javascript://x/%0aalert(1)\n").is_err());
+        assert!(from_text("base_url: HTTPS://intra.example.com/\n").is_ok());
     }
 
     #[test]

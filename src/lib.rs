@@ -20,5 +20,6 @@ pub mod search;
 pub mod serve;
 #[doc(hidden)]
 pub mod testgen;
+pub mod url;
 pub mod write;
 pub mod yaml;

@@ -314,7 +314,8 @@ mod erased {
 /// Everything a page's rendered Markdown depends on besides its own text:
 /// where every page is (links become URLs), which pages are drafts and
 /// which files exist (links to them are errors or not), the base path and
-/// the language (alert titles). When any of it changes, every body is
+/// the language (alert titles), and whether raw HTML is sanitized. When
+/// any of it changes, every body is
 /// rendered again; edits that change none of it (the common case) re-render
 /// only the edited page.
 fn links_epoch(site: &Site) -> u64 {
@@ -322,6 +323,7 @@ fn links_epoch(site: &Site) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     site.config.base_path.hash(&mut h);
     site.config.raw.language.code().hash(&mut h);
+    site.config.raw.markdown.raw_html.hash(&mut h);
     for (p, url) in site.pages.iter().zip(&site.urls) {
         p.path.hash(&mut h);
         url.hash(&mut h);

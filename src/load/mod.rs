@@ -5,6 +5,7 @@
 
 pub mod kinds;
 mod page;
+mod trust;
 
 use std::path::{Path, PathBuf};
 

@@ -93,7 +93,7 @@ pub fn parse_page(
 
     let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
     let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
-    let mut errors = Vec::new();
+    let mut errors = super::trust::control_chars(&src);
 
     let title = match &common.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
@@ -209,6 +209,7 @@ pub fn parse_page(
             KindData::Page
         }
     };
+    errors.extend(super::trust::urls(&src, &data));
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -11,7 +11,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::config::Language;
+use crate::config::{Language, RawHtml};
 use crate::diag::{Diagnostic, suggest};
 use crate::resolve::{PendingAnchor, Site, Target};
 
@@ -156,12 +156,15 @@ pub fn render(site: &Site, page: usize) -> Rendered {
     let mut first_para: Option<String> = None;
     let mut in_para = false;
 
+    // Whether the Markdown has raw HTML (then the body is sanitized).
+    let mut raw_html = false;
+
     let link_error = |out: &mut Rendered,
                       range: &std::ops::Range<usize>,
                       dest: &str,
                       msg: String,
                       hint: String| {
-        let in_range = &body[range.clone()];
+        let in_range = body.get(range.clone()).unwrap_or_default();
         let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
         out.errors.push(
             Diagnostic::error(msg)
@@ -171,7 +174,14 @@ pub fn render(site: &Site, page: usize) -> Rendered {
         );
     };
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        // A reference link's destination is written in its definition
+        // (`[x]: url`), not where it is used: errors point there.
+        let dest_span = |id: &str| match parser.reference_definitions().get(id) {
+            Some(def) if !id.is_empty() => def.span.clone(),
+            _ => range.clone(),
+        };
         let event = match event {
             Event::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level, Vec::new(), String::new()));
@@ -244,14 +254,27 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                let span = dest_span(&id);
+                let dest = if link_type == LinkType::Email {
+                    // `<a@example.com>`: pulldown-cmark writes `mailto:`.
+                    dest_url
+                } else if let Err(r) = crate::url::check(&dest_url) {
+                    link_error(
+                        &mut out,
+                        &span,
+                        &dest_url,
+                        r.message(),
+                        crate::url::HINT.into(),
+                    );
+                    CowStr::from("")
+                } else if link_type == LinkType::Autolink {
                     dest_url
                 } else {
                     match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        let in_range = &body[range.clone()];
-                        let at = in_range
+                        let in_span = body.get(span.clone()).unwrap_or_default();
+                        let at = in_span
                             .find(&*dest_url)
-                            .map_or(range.start, |i| range.start + i);
+                            .map_or(span.start, |i| span.start + i);
                         Diagnostic::error("").in_file(&p.src.rel).at_offset(
                             text,
                             base + at,
@@ -260,7 +283,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
-                            link_error(&mut out, &range, &dest_url, e.message, e.hint);
+                            link_error(&mut out, &span, &dest_url, e.message, e.hint);
                             dest_url
                         }
                     }
@@ -278,13 +301,26 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest = match rewrite(site, page, &dest_url, &mut out.pending, || {
-                    Diagnostic::error("").in_file(&p.src.rel)
-                }) {
-                    Ok(url) => CowStr::from(url),
-                    Err(e) => {
-                        link_error(&mut out, &range, &dest_url, e.message, e.hint);
-                        dest_url
+                let span = dest_span(&id);
+                let dest = if !crate::url::image_allowed(&dest_url) {
+                    let message = match crate::url::check(&dest_url) {
+                        Err(r) => r.message(),
+                        Ok(()) => {
+                            "an image cannot come from a `mailto:`, `tel:` or `webcal:` URL".into()
+                        }
+                    };
+                    let hint = "name an image file beside the page, or an `https:` URL";
+                    link_error(&mut out, &span, &dest_url, message, hint.into());
+                    CowStr::from("")
+                } else {
+                    match rewrite(site, page, &dest_url, &mut out.pending, || {
+                        Diagnostic::error("").in_file(&p.src.rel)
+                    }) {
+                        Ok(url) => CowStr::from(url),
+                        Err(e) => {
+                            link_error(&mut out, &span, &dest_url, e.message, e.hint);
+                            dest_url
+                        }
                     }
                 };
                 Event::Start(Tag::Image {
@@ -304,6 +340,10 @@ pub fn render(site: &Site, page: usize) -> Rendered {
             Event::End(TagEnd::Paragraph) => {
                 in_para = false;
                 Event::End(TagEnd::Paragraph)
+            }
+            e @ (Event::Html(_) | Event::InlineHtml(_)) => {
+                raw_html = true;
+                e
             }
             e => e,
         };
@@ -325,6 +365,9 @@ pub fn render(site: &Site, page: usize) -> Rendered {
     }
     let mut html = String::new();
     html::push_html(&mut html, events.into_iter());
+    if raw_html && site.config.raw.markdown.raw_html == RawHtml::Sanitized {
+        html = super::sanitize::clean(&html);
+    }
     out.html = html.into();
     out.toc = nest(flat);
     out.anchors = anchors.all;

@@ -9,5 +9,6 @@ pub mod images;
 pub mod listings;
 pub mod markdown;
 pub mod poster;
+pub mod sanitize;
 pub mod templates;
 pub mod theme;

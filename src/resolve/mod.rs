@@ -599,7 +599,11 @@ impl Site {
                         ),
                     }
                 }
-                if g.rules.is_empty() && g.image.is_none() {
+                // A stand-in for a page with front-matter errors (no title
+                // of its own, see `load::page::stand_in`) has no rules:
+                // its own errors are reported already.
+                let stand_in = p.common.title.is_none();
+                if g.rules.is_empty() && g.image.is_none() && !stand_in {
                     diags.push(
                         p.src
                             .error_at_key("rules", None, "the guidelines have no rules".into())

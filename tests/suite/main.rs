@@ -21,4 +21,5 @@ mod search;
 mod serve_diff;
 mod serve_http;
 mod serve_watch;
+mod trust_links;
 mod trust_output;

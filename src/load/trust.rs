@@ -1,0 +1,231 @@
+//! Front matter that would publish something the editor did not mean:
+//! URLs with a scheme that runs script (`javascript:`, `data:`, …) and
+//! control characters hidden in text. Both are errors at the value, found
+//! per file while loading, so that nothing downstream sees them.
+
+use super::Source;
+use super::kinds::KindData;
+use crate::diag::Diagnostic;
+use crate::yaml;
+
+/// Every front-matter URL that reaches an `href` or `src` in the theme:
+/// channels, a photo, materials, session links and a guidelines image.
+pub fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |key: &str, value: &str| {
+        if let Err(r) = crate::url::check(value) {
+            let (offset, len) = locate_value(src, key, value);
+            out.push(
+                Diagnostic::error(r.message())
+                    .in_file(&src.rel)
+                    .at_offset(&src.text, offset, len)
+                    .hint(crate::url::HINT),
+            );
+        }
+    };
+    match data {
+        KindData::Expert(e) => {
+            for (name, value) in &e.channels.0 {
+                check(name, value);
+            }
+            if let Some(photo) = &e.photo {
+                check("photo", photo);
+            }
+        }
+        KindData::Module(m) => {
+            for material in &m.materials {
+                check("url", &material.url);
+            }
+            for s in &m.sessions {
+                for (key, value) in [("online_url", &s.online_url), ("signup_url", &s.signup_url)] {
+                    if let Some(v) = value {
+                        check(key, v);
+                    }
+                }
+            }
+        }
+        KindData::Guidelines(g) => {
+            if let Some(image) = &g.image {
+                check("image", image);
+            }
+        }
+        KindData::Page | KindData::Section | KindData::Plan(_) | KindData::Path(_) => {}
+    }
+    out
+}
+
+/// Where `value` of `key` is written: on a line of that key (the first
+/// `key:` may belong to another item of a list that has the same value
+/// under another key). A value written with escapes (`"java\tscript:…"`)
+/// is not in the text as it was parsed: it is found by its part before
+/// the first escape. Else as [`Source::locate`] finds it (a value on
+/// lines of its own).
+fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
+    let head = value
+        .find(|c: char| c.is_control() || c == '\\' || c == '"')
+        .map_or(value, |i| &value[..i]);
+    let escaped = format!("{head}\\");
+    let candidates = [(value, value.len()), (escaped.as_str(), head.len())];
+    for (needle, len) in candidates.into_iter().filter(|(n, _)| n.trim().len() >= 3) {
+        if let Some(at) = on_key_line(src, key, needle) {
+            return (at, len);
+        }
+    }
+    src.locate(key, Some(value))
+}
+
+/// The offset of `needle` after the colon of the first front-matter line
+/// that sets `key` and holds it.
+fn on_key_line(src: &Source, key: &str, needle: &str) -> Option<usize> {
+    let mut pos = src.fm.start;
+    for line in src.fm_text().split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let after_key = trimmed
+            .strip_prefix(key)
+            .and_then(|rest| rest.trim_start().strip_prefix(':'));
+        if let Some(rest) = after_key
+            && let Some(i) = rest.find(needle)
+        {
+            return Some(pos + line.len() - rest.len() + i);
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Whether `c` may stand in front-matter text: anything but control
+/// characters, of which tab and line feed are the ones text has.
+fn allowed_char(c: char) -> bool {
+    !c.is_control() || c == '\t' || c == '\n'
+}
+
+/// Control characters in any front-matter string (a key or a value), e.g.
+/// a NUL written as `"\0"`: invisible in the editor, they would reach the
+/// page, the search index and calendars as they are.
+pub fn control_chars(src: &Source) -> Vec<Diagnostic> {
+    let fm = src.fm_text();
+    // YAML only makes control characters from escapes in double-quoted
+    // text (it rejects them written raw, but look for those too): without
+    // a backslash there is nothing to parse again.
+    if !fm.contains('\\') && fm.chars().all(|c| allowed_char(c) || c == '\r') {
+        return Vec::new();
+    }
+    let Ok(value) = yaml::from_str::<yaml::Value>(fm) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    walk(&value, None, &mut found);
+    found
+        .into_iter()
+        .map(|(key, c)| {
+            let (offset, len) = locate(src, key.as_deref());
+            Diagnostic::error(format!(
+                "the text has a control character (U+{:04X}) in it",
+                c as u32
+            ))
+            .in_file(&src.rel)
+            .at_offset(&src.text, offset, len)
+            .hint("remove it: write the text without escapes like `\\0`, `\\x07` or `\\u0000` (tabs and line breaks are fine)")
+        })
+        .collect()
+}
+
+/// Collects the first control character of every string under `value`,
+/// with the nearest mapping key above it.
+fn walk(value: &yaml::Value, key: Option<&str>, found: &mut Vec<(Option<String>, char)>) {
+    let text = |s: &str, key: Option<&str>, found: &mut Vec<_>| {
+        if let Some(c) = s.chars().find(|c| !allowed_char(*c)) {
+            found.push((key.map(str::to_owned), c));
+        }
+    };
+    match value {
+        yaml::Value::String(s) => text(s, key, found),
+        yaml::Value::Sequence(items) => {
+            for item in items {
+                walk(item, key, found);
+            }
+        }
+        yaml::Value::Mapping(map) => {
+            for (k, v) in map {
+                let name = k.as_str();
+                if let Some(name) = name {
+                    text(name, key, found);
+                }
+                walk(v, name.or(key), found);
+            }
+        }
+        yaml::Value::Tagged(t) => walk(&t.value, key, found),
+        yaml::Value::Null | yaml::Value::Bool(_) | yaml::Value::Number(_) => {}
+    }
+}
+
+/// Where the control character under `key` is written: the first escape
+/// (or raw control character) from the key on; the key when there is none.
+fn locate(src: &Source, key: Option<&str>) -> (usize, usize) {
+    let (from, key_len) = match key {
+        Some(k) => src.locate(k, None),
+        None => (src.fm.start, 1),
+    };
+    let rest = &src.text[from..src.fm.end];
+    let hit = rest
+        .char_indices()
+        .find(|&(_, c)| c == '\\' || (!allowed_char(c) && c != '\r'));
+    match hit {
+        Some((i, '\\')) => {
+            let len = match rest[i + 1..].chars().next() {
+                Some('x') => 4,
+                Some('u') => 6,
+                Some('U') => 10,
+                _ => 2,
+            };
+            (from + i, len)
+        }
+        Some((i, c)) => (from + i, c.len_utf8()),
+        None => (from, key_len),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(fm: &str) -> Source {
+        let text = format!("---\n{fm}---\nbody\n");
+        Source {
+            rel: "content/a.md".into(),
+            fm: 4..4 + fm.len(),
+            body: 4 + fm.len() + 4,
+            text,
+        }
+    }
+
+    #[test]
+    fn an_escaped_nul_is_found_at_its_escape() {
+        let src = source("title: \"A\\0B\"\ntags: [x]\n");
+        let errs = control_chars(&src);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].pos, Some(crate::diag::Pos { line: 2, col: 10 }));
+        assert_eq!(errs[0].len, 2);
+        assert!(errs[0].message.contains("U+0000"), "{errs:?}");
+    }
+
+    #[test]
+    fn nested_values_and_unicode_escapes_are_found() {
+        let src = source("title: A\nsessions:\n  - location: \"Room\\u0007\"\n");
+        let errs = control_chars(&src);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].pos, Some(crate::diag::Pos { line: 4, col: 20 }));
+        assert_eq!(errs[0].len, 6);
+    }
+
+    #[test]
+    fn tabs_line_breaks_and_plain_backslashes_pass() {
+        for fm in [
+            "title: \"a\\tb\\nc\"\n",
+            "title: C:\\path\\to\n",
+            "title: 'x\\0'\n",
+        ] {
+            assert!(control_chars(&source(fm)).is_empty(), "{fm}");
+        }
+    }
+}
