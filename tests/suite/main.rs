@@ -21,3 +21,5 @@ mod search;
 mod serve_diff;
 mod serve_http;
 mod serve_watch;
+#[cfg(unix)]
+mod trust_files;
