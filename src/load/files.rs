@@ -69,7 +69,11 @@ impl Fence {
         if link {
             self.check_target(entry.path(), kind.is_dir())?;
         }
-        Ok(if kind.is_dir() { Class::Dir } else { Class::File })
+        Ok(if kind.is_dir() {
+            Class::Dir
+        } else {
+            Class::File
+        })
     }
 
     /// The symlink at `path` must resolve inside the root. Only symlinks

@@ -47,7 +47,8 @@ fn esiin_bounded(hb: &Handbook, args: &[&str]) -> Run {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
+    let read =
+        |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap_or_default()).into_owned();
     Run {
         code: status.code(),
         stdout: read(&out),
@@ -174,6 +175,19 @@ fn a_static_file_outside_the_root_is_not_copied() {
 }
 
 #[test]
+fn a_static_folder_outside_the_root_is_not_copied() {
+    refused(
+        |hb| {
+            let elsewhere = hb.outer().join("elsewhere");
+            std::fs::rename(hb.path("static"), &elsewhere).expect("move static/ out");
+            link(&elsewhere, hb, "static");
+            outside_error("static", &canonical(&elsewhere))
+        },
+        COPY_FOLDER,
+    );
+}
+
+#[test]
 fn a_template_outside_the_root_is_not_read() {
     refused(
         |hb| {
@@ -189,7 +203,11 @@ fn a_template_outside_the_root_is_not_read() {
 fn a_theme_file_outside_the_root_is_not_read() {
     refused(
         |hb| {
-            hb.edit("handbook.yaml", "language: en\n", "language: en\ntheme: mine\n");
+            hb.edit(
+                "handbook.yaml",
+                "language: en\n",
+                "language: en\ntheme: mine\n",
+            );
             link("/etc/passwd", hb, "themes/mine/static/passwd.txt");
             outside_error("themes/mine/static/passwd.txt", "/etc/passwd")
         },
@@ -280,7 +298,11 @@ fn symlinks_inside_the_root_keep_working() {
     link("../../shared/files", &hb, "content/guide/files");
     link("../content/guide/diagram.png", &hb, "static/diagram.png");
     // An absolute link into the root is inside it too.
-    link(hb.path("shared/files/handout.txt"), &hb, "static/handout.txt");
+    link(
+        hb.path("shared/files/handout.txt"),
+        &hb,
+        "static/handout.txt",
+    );
     let run = esiin_bounded(&hb, &["build"]);
     run.assert_ok();
     assert!(hb.page("guide/note/index.html").contains("Shared note"));
