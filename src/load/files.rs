@@ -79,7 +79,7 @@ impl Fence {
     /// The symlink at `path` must resolve inside the root. Only symlinks
     /// are resolved: an entry reached through folders the walk already
     /// judged is inside the root by construction.
-    fn check_target(&self, path: &Path, is_dir: bool) -> Result<(), Diagnostic> {
+    pub fn check_target(&self, path: &Path, is_dir: bool) -> Result<(), Diagnostic> {
         let target = std::fs::canonicalize(path).map_err(|e| {
             Diagnostic::error(format!("cannot read: {e}")).in_file(self.shown(path))
         })?;

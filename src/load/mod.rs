@@ -173,7 +173,7 @@ pub fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(walk_error(fence.root(), &e));
+                diags.push(walk_error(fence, &e));
                 continue;
             }
         };
@@ -209,13 +209,18 @@ pub fn walk(
 }
 
 /// A walk's error at its path: a symlink loop, or an entry that could
-/// not be read (a dangling link).
-fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+/// not be read (a dangling link). A "loop" whose link leaves the root (to
+/// `/`, which walkdir can take for an ancestor) is reported as leaving it.
+fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
+    let root = fence.root();
     let at = e
         .path()
         .map(|p| crate::diag::display_path(root, p))
         .unwrap_or_default();
     if let Some(ancestor) = e.loop_ancestor() {
+        if let Some(Err(outside)) = e.path().map(|p| fence.check_target(p, true)) {
+            return outside;
+        }
         Diagnostic::error(format!(
             "symlink loop: this link points back to `{}`",
             crate::diag::display_path(root, ancestor).display()

@@ -326,6 +326,17 @@ fn a_symlink_loop_is_still_reported_as_a_loop() {
 }
 
 #[test]
+fn a_link_to_the_file_system_root_is_outside_not_a_loop() {
+    refused(
+        |hb| {
+            link("/", hb, "content/slash");
+            outside_error("content/slash", "/")
+        },
+        COPY_FOLDER,
+    );
+}
+
+#[test]
 fn serve_shows_the_error_and_does_not_serve_the_file() {
     let hb = Handbook::fixture("basic");
     link("/etc/passwd", &hb, "content/guide/passwd.txt");
@@ -342,4 +353,29 @@ fn serve_shows_the_error_and_does_not_serve_the_file() {
     assert_eq!(status, 200);
     let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("JSON");
     assert_eq!(manifest["errors"], serde_json::json!(1), "{manifest}");
+}
+
+#[test]
+fn a_fifo_added_while_serving_is_an_error_and_rebuilds_go_on() {
+    let hb = Handbook::fixture("basic");
+    let serve = Serve::start(&hb.root);
+    serve.wait_for_line(TIMEOUT, |l| l.contains("http://"));
+    mkfifo(&hb, "content/guide/pipe.md");
+    serve.wait_for_line(TIMEOUT, |l| {
+        l.contains("content/guide/pipe.md: a named pipe (FIFO), not a regular file")
+    });
+    // The rebuild did not hang on the pipe: the next save is built.
+    hb.remove("content/guide/pipe.md");
+    let start = Instant::now();
+    loop {
+        let (_, manifest) = serve.get("/__esiin/manifest");
+        let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("JSON");
+        if manifest["errors"] == serde_json::json!(0) {
+            break;
+        }
+        if start.elapsed() > TIMEOUT {
+            serve.unreachable("no good rebuild after the pipe was removed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
