@@ -171,7 +171,10 @@ impl ReadError {
                 "the {what} is larger than {} MB, the limit",
                 READ_LIMIT / (1024 * 1024)
             ))
-            .hint(format!("split it into several {what}s")),
+            .hint(match what {
+                "page" => "split it into several pages".to_string(),
+                _ => format!("keep the {what} under the limit"),
+            }),
         };
         d.in_file(shown)
     }

@@ -274,6 +274,18 @@ fn a_fifo_as_a_template_is_refused() {
 }
 
 #[test]
+fn a_fifo_as_the_configuration_is_refused() {
+    refused(
+        |hb| {
+            hb.remove("handbook.yaml");
+            mkfifo(hb, "handbook.yaml");
+            "handbook.yaml: a named pipe (FIFO), not a regular file".into()
+        },
+        SPECIAL,
+    );
+}
+
+#[test]
 fn a_page_over_the_limit_is_refused_without_reading_it() {
     refused(
         |hb| {
