@@ -196,11 +196,7 @@ impl From<ReadError> for std::io::Error {
 /// there are more). Opened without blocking, so a FIFO put in its place
 /// is refused rather than waited on.
 pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, ReadError> {
-    let file = open_nonblocking(path).map_err(ReadError::Io)?;
-    let meta = file.metadata().map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::Special(kind_name(meta.file_type())));
-    }
+    let (file, meta) = open_regular(path)?;
     let cap = limit.map_or(meta.len(), |l| meta.len().min(l + 1));
     let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
     match limit {
@@ -218,6 +214,18 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, ReadErro
         }
     }
     Ok(bytes)
+}
+
+/// Opens the file at `path` for reading if it is a regular file, judged
+/// on the open handle (not the path, which may have changed since it was
+/// walked); with its metadata.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::Special(kind_name(meta.file_type())));
+    }
+    Ok((file, meta))
 }
 
 fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
