@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Pos};
+use crate::load::files::ReadError;
 use crate::load::kinds::Kind;
 use crate::yaml;
 
@@ -137,7 +138,9 @@ impl Site {
 /// Loads and validates `handbook.yaml` under `root` (absent: defaults).
 pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let path = root.join(FILE);
-    let text = match std::fs::read(&path) {
+    // Bounded and non-blocking, as every source file: a FIFO named
+    // `handbook.yaml` must not hang `build`, `check` or `serve`.
+    let text = match crate::load::read_regular(&path, Some(crate::load::READ_LIMIT)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -151,12 +154,8 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
                 ]);
             }
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(vec![
-                Diagnostic::error(format!("cannot read the file: {e}")).in_file(FILE),
-            ]);
-        }
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(vec![e.diagnostic(Path::new(FILE), "configuration file")]),
     };
     from_text(&text)
 }

@@ -367,12 +367,14 @@ pub fn build_into_cached(
     }
 
     let mut diags = Vec::new();
-    let (loaded, mut d) = load::load_cached(root, &config, &mut cache.load);
+    // Every walk judges symlinks against the same canonical root.
+    let fence = load::Fence::new(root);
+    let (loaded, mut d) = load::load_cached(&fence, &config, &mut cache.load);
     diags.append(&mut d);
     lap("load", &mut timings);
-    let theme = Theme::load(root, &config.raw.theme, &mut diags);
+    let theme = Theme::load(&fence, &config.raw.theme, &mut diags);
     let mut statics = Vec::new();
-    load::walk(root, &root.join("static"), &mut diags, |rel, abs| {
+    load::walk(&fence, &root.join("static"), &mut diags, |rel, abs| {
         statics.push((rel, abs))
     });
     let strings = load_strings(&theme, config.raw.language, &mut diags);
@@ -1416,7 +1418,9 @@ fn copy_files(
             let now = load::stamp(abs);
             let bytes = match kept.get(abs, now) {
                 Some(bytes) => bytes,
-                None => Arc::from(std::fs::read(abs)?),
+                // Not blocking: a FIFO swapped in since the walk must
+                // not stall `serve`'s rebuilds.
+                None => Arc::from(load::read_regular(abs, None)?),
             };
             sink.write_shared(rel, &bytes)?;
             Ok((abs.clone(), now, bytes))

@@ -21,7 +21,7 @@ pub trait Sink: Sync {
 
     /// Copies the file at `from` to `rel`.
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let bytes = std::fs::read(from)?;
+        let bytes = crate::load::read_regular(from, None)?;
         self.write(rel, &bytes)
     }
 
@@ -107,6 +107,17 @@ impl Sink for Recording<'_> {
     fn discards(&self) -> bool {
         self.inner.discards()
     }
+}
+
+/// Copies the regular file `from` to `to` with its permissions, as
+/// `fs::copy` does, but refuses what is no longer a regular file when it is
+/// opened (a FIFO swapped in after the walk would block `fs::copy`).
+fn copy_regular(from: &Path, to: &Path) -> io::Result<()> {
+    let (mut src, meta) = crate::load::files::open_regular(from)?;
+    let mut dst = std::fs::File::create(to)?;
+    // `io::copy` between files uses the kernel's copy where it can.
+    io::copy(&mut src, &mut dst)?;
+    dst.set_permissions(meta.permissions())
 }
 
 /// Writes nothing: `esiin check`.
@@ -301,7 +312,7 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::copy(from, path).map(|_| ())
+        copy_regular(from, &path)
     }
 
     /// Marks the staging folder as esiin's and replaces the target with it.
@@ -356,7 +367,7 @@ impl Sink for Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::copy(from, path).map(|_| ())
+        copy_regular(from, &path)
     }
 }
 
@@ -445,6 +456,41 @@ mod tests {
         let s = Staging::new(&tmp.join("public")).unwrap();
         s.commit().unwrap();
         assert!(replaceable(&tmp.join("public")).unwrap());
+        std::fs::remove_dir_all(&tmp).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_copy_refuses_a_fifo_put_in_place_of_a_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = std::env::temp_dir().join(format!("esiin-copy-test-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        let file = tmp.join("a.txt");
+        std::fs::write(&file, b"bytes").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        copy_regular(&file, &tmp.join("b.txt")).unwrap();
+        assert_eq!(std::fs::read(tmp.join("b.txt")).unwrap(), b"bytes");
+        let mode = std::fs::metadata(tmp.join("b.txt"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o640, "permissions kept, as fs::copy does");
+        let fifo = tmp.join("p.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // `fs::copy` would block until a writer opened the pipe: on a
+        // thread, so that a regression fails the test instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (from, to) = (fifo.clone(), tmp.join("c.txt"));
+        std::thread::spawn(move || {
+            let staged = copy_regular(&from, &to).is_err();
+            let _ = tx.send(staged && Memory::default().copy(&from, "c.txt").is_err());
+        });
+        let refused = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(refused, Ok(true), "both copies refuse the pipe at once");
         std::fs::remove_dir_all(&tmp).unwrap();
     }
 }

@@ -3,6 +3,7 @@
 //! needs the whole handbook (ids, links, references) is left to
 //! [`crate::resolve`].
 
+pub mod files;
 pub mod kinds;
 mod page;
 mod trust;
@@ -13,6 +14,8 @@ use rayon::prelude::*;
 
 use crate::config::Site as Config;
 use crate::diag::Diagnostic;
+use files::Class;
+pub use files::{Fence, READ_LIMIT, read_regular};
 pub use kinds::{Common, Kind, KindData};
 pub use page::parse_page;
 
@@ -149,9 +152,11 @@ pub fn is_ignored(name: &str) -> bool {
 }
 
 /// Walks `dir` (following symlinks, reporting loops), calling back with each
-/// file's path relative to `dir`. Returns the folders seen.
+/// file's path relative to `dir`. Returns the folders seen. Entries the
+/// [`Fence`] refuses (special files, symlinks leaving the root) are errors
+/// and are not descended into.
 pub fn walk(
-    root: &Path,
+    fence: &Fence,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
     mut on_file: impl FnMut(String, PathBuf),
@@ -160,29 +165,25 @@ pub fn walk(
     if !dir.is_dir() {
         return dirs;
     }
-    let walker = walkdir::WalkDir::new(dir)
+    let mut walker = walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let at = e
-                    .path()
-                    .map(|p| crate::diag::display_path(root, p))
-                    .unwrap_or_default();
-                let d = if let Some(ancestor) = e.loop_ancestor() {
-                    Diagnostic::error(format!(
-                        "symlink loop: this link points back to `{}`",
-                        crate::diag::display_path(root, ancestor).display()
-                    ))
-                    .in_file(at)
-                    .hint("remove the link or point it outside its own folder")
-                } else {
-                    Diagnostic::error(format!("cannot read: {e}")).in_file(at)
-                };
+                diags.push(walk_error(fence, &e));
+                continue;
+            }
+        };
+        let class = match fence.classify(&entry) {
+            Ok(class) => class,
+            Err(d) => {
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 diags.push(d);
                 continue;
             }
@@ -193,21 +194,43 @@ pub fn walk(
         let Some(rel_str) = rel.to_str() else {
             diags.push(
                 Diagnostic::error("the file name is not valid UTF-8")
-                    .in_file(crate::diag::display_path(root, entry.path()))
+                    .in_file(crate::diag::display_path(fence.root(), entry.path()))
                     .hint("rename the file"),
             );
             continue;
         };
         let rel_str = rel_str.replace('\\', "/");
-        if entry.file_type().is_dir() {
-            if entry.depth() > 0 {
-                dirs.push(rel_str);
-            }
-        } else {
-            on_file(rel_str, entry.into_path());
+        match class {
+            Class::Dir if entry.depth() > 0 => dirs.push(rel_str),
+            Class::Dir => {}
+            Class::File => on_file(rel_str, entry.into_path()),
         }
     }
     dirs
+}
+
+/// A walk's error at its path: a symlink loop, or an entry that could
+/// not be read (a dangling link). A "loop" whose link leaves the root (to
+/// `/`, which walkdir can take for an ancestor) is reported as leaving it.
+fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
+    let root = fence.root();
+    let at = e
+        .path()
+        .map(|p| crate::diag::display_path(root, p))
+        .unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        if let Some(Err(outside)) = e.path().map(|p| fence.check_target(p, true)) {
+            return outside;
+        }
+        Diagnostic::error(format!(
+            "symlink loop: this link points back to `{}`",
+            crate::diag::display_path(root, ancestor).display()
+        ))
+        .in_file(at)
+        .hint("remove the link or point it outside its own folder")
+    } else {
+        Diagnostic::error(format!("cannot read: {e}")).in_file(at)
+    }
 }
 
 /// One file's load result, as kept between builds.
@@ -286,12 +309,13 @@ pub fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Loads every page under `root/content`.
 pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
-    load_cached(root, config, &mut Cache::default())
+    load_cached(&Fence::new(root), config, &mut Cache::default())
 }
 
 /// [`load`], reusing the parse of every file whose modification time and
 /// size are what they were in `cache`, and updating `cache`.
-pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+    let root = fence.root();
     let key = {
         let kinds: Vec<String> = config
             .kinds
@@ -308,7 +332,7 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     let mut diags = Vec::new();
     let mut md = Vec::new();
     let mut assets = Vec::new();
-    let dirs = walk(root, &content, &mut diags, |rel, abs| {
+    let dirs = walk(fence, &content, &mut diags, |rel, abs| {
         if rel.ends_with(".md") {
             md.push((rel, abs));
         } else {
@@ -364,18 +388,14 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
 /// Reads and parses one page file.
 fn parse_file(rel: &str, abs: &Path, config: &Config) -> Loaded1 {
     let shown = Path::new("content").join(rel);
-    let bytes = std::fs::read(abs).map_err(|e| {
-        (
-            vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)],
-            None,
-        )
-    })?;
+    let bytes = read_regular(abs, Some(READ_LIMIT))
+        .map_err(|e| (vec![e.diagnostic(&shown, "page")], None))?;
     parse_page(rel, shown.clone(), bytes, config)
         .map(std::sync::Arc::new)
         .map_err(|d| {
             // The error path reads the file again rather than every parse
             // keeping a copy of its bytes.
-            let stand_in = std::fs::read(abs)
+            let stand_in = read_regular(abs, Some(READ_LIMIT))
                 .ok()
                 .map(|bytes| std::sync::Arc::new(page::stand_in(rel, shown, &bytes, config)));
             (d, stand_in)
@@ -395,11 +415,11 @@ mod tests {
         let config = crate::config::from_text("").unwrap();
         let mut cache = Cache::default();
         std::fs::write(&page, "---\ntitle: AAAA\n---\n").unwrap();
-        let (first, _) = load_cached(&root, &config, &mut cache);
+        let (first, _) = load_cached(&Fence::new(&root), &config, &mut cache);
         // Same length, at once: possibly the same modification time on a
         // coarse clock; the cache must not trust it.
         std::fs::write(&page, "---\ntitle: BBBB\n---\n").unwrap();
-        let (second, _) = load_cached(&root, &config, &mut cache);
+        let (second, _) = load_cached(&Fence::new(&root), &config, &mut cache);
         std::fs::remove_dir_all(&root).unwrap();
         let title = |l: &Loaded| {
             l.pages

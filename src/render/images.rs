@@ -209,7 +209,10 @@ impl ThumbCache {
     /// [`square`](Self::square) at several sizes, reading and hashing the
     /// source once (a profile shows one size, the directory another).
     pub fn squares(&self, src: &Path, sizes: &[u32]) -> Result<Vec<Thumb>, ImageError> {
-        let bytes = fs::read(src).map_err(|e| ImageError::Unreadable(e.to_string()))?;
+        // Not blocking: a photo swapped for a FIFO since the walk is an
+        // error, not a hang.
+        let bytes = crate::load::read_regular(src, None)
+            .map_err(|e| ImageError::Unreadable(std::io::Error::from(e).to_string()))?;
         // xxh3 rather than `DefaultHasher`: its output is specified and the
         // same on every platform and Rust version, so a cache written by one
         // build is found by the next; and it hashes several GB/s, so a warm

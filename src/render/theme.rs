@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diag::Diagnostic;
+use crate::load::{Fence, READ_LIMIT, read_regular};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
@@ -45,7 +46,8 @@ pub struct Theme {
 impl Theme {
     /// Layers the built-in theme, `themes/NAME/` and the handbook's
     /// `templates/` under `root`.
-    pub fn load(root: &Path, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+    pub fn load(fence: &Fence, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+        let root = fence.root();
         let mut theme = Theme::default();
         for (rel, bytes) in embedded::FILES {
             theme.files.insert(
@@ -71,24 +73,27 @@ impl Theme {
                     .hint(format!("create `themes/{name}/templates/`, or remove `theme:` to use the built-in theme")),
             );
         }
-        theme.overlay(root, &theme_dir, "", diags);
-        theme.overlay(root, &root.join("templates"), "templates/", diags);
+        theme.overlay(fence, &theme_dir, "", diags);
+        theme.overlay(fence, &root.join("templates"), "templates/", diags);
         theme
     }
 
-    fn overlay(&mut self, root: &Path, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
+    /// Layers the files under `dir`, named `{prefix}{path under dir}`.
+    /// Templates and strings are read up to [`READ_LIMIT`]; static files
+    /// (fonts, images) are copied as they are, so they have none.
+    fn overlay(&mut self, fence: &Fence, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) {
         let mut found = Vec::new();
-        crate::load::walk(root, dir, diags, |rel, abs| found.push((rel, abs)));
+        crate::load::walk(fence, dir, diags, |rel, abs| found.push((rel, abs)));
         for (rel, abs) in found {
-            let shown = crate::diag::display_path(root, &abs);
-            match std::fs::read(&abs) {
+            let name = format!("{prefix}{rel}");
+            let shown = crate::diag::display_path(fence.root(), &abs);
+            let limit = (!name.starts_with("static/")).then_some(READ_LIMIT);
+            match read_regular(&abs, limit) {
                 Ok(bytes) => {
                     let origin = Origin::Disk(shown);
-                    self.files
-                        .insert(format!("{prefix}{rel}"), File { bytes, origin });
+                    self.files.insert(name, File { bytes, origin });
                 }
-                Err(e) => diags
-                    .push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(shown)),
+                Err(e) => diags.push(e.diagnostic(&shown, "template")),
             }
         }
     }

@@ -21,5 +21,7 @@ mod search;
 mod serve_diff;
 mod serve_http;
 mod serve_watch;
+#[cfg(unix)]
+mod trust_files;
 mod trust_links;
 mod trust_output;
