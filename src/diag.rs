@@ -119,7 +119,12 @@ impl Diagnostic {
 
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> Option<String> {
+        // An empty path (the handbook root made relative to itself) is no
+        // location: shown, it would be an empty `: ` before the message.
         let file = self.file.as_ref()?.display().to_string();
+        if file.is_empty() {
+            return None;
+        }
         Some(match self.pos {
             Some(p) => format!("{file}:{}:{}", p.line, p.col),
             None => file,

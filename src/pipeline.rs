@@ -1141,7 +1141,7 @@ fn load_strings(
     match crate::yaml::from_str::<serde_json::Value>(&text) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error(e.message).in_file(shown);
+            let mut d = Diagnostic::error(e.message).in_file(shown).hint(e.hint);
             if let Some(pos) = e.pos {
                 d = d.at(&text, pos);
             }

@@ -11,12 +11,16 @@ use crate::diag::{Pos, suggest};
 
 pub use serde_yaml::Value;
 
-/// A YAML error, located relative to the start of the YAML text.
+/// A YAML error, located relative to the start of the YAML text, with what
+/// to write instead (always: an editor told only what is wrong still has
+/// to guess the fix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     pub pos: Option<Pos>,
+    /// How many characters from `pos` the caret marks (at least 1).
+    pub len: usize,
     pub message: String,
-    pub hint: Option<String>,
+    pub hint: String,
 }
 
 /// Parses `text` into `T`, turning serde's messages into ones that say what
@@ -28,14 +32,84 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             col: l.column(),
         });
         let (message, hint) = humanize(&e.to_string());
-        YamlError { pos, message, hint }
+        let mut err = YamlError {
+            pos,
+            len: 1,
+            message,
+            hint,
+        };
+        if let Some(key) = key_named(&err.message, "unknown field `") {
+            err.len = key.chars().count();
+        }
+        relocate_duplicate(text, &mut err);
+        err
     })
 }
 
+/// The word after `prefix` up to the next backtick, when `message` has it.
+fn key_named<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// serde reports a key written twice at the start of the mapping that
+/// holds it (the first key, not the culprit). Moves the error to the
+/// second time the key is written in that mapping: the lines from the
+/// mapping's start that are indented as its first key, up to the first
+/// line indented less.
+fn relocate_duplicate(text: &str, err: &mut YamlError) {
+    let Some(pos) = err.pos else { return };
+    let Some(key) = key_named(&err.message, "`").filter(|_| err.message.contains("twice")) else {
+        return;
+    };
+    let indent = pos.col - 1;
+    let mut seen = 0;
+    for (i, line) in text.lines().enumerate().skip(pos.line - 1) {
+        let content = line.trim_start();
+        let at = line.chars().count() - content.chars().count();
+        let at_key = if i == pos.line - 1 {
+            line.chars().skip(indent).collect::<String>()
+        } else if content.is_empty() || content.starts_with('#') {
+            continue;
+        } else if at < indent {
+            return;
+        } else if at == indent {
+            content.to_string()
+        } else {
+            continue;
+        };
+        let unquoted = at_key.trim_start_matches(['"', '\'']);
+        let quotes = at_key.len() - unquoted.len();
+        let is_key = unquoted.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+        });
+        if is_key {
+            seen += 1;
+            if seen == 2 {
+                err.pos = Some(Pos {
+                    line: i + 1,
+                    col: indent + 1 + quotes,
+                });
+                err.len = key.chars().count();
+                return;
+            }
+        }
+    }
+}
+
+/// The fallback hint, for a message we have no better advice for.
+const CHECK_VALUE: &str = "check this value against the field's description in SPEC.md";
+
+/// The hint for YAML that does not parse.
+const SYNTAX: &str = "check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`";
+
 /// Turns serde/libyaml wording into ours: drops the trailing position (we
-/// show it ourselves) and replaces "expected one of" lists with the nearest
-/// candidate.
-pub fn humanize(raw: &str) -> (String, Option<String>) {
+/// show it ourselves), replaces "expected one of" lists with the nearest
+/// candidate, names Rust types in an editor's words, and always gives a
+/// hint.
+pub fn humanize(raw: &str) -> (String, String) {
     let message = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.to_string(),
@@ -55,20 +129,89 @@ pub fn humanize(raw: &str) -> (String, Option<String>) {
             None if candidates.is_empty() => "remove it".to_string(),
             None => format!("expected one of: {}", candidates.join(", ")),
         };
-        return (short, Some(hint));
+        return (short, hint);
+    }
+    if let Some(key) = key_named(&message, "duplicate field `") {
+        return (
+            format!("`{key}` is written twice"),
+            format!("keep one `{key}:` and merge the values into it"),
+        );
+    }
+    if let Some(rest) = message.split_once("duplicate entry with key \"").map(|(_, r)| r)
+        && let Some((key, _)) = rest.split_once('"')
+    {
+        return (
+            format!("`{key}` is written twice"),
+            format!("keep one `{key}:` and merge the values into it"),
+        );
+    }
+    // Our own types' messages say what to write after ": write " (see
+    // `load::kinds`): that part is the hint.
+    if let Some((what, how)) = message.split_once(": write ") {
+        return (what.to_string(), format!("write {how}"));
     }
     if message.contains("missing field") {
-        return (message, Some("add the field".to_string()));
+        return (message, "add the field".to_string());
     }
     if message.starts_with("did not find expected")
         || message.starts_with("mapping values are not allowed")
-        || message.starts_with("found character that cannot start")
+        || message.starts_with("found ")
         || message.starts_with("while ")
+        || message.starts_with("control characters are not allowed")
+        || message.starts_with("invalid ") && message.contains("escape")
     {
-        let hint = "check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`";
-        return (format!("invalid YAML: {message}"), Some(hint.to_string()));
+        return (format!("invalid YAML: {message}"), SYNTAX.to_string());
     }
-    (message, None)
+    if message.contains("more than one document") {
+        return (
+            "the YAML holds more than one document (a line that is only `---` inside it)"
+                .to_string(),
+            "remove the `---` line, or quote it if it is part of a value".to_string(),
+        );
+    }
+    if message.contains("recursion limit exceeded") {
+        return (
+            "the YAML is nested too deeply".to_string(),
+            "write flatter YAML: lists and mappings nest a few levels at most".to_string(),
+        );
+    }
+    if message.contains("repetition limit exceeded") || message.contains("unknown anchor") {
+        return (
+            message,
+            "write the values out instead of repeating them with anchors (`&name`) and aliases (`*name`)"
+                .to_string(),
+        );
+    }
+    if message.contains("invalid type:") || message.contains("invalid value:") {
+        return expected_type(&message);
+    }
+    (message, CHECK_VALUE.to_string())
+}
+
+/// serde's "invalid type: sequence, expected a string" names Rust types;
+/// says what to write in an editor's words instead.
+fn expected_type(message: &str) -> (String, String) {
+    let Some(i) = message.rfind(", expected ") else {
+        return (message.to_string(), CHECK_VALUE.to_string());
+    };
+    let expected = &message[i + ", expected ".len()..];
+    let words = match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "`true` or `false`",
+        "a string" | "a character" => "text (quoted if it contains `: ` or starts with a special character)",
+        "a sequence" => "a list: `[a, b]`, or one `- item` per line",
+        e if e.starts_with("struct ") || e.starts_with("a map") => {
+            "a mapping: `key: value` lines, indented under this one"
+        }
+        e if e.starts_with("a map from channel name") => "a mapping from channel name to URL",
+        other => other,
+    };
+    (
+        format!("{}, expected {words}", &message[..i]),
+        format!("write {words} here"),
+    )
 }
 
 fn backticked(s: &str) -> Vec<&str> {
@@ -137,8 +280,9 @@ mod tests {
     fn unknown_field_gets_a_suggestion_and_a_position() {
         let err = from_str::<T>("title: x\ntopcis: []\n").unwrap_err();
         assert_eq!(err.message, "unknown field `topcis`");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `topics`?"));
+        assert_eq!(err.hint, "did you mean `topics`?");
         assert_eq!(err.pos, Some(Pos { line: 2, col: 1 }));
+        assert_eq!(err.len, 6);
     }
 
     #[test]
@@ -150,6 +294,34 @@ mod tests {
     fn syntax_errors_get_a_hint() {
         let err = from_str::<Value>("title: a: b\n").unwrap_err();
         assert!(err.message.starts_with("invalid YAML"), "{err:?}");
-        assert!(err.hint.is_some());
+        assert!(err.hint.contains("indentation"), "{err:?}");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_located_at_its_second_time() {
+        let text = "title: x\ntopics:\n  - a\n\n# more\ntopics: [y]\n";
+        let err = from_str::<T>(text).unwrap_err();
+        assert_eq!(err.message, "`topics` is written twice");
+        assert_eq!(err.pos, Some(Pos { line: 6, col: 1 }), "{err:?}");
+        assert_eq!(err.len, 6);
+        assert!(err.hint.contains("keep one `topics:`"), "{err:?}");
+        // In a nested mapping (a list item), at the item's own indentation.
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n    b: 3\n").unwrap_err();
+        assert_eq!(err.message, "`b` is written twice");
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 5 }), "{err:?}");
+    }
+
+    #[test]
+    fn rust_types_are_named_in_an_editors_words() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct N {
+            seats: u32,
+        }
+        let err = from_str::<N>("seats: -1\n").unwrap_err();
+        assert!(err.message.contains("a whole number, 0 or more"), "{err:?}");
+        assert!(!err.message.contains("u32"), "{err:?}");
+        let err = from_str::<T>("title: [a]\ntopics: []\n").unwrap_err();
+        assert!(err.hint.starts_with("write text"), "{err:?}");
     }
 }

@@ -180,7 +180,9 @@ pub fn walk(
                     .in_file(at)
                     .hint("remove the link or point it outside its own folder")
                 } else {
-                    Diagnostic::error(format!("cannot read: {e}")).in_file(at)
+                    Diagnostic::error(format!("cannot read: {e}"))
+                        .in_file(at)
+                        .hint("make it readable by the user running esiin, or remove it")
                 };
                 diags.push(d);
                 continue;
@@ -316,9 +318,10 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> (Loaded, 
     });
     if !content.is_dir() {
         diags.push(
-            Diagnostic::error("there is no `content/` folder")
-                .in_file(crate::diag::display_path(root, root))
-                .hint("create `content/_index.md`, or pass `--root` pointing at the handbook"),
+            Diagnostic::error("there is no `content/` folder").hint(format!(
+                "create `content/_index.md` in `{}`, or pass `--root` pointing at the handbook",
+                root.display()
+            )),
         );
     }
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
@@ -365,7 +368,11 @@ fn parse_file(rel: &str, abs: &Path, config: &Config) -> Loaded1 {
     let shown = Path::new("content").join(rel);
     let bytes = std::fs::read(abs).map_err(|e| {
         (
-            vec![Diagnostic::error(format!("cannot read the file: {e}")).in_file(&shown)],
+            vec![
+                Diagnostic::error(format!("cannot read the file: {e}"))
+                    .in_file(&shown)
+                    .hint("make it readable by the user running esiin, or remove it"),
+            ],
             None,
         )
     })?;
