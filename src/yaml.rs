@@ -148,7 +148,7 @@ pub fn humanize(raw: &str) -> (String, String) {
     // Our own types' messages say what to write after ": write " (see
     // `load::kinds`): that part is the hint.
     if let Some((what, how)) = message.split_once(": write ") {
-        return (what.to_string(), format!("write {how}"));
+        return (without_named_path(what).to_string(), format!("write {how}"));
     }
     if message.contains("missing field") {
         return (message, "add the field".to_string());
@@ -212,6 +212,21 @@ fn expected_type(message: &str) -> (String, String) {
         format!("{}, expected {words}", &message[..i]),
         format!("write {words} here"),
     )
+}
+
+/// serde_yaml puts the path of the value before the message
+/// (`duration: invalid duration …`); drops it when it is one field that
+/// the message names itself (`` `duration` is … ``).
+fn without_named_path(message: &str) -> &str {
+    match message.split_once(": ") {
+        Some((path, rest))
+            if path.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && rest.contains(&format!("`{path}`")) =>
+        {
+            rest
+        }
+        _ => message,
+    }
 }
 
 fn backticked(s: &str) -> Vec<&str> {

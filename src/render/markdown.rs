@@ -256,7 +256,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                             text,
                             base + at,
                             dest_url.len(),
-                        )
+                        ).hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -279,7 +279,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 id,
             }) => {
                 let dest = match rewrite(site, page, &dest_url, &mut out.pending, || {
-                    Diagnostic::error("").in_file(&p.src.rel)
+                    Diagnostic::error("").in_file(&p.src.rel).hint(ANCHOR_HINT)
                 }) {
                     Ok(url) => CowStr::from(url),
                     Err(e) => {
@@ -405,6 +405,10 @@ fn rewrite(
         }
     }
 }
+
+/// The hint of a link to a missing heading until `check_anchors`, which
+/// knows the target's headings, replaces it with a better one.
+pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 
 /// Checks queued anchors against the headings of their target pages.
 pub fn check_anchors<'a>(

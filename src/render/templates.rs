@@ -235,7 +235,11 @@ impl Templates {
     /// `MESSAGE\n --> NAME:LINE:COL\n …`.
     fn from_report(&self, report: &str, rendering: Option<(&str, &str)>) -> Diagnostic {
         let message = report.lines().next().unwrap_or_default().trim();
-        let d = Diagnostic::error(format!("template error: {message}"))
+        // Tera writes "Unknown filter"; after our "template error: ", lower case.
+        let mut chars = message.chars();
+        let first = chars.next().map(|c| c.to_ascii_lowercase());
+        let shown: String = first.into_iter().chain(chars).collect();
+        let d = Diagnostic::error(format!("template error: {shown}"))
             .hint(hint_for(message, &self.names()));
         let place = report.lines().find_map(|l| {
             let (name, rest) = l.trim_start().strip_prefix("--> ")?.split_once(':')?;

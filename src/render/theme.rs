@@ -87,8 +87,11 @@ impl Theme {
                     self.files
                         .insert(format!("{prefix}{rel}"), File { bytes, origin });
                 }
-                Err(e) => diags
-                    .push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(shown)),
+                Err(e) => diags.push(
+                    Diagnostic::error(format!("cannot read the file: {e}"))
+                        .in_file(shown)
+                        .hint("make it readable by the user running esiin, or remove it"),
+                ),
             }
         }
     }

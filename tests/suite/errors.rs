@@ -571,9 +571,9 @@ fn two_pages_at_one_url() {
         Some("rename one of the files, or give one a different `slug`"),
     );
     run.assert_error(
-        "content/guide/channels/li.md: two pages are at the URL `/handbook/guide/channels/li/`: \
+        "content/guide/channels/li.md:2:1: two pages are at the URL `/handbook/guide/channels/li/`: \
          this one and `content/guide/channels/linkedin.md`",
-        None,
+        Some("rename one of the files, or give one a different `slug`"),
     );
 }
 
