@@ -42,6 +42,18 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             err.len = key.chars().count();
         }
         relocate_duplicate(text, &mut err);
+        locate_reader_error(text, &mut err);
+        // "… not the number `-1`": the caret marks the whole value.
+        if let Some((_, found)) = err.message.rsplit_once(", not ")
+            && (found.starts_with("the ") || found.starts_with('`'))
+        {
+            let value = found.trim_start_matches("the number ").trim_start_matches("the text ");
+            err.len = value.trim_matches(['`', '"']).chars().count().max(1);
+        }
+        if err.pos.is_none() && err.message.contains("more than one document") {
+            err.pos = second_document(text);
+            err.len = 3;
+        }
         err
     })
 }
@@ -97,6 +109,36 @@ fn relocate_duplicate(text: &str, err: &mut YamlError) {
             }
         }
     }
+}
+
+/// libyaml's reader (bad characters) reports "… at position N", a byte
+/// offset, with no line: turns it into a position.
+fn locate_reader_error(text: &str, err: &mut YamlError) {
+    let Some((message, offset)) = err.message.rsplit_once(" at position ") else {
+        return;
+    };
+    let Ok(offset) = offset.parse::<usize>() else {
+        return;
+    };
+    err.pos = Some(Pos::of_offset(text, offset));
+    err.message = message.to_string();
+}
+
+/// Where a second YAML document starts: the first `---` or `...` line
+/// after the first document has content (serde_yaml gives no position).
+fn second_document(text: &str) -> Option<Pos> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = ["---", "..."]
+            .iter()
+            .any(|m| line.strip_prefix(m).is_some_and(|rest| rest.trim().is_empty() || rest.starts_with(' ')));
+        if marker && content {
+            return Some(Pos { line: i + 1, col: 1 });
+        }
+        let trimmed = line.trim();
+        content |= !marker && !trimmed.is_empty() && !trimmed.starts_with('#') && !trimmed.starts_with('%');
+    }
+    None
 }
 
 /// The fallback hint, for a message we have no better advice for.
@@ -175,10 +217,17 @@ pub fn humanize(raw: &str) -> (String, String) {
             "write flatter YAML: lists and mappings nest a few levels at most".to_string(),
         );
     }
-    if message.contains("repetition limit exceeded") || message.contains("unknown anchor") {
+    if message.contains("repetition limit exceeded") {
         return (
-            message,
-            "write the values out instead of repeating them with anchors (`&name`) and aliases (`*name`)"
+            "the YAML repeats values through aliases (`*name`) too many times".to_string(),
+            "write the values out instead of repeating them with anchors (`&name`) and aliases"
+                .to_string(),
+        );
+    }
+    if message.contains("unknown anchor") {
+        return (
+            "an alias (`*name`) names no anchor (`&name`) written before it".to_string(),
+            "quote the text if the `*` is meant literally, or write `&name` on the value it repeats"
                 .to_string(),
         );
     }
@@ -188,30 +237,68 @@ pub fn humanize(raw: &str) -> (String, String) {
     (message, CHECK_VALUE.to_string())
 }
 
-/// serde's "invalid type: sequence, expected a string" names Rust types;
-/// says what to write in an editor's words instead.
+/// serde's "title: invalid type: sequence, expected a string" names Rust
+/// types; says it in an editor's words: "`title` must be text, not a
+/// list", and what to write.
 fn expected_type(message: &str) -> (String, String) {
-    let Some(i) = message.rfind(", expected ") else {
+    let at = message.find("invalid type: ").or_else(|| message.find("invalid value: "));
+    let (path, rest) = match at {
+        Some(i) => (message[..i].trim_end_matches(' ').trim_end_matches(':'), &message[i..]),
+        None => ("", message),
+    };
+    let Some((found, expected)) = rest.split_once(", expected ") else {
         return (message.to_string(), CHECK_VALUE.to_string());
     };
-    let expected = &message[i + ", expected ".len()..];
-    let words = match expected {
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
-        "f32" | "f64" => "a number",
-        "a boolean" => "`true` or `false`",
-        "a string" | "a character" => "text (quoted if it contains `: ` or starts with a special character)",
-        "a sequence" => "a list: `[a, b]`, or one `- item` per line",
-        e if e.starts_with("struct ") || e.starts_with("a map") => {
-            "a mapping: `key: value` lines, indented under this one"
+    let found = found
+        .trim_start_matches("invalid type: ")
+        .trim_start_matches("invalid value: ");
+    let found = match found.split_once(' ') {
+        _ if found == "sequence" => "a list".to_string(),
+        _ if found == "map" => "a mapping".to_string(),
+        _ if found == "unit value" => "nothing".to_string(),
+        Some(("string", text)) => format!("the text {text}"),
+        Some(("integer" | "floating", n)) => {
+            format!("the number {}", n.trim_start_matches("point "))
         }
-        e if e.starts_with("a map from channel name") => "a mapping from channel name to URL",
-        other => other,
+        Some(("boolean", b)) => b.to_string(),
+        _ => found.to_string(),
+    };
+    let (short, long) = type_words(expected);
+    let subject = match path {
+        "" => "the YAML".to_string(),
+        path => format!("`{path}`"),
     };
     (
-        format!("{}, expected {words}", &message[..i]),
-        format!("write {words} here"),
+        format!("{subject} must be {short}, not {found}"),
+        format!("write {long}"),
     )
+}
+
+/// What serde's `expected` (a Rust type, or a visitor's own words) means
+/// to an editor: briefly, for the message, and with an example, for the
+/// hint.
+fn type_words(expected: &str) -> (&str, &str) {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => (
+            "a whole number, 0 or more",
+            "a whole number, 0 or more, such as `10`",
+        ),
+        "i8" | "i16" | "i32" | "i64" | "isize" => {
+            ("a whole number", "a whole number, such as `10`")
+        }
+        "f32" | "f64" => ("a number", "a number, such as `12.5`"),
+        "a boolean" => ("`true` or `false`", "`true` or `false`"),
+        "a string" | "a character" => (
+            "text",
+            "text; quote it if it contains `: ` or starts with a special character",
+        ),
+        "a sequence" => ("a list", "a list: `[a, b]`, or one `- item` per line"),
+        e if e.starts_with("struct ") || e.starts_with("a map") => (
+            "a mapping",
+            "a mapping: `key: value` lines, indented under this one",
+        ),
+        other => (other, other),
+    }
 }
 
 /// serde_yaml puts the path of the value before the message
@@ -327,6 +414,20 @@ mod tests {
     }
 
     #[test]
+    fn a_control_character_is_located() {
+        let err = from_str::<Value>("a: 1\nb: x\u{7}y\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 2, col: 5 }), "{err:?}");
+        assert!(!err.message.contains("position"), "{err:?}");
+    }
+
+    #[test]
+    fn a_second_document_is_located_at_its_marker() {
+        let err = from_str::<Value>("---\n# c\na: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 1 }), "{err:?}");
+        assert!(err.hint.contains("remove the `---` line"), "{err:?}");
+    }
+
+    #[test]
     fn rust_types_are_named_in_an_editors_words() {
         #[derive(Deserialize, Debug)]
         #[allow(dead_code)]
@@ -334,9 +435,15 @@ mod tests {
             seats: u32,
         }
         let err = from_str::<N>("seats: -1\n").unwrap_err();
-        assert!(err.message.contains("a whole number, 0 or more"), "{err:?}");
-        assert!(!err.message.contains("u32"), "{err:?}");
+        assert_eq!(
+            err.message,
+            "`seats` must be a whole number, 0 or more, not the number `-1`"
+        );
+        assert_eq!(err.hint, "write a whole number, 0 or more, such as `10`");
         let err = from_str::<T>("title: [a]\ntopics: []\n").unwrap_err();
+        assert_eq!(err.message, "`title` must be text, not a list");
         assert!(err.hint.starts_with("write text"), "{err:?}");
+        let err = from_str::<T>("- a\n").unwrap_err();
+        assert_eq!(err.message, "the YAML must be a mapping, not a list");
     }
 }

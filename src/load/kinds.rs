@@ -153,8 +153,13 @@ impl<'de> Deserialize<'de> for Channels {
                 f.write_str("a map from channel name to URL or handle, e.g. `github: aino`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Channels, A::Error> {
-                let mut out = Vec::new();
+                let mut out: Vec<(String, String)> = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    // Kept in order, so not a map: a name written twice is
+                    // caught here (worded as serde's, to be located).
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(de::Error::custom(format_args!("duplicate field `{k}`")));
+                    }
                     out.push((k, v));
                 }
                 Ok(Channels(out))

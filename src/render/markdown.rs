@@ -279,7 +279,13 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 id,
             }) => {
                 let dest = match rewrite(site, page, &dest_url, &mut out.pending, || {
-                    Diagnostic::error("").in_file(&p.src.rel).hint(ANCHOR_HINT)
+                    let at = body[range.clone()]
+                        .find(&*dest_url)
+                        .map_or(range.start, |i| range.start + i);
+                    Diagnostic::error("")
+                        .in_file(&p.src.rel)
+                        .at_offset(text, base + at, dest_url.len())
+                        .hint(ANCHOR_HINT)
                 }) {
                     Ok(url) => CowStr::from(url),
                     Err(e) => {

@@ -237,3 +237,42 @@ fn a_missing_content_folder_is_said_without_an_empty_location() {
     );
     hb.assert_no_staging_left();
 }
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_in_an_editors_words() {
+    let run = fails(|hb| hb.edit("content/training/basics.md", "seats: 8", "seats: -1"));
+    run.assert_error(
+        "content/training/basics.md:26:12: `sessions[1].seats` must be a whole number, 0 or more, \
+         not the number `-1`",
+        Some("write a whole number, 0 or more, such as `10`"),
+    );
+    assert_caret(&run, "    seats: -1", 12, 2);
+}
+
+#[test]
+fn a_second_document_in_handbook_yaml_is_located_at_its_marker() {
+    let run = fails(|hb| {
+        let text = hb.read("handbook.yaml");
+        hb.write("handbook.yaml", format!("{text}---\nsearch: false\n"));
+    });
+    run.assert_error(
+        "handbook.yaml:5:1: the YAML holds more than one document (a line that is only `---` inside it)",
+        Some("remove the `---` line, or quote it if it is part of a value"),
+    );
+}
+
+#[test]
+fn an_image_linking_to_a_missing_heading_is_located() {
+    let run = fails(|hb| {
+        let text = hb.read("content/guide/writing.md");
+        hb.write(
+            "content/guide/writing.md",
+            format!("{text}\n![chart](../plan.md#nope)\n"),
+        );
+    });
+    run.assert_error(
+        "content/guide/writing.md:40:10: the link `../plan.md#nope` points to a heading \
+         `content/plan.md` does not have",
+        Some("its headings are: #how-we-measure, #näkyvyys-ja-tavoitteet"),
+    );
+}
