@@ -402,7 +402,11 @@ mod tests {
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' if hashes == 0 => i += 1,
-                b'"' if code[i + 1..].bytes().take(hashes).filter(|b| *b == b'#').count()
+                b'"' if code[i + 1..]
+                    .bytes()
+                    .take(hashes)
+                    .filter(|b| *b == b'#')
+                    .count()
                     == hashes =>
                 {
                     return i + hashes;

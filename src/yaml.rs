@@ -47,7 +47,9 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         if let Some((_, found)) = err.message.rsplit_once(", not ")
             && (found.starts_with("the ") || found.starts_with('`'))
         {
-            let value = found.trim_start_matches("the number ").trim_start_matches("the text ");
+            let value = found
+                .trim_start_matches("the number ")
+                .trim_start_matches("the text ");
             err.len = value.trim_matches(['`', '"']).chars().count().max(1);
         }
         if err.pos.is_none() && err.message.contains("more than one document") {
@@ -129,14 +131,21 @@ fn locate_reader_error(text: &str, err: &mut YamlError) {
 fn second_document(text: &str) -> Option<Pos> {
     let mut content = false;
     for (i, line) in text.lines().enumerate() {
-        let marker = ["---", "..."]
-            .iter()
-            .any(|m| line.strip_prefix(m).is_some_and(|rest| rest.trim().is_empty() || rest.starts_with(' ')));
+        let marker = ["---", "..."].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with(' '))
+        });
         if marker && content {
-            return Some(Pos { line: i + 1, col: 1 });
+            return Some(Pos {
+                line: i + 1,
+                col: 1,
+            });
         }
         let trimmed = line.trim();
-        content |= !marker && !trimmed.is_empty() && !trimmed.starts_with('#') && !trimmed.starts_with('%');
+        content |= !marker
+            && !trimmed.is_empty()
+            && !trimmed.starts_with('#')
+            && !trimmed.starts_with('%');
     }
     None
 }
@@ -179,7 +188,9 @@ pub fn humanize(raw: &str) -> (String, String) {
             format!("keep one `{key}:` and merge the values into it"),
         );
     }
-    if let Some(rest) = message.split_once("duplicate entry with key \"").map(|(_, r)| r)
+    if let Some(rest) = message
+        .split_once("duplicate entry with key \"")
+        .map(|(_, r)| r)
         && let Some((key, _)) = rest.split_once('"')
     {
         return (
@@ -241,9 +252,14 @@ pub fn humanize(raw: &str) -> (String, String) {
 /// types; says it in an editor's words: "`title` must be text, not a
 /// list", and what to write.
 fn expected_type(message: &str) -> (String, String) {
-    let at = message.find("invalid type: ").or_else(|| message.find("invalid value: "));
+    let at = message
+        .find("invalid type: ")
+        .or_else(|| message.find("invalid value: "));
     let (path, rest) = match at {
-        Some(i) => (message[..i].trim_end_matches(' ').trim_end_matches(':'), &message[i..]),
+        Some(i) => (
+            message[..i].trim_end_matches(' ').trim_end_matches(':'),
+            &message[i..],
+        ),
         None => ("", message),
     };
     let Some((found, expected)) = rest.split_once(", expected ") else {

@@ -55,9 +55,7 @@ pub fn parse_page(
     let fm_text = src.fm_text();
     let yaml_error = |e: yaml::YamlError| {
         let value = invalid_value(&e.message).map(str::to_owned);
-        let mut d = Diagnostic::error(e.message)
-            .in_file(&src.rel)
-            .hint(e.hint);
+        let mut d = Diagnostic::error(e.message).in_file(&src.rel).hint(e.hint);
         if let Some(pos) = e.pos {
             let pos = crate::diag::Pos {
                 line: pos.line + src.fm_line() - 1,

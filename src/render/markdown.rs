@@ -252,11 +252,10 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                         let at = in_range
                             .find(&*dest_url)
                             .map_or(range.start, |i| range.start + i);
-                        Diagnostic::error("").in_file(&p.src.rel).at_offset(
-                            text,
-                            base + at,
-                            dest_url.len(),
-                        ).hint(ANCHOR_HINT)
+                        Diagnostic::error("")
+                            .in_file(&p.src.rel)
+                            .at_offset(text, base + at, dest_url.len())
+                            .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {

@@ -117,16 +117,14 @@ impl Templates {
     /// Renders template `name` for `what` (the content page, or what is
     /// being written, named in the error if the template fails on it).
     pub fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, ctx)
-            .map_err(|e| {
-                // A render stops at its first error: Tera reports one.
-                let mut all = self.errors(&e, Some((name, what))).into_iter();
-                all.next().unwrap_or_else(|| {
-                    Diagnostic::error(format!("template error: {e}"))
-                        .hint("check the template against docs/templates.md")
-                })
+        self.tera.render(name, ctx).map_err(|e| {
+            // A render stops at its first error: Tera reports one.
+            let mut all = self.errors(&e, Some((name, what))).into_iter();
+            all.next().unwrap_or_else(|| {
+                Diagnostic::error(format!("template error: {e}"))
+                    .hint("check the template against docs/templates.md")
             })
+        })
     }
 
     /// Turns a Tera error into located diagnostics: each in the file of
@@ -167,7 +165,7 @@ impl Templates {
             }
             ErrorKind::Msg(text) if text.starts_with("error: ") => text
                 .split("\n\nerror: ")
-                .map(|report| self.from_report(report.trim_start_matches("error: "), rendering))
+                .map(|report| self.report_to_diagnostic(report.trim_start_matches("error: "), rendering))
                 .collect(),
             ErrorKind::CircularExtend {
                 tpl,
@@ -177,7 +175,9 @@ impl Templates {
                     .chain(inheritance_chain.iter().map(String::as_str))
                     .collect::<Vec<_>>()
                     .join(" → ");
-                let parent = inheritance_chain.first().map_or(tpl.as_str(), String::as_str);
+                let parent = inheritance_chain
+                    .first()
+                    .map_or(tpl.as_str(), String::as_str);
                 vec![self.at_tag(
                     Diagnostic::error(format!("template `{tpl}` extends itself: {chain}")).hint(
                         "make one of them extend another template, such as `base.html`; a file in \
@@ -190,36 +190,43 @@ impl Templates {
             }
             ErrorKind::CircularInclude { tpl, include_chain } => {
                 let next = include_chain.get(1).map_or(tpl.as_str(), String::as_str);
-                vec![self.at_tag(
-                    Diagnostic::error(format!(
-                        "template `{tpl}` includes itself: {}",
-                        include_chain.join(" → ")
-                    ))
-                    .hint("remove one of the `{% include %}` tags that form the loop"),
-                    tpl,
-                    "include",
-                    next,
-                )]
+                vec![
+                    self.at_tag(
+                        Diagnostic::error(format!(
+                            "template `{tpl}` includes itself: {}",
+                            include_chain.join(" → ")
+                        ))
+                        .hint("remove one of the `{% include %}` tags that form the loop"),
+                        tpl,
+                        "include",
+                        next,
+                    ),
+                ]
             }
             ErrorKind::MissingParent { current, parent } => {
-                vec![self.at_tag(
-                    Diagnostic::error(format!(
-                        "template `{current}` extends `{parent}`, which does not exist"
-                    ))
-                    .hint(missing_template_hint(parent, &self.names())),
-                    current,
-                    "extends",
-                    parent,
-                )]
+                vec![
+                    self.at_tag(
+                        Diagnostic::error(format!(
+                            "template `{current}` extends `{parent}`, which does not exist"
+                        ))
+                        .hint(missing_template_hint(parent, &self.names())),
+                        current,
+                        "extends",
+                        parent,
+                    ),
+                ]
             }
-            ErrorKind::TemplateNotFound(name) => vec![self.in_rendered(
-                Diagnostic::error(format!("there is no template `{name}`"))
-                    .hint(context(missing_template_hint(name, &self.names()))),
-                rendering,
-            )],
+            ErrorKind::TemplateNotFound(name) => vec![
+                self.in_rendered(
+                    Diagnostic::error(format!("there is no template `{name}`"))
+                        .hint(context(missing_template_hint(name, &self.names()))),
+                    rendering,
+                ),
+            ],
             other => vec![self.in_rendered(
-                Diagnostic::error(format!("template error: {other}"))
-                    .hint(context("check the template against docs/templates.md".into())),
+                Diagnostic::error(format!("template error: {other}")).hint(context(
+                    "check the template against docs/templates.md".into(),
+                )),
                 rendering,
             )],
         }
@@ -233,7 +240,7 @@ impl Templates {
 
     /// One of the reports Tera joins into a message, rustc style:
     /// `MESSAGE\n --> NAME:LINE:COL\n …`.
-    fn from_report(&self, report: &str, rendering: Option<(&str, &str)>) -> Diagnostic {
+    fn report_to_diagnostic(&self, report: &str, rendering: Option<(&str, &str)>) -> Diagnostic {
         let message = report.lines().next().unwrap_or_default().trim();
         // Tera writes "Unknown filter"; after our "template error: ", lower case.
         let mut chars = message.chars();
@@ -297,11 +304,43 @@ impl Templates {
 
 /// Tera 2's built-in filters, for suggestions (`uper` → `upper`).
 const FILTERS: &[&str] = &[
-    "abs", "capitalize", "default", "escape", "escape_html", "escape_xml", "first", "float",
-    "get", "group_by", "indent", "int", "join", "keys", "last", "length", "lower",
-    "newlines_to_br", "nth", "pairs", "pluralize", "replace", "reverse", "round", "safe", "sort",
-    "split", "str", "title", "trim", "trim_end", "trim_start", "truncate", "unique", "upper",
-    "values", "wordcount",
+    "abs",
+    "capitalize",
+    "default",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "first",
+    "float",
+    "get",
+    "group_by",
+    "indent",
+    "int",
+    "join",
+    "keys",
+    "last",
+    "length",
+    "lower",
+    "newlines_to_br",
+    "nth",
+    "pairs",
+    "pluralize",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "sort",
+    "split",
+    "str",
+    "title",
+    "trim",
+    "trim_end",
+    "trim_start",
+    "truncate",
+    "unique",
+    "upper",
+    "values",
+    "wordcount",
 ];
 
 /// The first word of `message` between backticks.
@@ -337,7 +376,9 @@ fn hint_for(message: &str, templates: &[&str]) -> String {
 fn missing_template_hint(name: &str, templates: &[&str]) -> String {
     match suggest(name, templates.iter().copied()) {
         Some(best) => format!("did you mean `{best}`?"),
-        None => format!("create `templates/{name}` in the handbook, or name one of the theme's templates"),
+        None => format!(
+            "create `templates/{name}` in the handbook, or name one of the theme's templates"
+        ),
     }
 }
 

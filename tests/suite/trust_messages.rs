@@ -46,7 +46,9 @@ fn assert_caret(run: &Run, line: &str, col: usize, carets: usize) {
     };
     let text_at = lines[i].len() - line.len();
     let want = format!("{}{}", " ".repeat(col - 1), "^".repeat(carets));
-    let under = lines.get(i + 1).map_or("", |l| l.get(text_at..).unwrap_or(""));
+    let under = lines
+        .get(i + 1)
+        .map_or("", |l| l.get(text_at..).unwrap_or(""));
     assert_eq!(under.trim_end(), want, "the caret\n{}", run.stderr);
 }
 
@@ -140,7 +142,9 @@ fn a_missing_include_names_the_template_file_and_line() {
     });
     run.assert_error(
         "templates/page.html:2:19: template error: unknown template `sidebar.html`",
-        Some("create `templates/sidebar.html` in the handbook, or name one of the theme's templates"),
+        Some(
+            "create `templates/sidebar.html` in the handbook, or name one of the theme's templates",
+        ),
     );
     assert_caret(
         &run,
