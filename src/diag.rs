@@ -284,6 +284,13 @@ mod tests {
                     missing.push(format!("  {rel}:{line}: {first}"));
                 }
             }
+            // A struct literal would get round the constructors.
+            for at in struct_literals(code) {
+                let line = code[..at].matches('\n').count() + 1;
+                missing.push(format!(
+                    "  {rel}:{line}: `Diagnostic {{ … }}`: build it with `Diagnostic::error(…)`"
+                ));
+            }
         }
         // The scan itself works: esiin has dozens of diagnostics.
         assert!(found >= 60, "found only {found} diagnostics under src/");
@@ -319,6 +326,38 @@ mod tests {
             "{chains:#?}"
         );
         assert!(chains[1].1.ends_with(".at(t, p)"), "{chains:#?}");
+    }
+
+    /// Offsets of `Diagnostic { field: … }` struct literals (not the
+    /// `-> Diagnostic {` of a function's body).
+    fn struct_literals(code: &str) -> Vec<usize> {
+        const FIELDS: &[&str] = &[
+            "severity",
+            "file",
+            "pos",
+            "len",
+            "line_text",
+            "message",
+            "hint",
+            "..",
+        ];
+        code.match_indices("Diagnostic {")
+            .filter(|(at, m)| {
+                let after = code[at + m.len()..].trim_start();
+                FIELDS.iter().any(|f| {
+                    after
+                        .strip_prefix(f)
+                        .is_some_and(|rest| *f == ".." || rest.starts_with([':', ',', ' ', '\n']))
+                })
+            })
+            .map(|(at, _)| at)
+            .collect()
+    }
+
+    #[test]
+    fn the_hint_scan_finds_struct_literals() {
+        let code = "fn f() -> Diagnostic {\n    Diagnostic::error(m)\n}\nlet d = Diagnostic { hint: None, ..x };\n";
+        assert_eq!(struct_literals(code).len(), 1);
     }
 
     fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

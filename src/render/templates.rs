@@ -165,7 +165,9 @@ impl Templates {
             }
             ErrorKind::Msg(text) if text.starts_with("error: ") => text
                 .split("\n\nerror: ")
-                .map(|report| self.report_to_diagnostic(report.trim_start_matches("error: "), rendering))
+                .map(|report| {
+                    self.report_to_diagnostic(report.trim_start_matches("error: "), rendering)
+                })
                 .collect(),
             ErrorKind::CircularExtend {
                 tpl,
