@@ -414,6 +414,76 @@ fn referenced_templates(text: &str) -> Option<Vec<&str>> {
 #[cfg(test)]
 mod tests {
     use super::referenced_templates;
+    use super::{Templates, Theme};
+    use crate::diag::Pos;
+    use crate::render::theme::{File, Origin};
+
+    /// Templates from `(name, text)` pairs, as if in the handbook's
+    /// `templates/`; their errors.
+    fn load_errors(files: &[(&str, &str)]) -> Vec<crate::diag::Diagnostic> {
+        let mut theme = Theme::default();
+        for (name, text) in files {
+            theme.files.insert(
+                format!("templates/{name}"),
+                File {
+                    bytes: text.as_bytes().to_vec(),
+                    origin: Origin::Disk(format!("templates/{name}").into()),
+                },
+            );
+        }
+        match Templates::load(&theme, &serde_json::json!({})) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors,
+        }
+    }
+
+    /// Tera joins the reports of its reference checks into one message;
+    /// each becomes a diagnostic at its place. (A Tera upgrade that changes
+    /// the report's layout fails here.)
+    #[test]
+    fn each_of_teras_joined_reports_is_located() {
+        let errs = load_errors(&[(
+            "page.html",
+            "<p>\n{{ x | uper }}\n{% include \"nope.html\" %}\n",
+        )]);
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| (d.location(), d.message.as_str(), d.len, d.hint.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some("templates/page.html:2:8".to_string()),
+                    "template error: unknown filter `uper`",
+                    4,
+                    Some("did you mean `upper`?")
+                ),
+                (
+                    Some("templates/page.html:3:12".to_string()),
+                    "template error: unknown template `nope.html`",
+                    11,
+                    Some(
+                        "create `templates/nope.html` in the handbook, or name one of the theme's templates"
+                    )
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_loop_of_extends_is_located_at_the_tag() {
+        let errs = load_errors(&[
+            ("a.html", "{% extends \"b.html\" %}"),
+            ("b.html", "{% extends \"a.html\" %}"),
+        ]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].pos, Some(Pos { line: 1, col: 13 }), "{errs:?}");
+        assert!(
+            errs[0].message.contains("a.html → b.html → a.html"),
+            "{errs:?}"
+        );
+    }
 
     #[test]
     fn finds_the_templates_a_template_names() {
