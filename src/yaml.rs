@@ -76,12 +76,13 @@ fn relocate_duplicate(text: &str, err: &mut YamlError) {
     let Some(key) = key_named(&err.message, "`").filter(|_| err.message.contains("twice")) else {
         return;
     };
-    let indent = pos.col - 1;
+    let indent = pos.col.saturating_sub(1);
     let mut seen = 0;
-    for (i, line) in text.lines().enumerate().skip(pos.line - 1) {
+    let first = pos.line.saturating_sub(1);
+    for (i, line) in text.lines().enumerate().skip(first) {
         let content = line.trim_start();
         let at = line.chars().count() - content.chars().count();
-        let at_key = if i == pos.line - 1 {
+        let at_key = if i == first {
             line.chars().skip(indent).collect::<String>()
         } else if content.is_empty() || content.starts_with('#') {
             continue;
