@@ -161,22 +161,16 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 }
 
 pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
+    // A byte-order mark (Windows editors write one) is not content; YAML
+    // would read it as the start of a second document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let raw: Config = if text.trim().is_empty() {
         Config::default()
     } else {
         yaml::from_str(text).map_err(|e| {
-            // The caret marks a whole unknown key, not its first letter.
-            let key_len = e
-                .message
-                .strip_prefix("unknown field `")
-                .and_then(|rest| rest.find('`'))
-                .unwrap_or(1);
-            let mut d = Diagnostic::error(e.message).in_file(FILE);
+            let mut d = Diagnostic::error(e.message).in_file(FILE).hint(e.hint);
             if let Some(pos) = e.pos {
-                d = d.at(text, pos).with_len(key_len);
-            }
-            if let Some(h) = e.hint {
-                d = d.hint(h);
+                d = d.at(text, pos).with_len(e.len);
             }
             vec![d]
         })?
@@ -359,6 +353,7 @@ fn split_base_url(url: &str) -> Option<(Option<String>, String)> {
 /// Where a top-level key is written in a YAML text (the start if absent).
 pub fn key_pos(text: &str, key: &str) -> Pos {
     for (i, line) in text.lines().enumerate() {
+        let line = line.trim_start_matches('\u{feff}');
         if let Some(rest) = line.strip_prefix(key)
             && rest.trim_start().starts_with(':')
         {

@@ -108,6 +108,13 @@ impl Diagnostic {
         self
     }
 
+    /// The same diagnostic as a warning: for helpers that build errors
+    /// (`Source::error_at_key`) used for something the build survives.
+    pub fn into_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -119,7 +126,12 @@ impl Diagnostic {
 
     /// `file:line:col` (or as much of it as is known).
     pub fn location(&self) -> Option<String> {
+        // An empty path (the handbook root made relative to itself) is no
+        // location: shown, it would be an empty `: ` before the message.
         let file = self.file.as_ref()?.display().to_string();
+        if file.is_empty() {
+            return None;
+        }
         Some(match self.pos {
             Some(p) => format!("{file}:{}:{}", p.line, p.col),
             None => file,
@@ -238,6 +250,212 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every diagnostic tells the editor what to write instead (its
+    /// `help:` line), and a hint-less one added anywhere later must fail a
+    /// test even if no test triggers it. So this reads the source: every
+    /// `Diagnostic::error(…)`, `Diagnostic::warning(…)` and
+    /// `….error_at_key(…)` under `src/` outside `#[cfg(test)]` code must
+    /// have `.hint(` in its builder chain: the expression up to the `;`,
+    /// `,` or closing bracket that ends it. A hint added in a later
+    /// statement does not count (write it into the chain; for a warning,
+    /// end the chain with `.into_warning()`). Skipped: `diag.rs`, which
+    /// defines the constructors, and the body of `fn error_at_key`, whose
+    /// callers are checked instead. `tests/suite/common` checks the same
+    /// on what the integration tests print.
+    #[test]
+    fn every_diagnostic_has_a_hint() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        rust_files(&root.join("src"), &mut files);
+        let (mut found, mut missing) = (0, Vec::new());
+        for file in files {
+            let rel = display_path(root, &file).display().to_string();
+            if rel.replace('\\', "/") == "src/diag.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+            for (at, chain) in diagnostic_chains(code) {
+                found += 1;
+                if !chain.contains(".hint(") {
+                    let line = code[..at].matches('\n').count() + 1;
+                    let first = chain.lines().next().unwrap_or_default();
+                    missing.push(format!("  {rel}:{line}: {first}"));
+                }
+            }
+            // A struct literal would get round the constructors.
+            for at in struct_literals(code) {
+                let line = code[..at].matches('\n').count() + 1;
+                missing.push(format!(
+                    "  {rel}:{line}: `Diagnostic {{ … }}`: build it with `Diagnostic::error(…)`"
+                ));
+            }
+        }
+        // The scan itself works: esiin has dozens of diagnostics.
+        assert!(found >= 60, "found only {found} diagnostics under src/");
+        assert!(
+            missing.is_empty(),
+            "{} diagnostic(s) without a hint; add `.hint(\"what to write instead\")` \
+             to the builder chain of each:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_hint_scan_reads_builder_chains() {
+        let code = r#"
+            let a = Diagnostic::error(format!("x (y); {z}")).in_file(f).hint("h");
+            diags.push(Diagnostic::warning("a, b").at(t, p));
+            // Diagnostic::error("in a comment")
+            let c = p.src.error_at_key("k", Some('"'), m.to_string()).hint(x);
+            let d = Diagnostic::error(r"raw (").hint(h), other;
+            fn error_at_key(&self) -> Diagnostic {
+                Diagnostic::error(message).in_file(&self.rel)
+            }
+        "#;
+        let chains: Vec<(bool, &str)> = diagnostic_chains(code)
+            .into_iter()
+            .map(|(_, c)| (c.contains(".hint("), c))
+            .collect();
+        assert_eq!(chains.len(), 4, "{chains:#?}");
+        assert_eq!(
+            chains.iter().map(|c| c.0).collect::<Vec<_>>(),
+            [true, false, true, true],
+            "{chains:#?}"
+        );
+        assert!(chains[1].1.ends_with(".at(t, p)"), "{chains:#?}");
+    }
+
+    /// Offsets of `Diagnostic { field: … }` struct literals (not the
+    /// `-> Diagnostic {` of a function's body).
+    fn struct_literals(code: &str) -> Vec<usize> {
+        const FIELDS: &[&str] = &[
+            "severity",
+            "file",
+            "pos",
+            "len",
+            "line_text",
+            "message",
+            "hint",
+            "..",
+        ];
+        code.match_indices("Diagnostic {")
+            .filter(|(at, m)| {
+                let after = code[at + m.len()..].trim_start();
+                FIELDS.iter().any(|f| {
+                    after
+                        .strip_prefix(f)
+                        .is_some_and(|rest| *f == ".." || rest.starts_with([':', ',', ' ', '\n']))
+                })
+            })
+            .map(|(at, _)| at)
+            .collect()
+    }
+
+    #[test]
+    fn the_hint_scan_finds_struct_literals() {
+        let code = "fn f() -> Diagnostic {\n    Diagnostic::error(m)\n}\nlet d = Diagnostic { hint: None, ..x };\n";
+        assert_eq!(struct_literals(code).len(), 1);
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Each diagnostic expression in `code`: its byte offset and its text
+    /// up to the end of its builder chain.
+    fn diagnostic_chains(code: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        for pattern in [
+            "Diagnostic::error(",
+            "Diagnostic::warning(",
+            ".error_at_key(",
+        ] {
+            for (at, _) in code.match_indices(pattern) {
+                let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
+                let in_comment = code[line_start..at].trim_start().starts_with("//");
+                let in_helper = code[..at]
+                    .rfind("fn ")
+                    .is_some_and(|f| code[f..].starts_with("fn error_at_key("));
+                if !in_comment && !in_helper {
+                    let open = at + pattern.len() - 1;
+                    out.push((at, &code[at..chain_end(code, open)]));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Where the expression whose call opens at `open` (a `(`) ends: at
+    /// the first `;` or `,` outside brackets, or at a bracket closing one
+    /// opened before it. Skips strings, characters and line comments.
+    fn chain_end(code: &str, open: usize) -> usize {
+        let bytes = code.as_bytes();
+        let mut depth = 0usize;
+        let mut i = open;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'"' => i = string_end(code, i, 0),
+                b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#'))
+                    && !bytes[i - 1].is_ascii_alphanumeric() =>
+                {
+                    let hashes = code[i + 1..].bytes().take_while(|b| *b == b'#').count();
+                    i = string_end(code, i + 1 + hashes, hashes);
+                }
+                b'\'' if bytes.get(i + 1) == Some(&b'\\') => {
+                    i += 2 + code[i + 2..].find('\'').unwrap_or(0);
+                }
+                b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    i += code[i..].find('\n').unwrap_or(code.len() - i);
+                }
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' if depth == 0 => return i,
+                b')' | b']' | b'}' => depth -= 1,
+                b';' | b',' if depth == 0 => return i,
+                _ => {}
+            }
+            i += 1;
+        }
+        code.len()
+    }
+
+    /// The offset of the closing quote of the string whose opening quote
+    /// is at `quote`, raw with `hashes` `#`s when `hashes` > 0.
+    fn string_end(code: &str, quote: usize, hashes: usize) -> usize {
+        let bytes = code.as_bytes();
+        let mut i = quote + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if hashes == 0 => i += 1,
+                b'"' if code[i + 1..]
+                    .bytes()
+                    .take(hashes)
+                    .filter(|b| *b == b'#')
+                    .count()
+                    == hashes =>
+                {
+                    return i + hashes;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        code.len()
+    }
 
     #[test]
     fn positions_count_lines_and_characters() {

@@ -185,7 +185,10 @@ fn main() -> ExitCode {
         ) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("error: cannot write {}: {e}", dir.display());
+                eprintln!(
+                    "error: cannot write {}: {e}\n  = help: choose a folder you can write to",
+                    dir.display()
+                );
                 ExitCode::FAILURE
             }
         },
@@ -269,7 +272,9 @@ fn serve(
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the server: {e}");
+            eprintln!(
+                "error: cannot start the server: {e}\n  = help: the system is out of threads or memory: close programs and try again"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -299,7 +304,10 @@ fn serve(
     let _watcher = match watcher {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot watch {} for changes: {e}", root.display());
+            eprintln!(
+                "error: cannot watch {} for changes: {e}\n  = help: check that the folder exists and is readable; on Linux, raise fs.inotify.max_user_watches",
+                root.display()
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -339,7 +347,7 @@ fn serve(
         };
         if ip.is_unspecified() {
             eprintln!(
-                "warning: listening on every network interface: anyone who can reach this machine sees the handbook, drafts included"
+                "warning: listening on every network interface: anyone who can reach this machine sees the handbook, drafts included\n  = help: pass `--bind 127.0.0.1` to serve this machine only"
             );
         }
         let shown = if ip.is_unspecified() || ip.is_loopback() {
@@ -352,7 +360,9 @@ fn serve(
         if open {
             let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
             if std::process::Command::new(opener).arg(&url).spawn().is_err() {
-                eprintln!("warning: could not open a browser; open {url} yourself");
+                eprintln!(
+                    "warning: could not open a browser\n  = help: open {url} yourself"
+                );
             }
         }
         let stop = async {
@@ -364,7 +374,9 @@ fn serve(
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("error: the server stopped: {e}");
+                eprintln!(
+                    "error: the server stopped: {e}\n  = help: start `esiin serve` again"
+                );
                 ExitCode::FAILURE
             }
         }

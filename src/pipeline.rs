@@ -494,11 +494,13 @@ pub fn build_into_cached(
         let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+                    .hint("check that the output folder is writable and the disk is not full")
             })
         };
         let write_shared = |rel: &str, bytes: &Arc<[u8]>| -> Result<(), Diagnostic> {
             sink.write_shared(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
+                    .hint("check that the output folder is writable and the disk is not full")
             })
         };
         // Pages whose context and templates are what they were in the previous
@@ -760,9 +762,11 @@ pub fn build_into_cached(
                     }
                 }
                 Ok(Err(d)) => diags.push(d),
-                Err(_) => diags.push(Diagnostic::error(
-                    "the search index builder failed unexpectedly",
-                )),
+                Err(_) => diags.push(
+                    Diagnostic::error("the search index builder failed unexpectedly").hint(
+                        "turn the search index off with `search: false` in handbook.yaml to build without it, and report this to the maintainers of esiin",
+                    ),
+                ),
             }
             lap("search", &mut timings);
         }
@@ -787,9 +791,10 @@ pub fn build_into_cached(
         ) {
             Ok(n) => report.files += n,
             Err(e) => {
-                diags.push(Diagnostic::error(format!(
-                    "cannot copy the site's files: {e}"
-                )));
+                diags.push(
+                    Diagnostic::error(format!("cannot copy the site's files: {e}"))
+                        .hint("check that `static/` is readable, the output folder writable and the disk not full"),
+                );
                 return Err(failed(diags));
             }
         }
@@ -1065,10 +1070,13 @@ fn once_per_place(mut errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 fn write_error(mut diags: Vec<Diagnostic>, output: &Path, e: std::io::Error) -> Vec<Diagnostic> {
-    diags.push(Diagnostic::error(format!(
-        "cannot write the site to `{}`: {e}",
-        output.display()
-    )));
+    diags.push(
+        Diagnostic::error(format!(
+            "cannot write the site to `{}`: {e}",
+            output.display()
+        ))
+        .hint("check that the output folder and its parent are writable and the disk is not full"),
+    );
     failed(diags)
 }
 
@@ -1150,7 +1158,7 @@ fn load_strings(
     match crate::yaml::from_str::<serde_json::Value>(&text) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error(e.message).in_file(shown);
+            let mut d = Diagnostic::error(e.message).in_file(shown).hint(e.hint);
             if let Some(pos) = e.pos {
                 d = d.at(&text, pos);
             }

@@ -11,12 +11,16 @@ use crate::diag::{Pos, suggest};
 
 pub use serde_yaml::Value;
 
-/// A YAML error, located relative to the start of the YAML text.
+/// A YAML error, located relative to the start of the YAML text, with what
+/// to write instead (always: an editor told only what is wrong still has
+/// to guess the fix).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     pub pos: Option<Pos>,
+    /// How many characters from `pos` the caret marks (at least 1).
+    pub len: usize,
     pub message: String,
-    pub hint: Option<String>,
+    pub hint: String,
 }
 
 /// Parses `text` into `T`, turning serde's messages into ones that say what
@@ -28,14 +32,136 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             col: l.column(),
         });
         let (message, hint) = humanize(&e.to_string());
-        YamlError { pos, message, hint }
+        let mut err = YamlError {
+            pos,
+            len: 1,
+            message,
+            hint,
+        };
+        if let Some(key) = key_named(&err.message, "unknown field `") {
+            err.len = key.chars().count();
+        }
+        relocate_duplicate(text, &mut err);
+        locate_reader_error(text, &mut err);
+        // "… not the number `-1`": the caret marks the whole value.
+        if let Some((_, found)) = err.message.rsplit_once(", not ")
+            && (found.starts_with("the ") || found.starts_with('`'))
+        {
+            let value = found
+                .trim_start_matches("the number ")
+                .trim_start_matches("the text ");
+            err.len = value.trim_matches(['`', '"']).chars().count().max(1);
+        }
+        if err.pos.is_none() && err.message.contains("more than one document") {
+            err.pos = second_document(text);
+            err.len = 3;
+        }
+        err
     })
 }
 
+/// The word after `prefix` up to the next backtick, when `message` has it.
+fn key_named<'m>(message: &'m str, prefix: &str) -> Option<&'m str> {
+    let rest = &message[message.find(prefix)? + prefix.len()..];
+    Some(&rest[..rest.find('`')?])
+}
+
+/// serde reports a key written twice at the start of the mapping that
+/// holds it (the first key, not the culprit). Moves the error to the
+/// second time the key is written in that mapping: the lines from the
+/// mapping's start that are indented as its first key, up to the first
+/// line indented less.
+fn relocate_duplicate(text: &str, err: &mut YamlError) {
+    let Some(pos) = err.pos else { return };
+    let Some(key) = key_named(&err.message, "`").filter(|_| err.message.contains("twice")) else {
+        return;
+    };
+    let indent = pos.col.saturating_sub(1);
+    let mut seen = 0;
+    let first = pos.line.saturating_sub(1);
+    for (i, line) in text.lines().enumerate().skip(first) {
+        let content = line.trim_start();
+        let at = line.chars().count() - content.chars().count();
+        let at_key = if i == first {
+            line.chars().skip(indent).collect::<String>()
+        } else if content.is_empty() || content.starts_with('#') {
+            continue;
+        } else if at < indent {
+            return;
+        } else if at == indent {
+            content.to_string()
+        } else {
+            continue;
+        };
+        let unquoted = at_key.trim_start_matches(['"', '\'']);
+        let quotes = at_key.len() - unquoted.len();
+        let is_key = unquoted.strip_prefix(key).is_some_and(|rest| {
+            rest.trim_start_matches(['"', '\''])
+                .trim_start()
+                .starts_with(':')
+        });
+        if is_key {
+            seen += 1;
+            if seen == 2 {
+                err.pos = Some(Pos {
+                    line: i + 1,
+                    col: indent + 1 + quotes,
+                });
+                err.len = key.chars().count();
+                return;
+            }
+        }
+    }
+}
+
+/// libyaml's reader (bad characters) reports "… at position N", a byte
+/// offset, with no line: turns it into a position.
+fn locate_reader_error(text: &str, err: &mut YamlError) {
+    let Some((message, offset)) = err.message.rsplit_once(" at position ") else {
+        return;
+    };
+    let Ok(offset) = offset.parse::<usize>() else {
+        return;
+    };
+    err.pos = Some(Pos::of_offset(text, offset));
+    err.message = message.to_string();
+}
+
+/// Where a second YAML document starts: the first `---` or `...` line
+/// after the first document has content (serde_yaml gives no position).
+fn second_document(text: &str) -> Option<Pos> {
+    let mut content = false;
+    for (i, line) in text.lines().enumerate() {
+        let marker = ["---", "..."].iter().any(|m| {
+            line.strip_prefix(m)
+                .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with(' '))
+        });
+        if marker && content {
+            return Some(Pos {
+                line: i + 1,
+                col: 1,
+            });
+        }
+        let trimmed = line.trim();
+        content |= !marker
+            && !trimmed.is_empty()
+            && !trimmed.starts_with('#')
+            && !trimmed.starts_with('%');
+    }
+    None
+}
+
+/// The fallback hint, for a message we have no better advice for.
+const CHECK_VALUE: &str = "check this value against the field's description in SPEC.md";
+
+/// The hint for YAML that does not parse.
+const SYNTAX: &str = "check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`";
+
 /// Turns serde/libyaml wording into ours: drops the trailing position (we
-/// show it ourselves) and replaces "expected one of" lists with the nearest
-/// candidate.
-pub fn humanize(raw: &str) -> (String, Option<String>) {
+/// show it ourselves), replaces "expected one of" lists with the nearest
+/// candidate, names Rust types in an editor's words, and always gives a
+/// hint.
+pub fn humanize(raw: &str) -> (String, String) {
     let message = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.to_string(),
@@ -55,20 +181,156 @@ pub fn humanize(raw: &str) -> (String, Option<String>) {
             None if candidates.is_empty() => "remove it".to_string(),
             None => format!("expected one of: {}", candidates.join(", ")),
         };
-        return (short, Some(hint));
+        return (short, hint);
+    }
+    if let Some(key) = key_named(&message, "duplicate field `") {
+        return (
+            format!("`{key}` is written twice"),
+            format!("keep one `{key}:` and merge the values into it"),
+        );
+    }
+    if let Some(rest) = message
+        .split_once("duplicate entry with key \"")
+        .map(|(_, r)| r)
+        && let Some((key, _)) = rest.split_once('"')
+    {
+        return (
+            format!("`{key}` is written twice"),
+            format!("keep one `{key}:` and merge the values into it"),
+        );
+    }
+    // Our own types' messages say what to write after ": write " (see
+    // `load::kinds`): that part is the hint.
+    if let Some((what, how)) = message.split_once(": write ") {
+        return (without_named_path(what).to_string(), format!("write {how}"));
     }
     if message.contains("missing field") {
-        return (message, Some("add the field".to_string()));
+        return (message, "add the field".to_string());
     }
     if message.starts_with("did not find expected")
         || message.starts_with("mapping values are not allowed")
-        || message.starts_with("found character that cannot start")
+        || message.starts_with("found ")
         || message.starts_with("while ")
+        || message.starts_with("control characters are not allowed")
+        || message.starts_with("invalid ") && message.contains("escape")
     {
-        let hint = "check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`";
-        return (format!("invalid YAML: {message}"), Some(hint.to_string()));
+        return (format!("invalid YAML: {message}"), SYNTAX.to_string());
     }
-    (message, None)
+    if message.contains("more than one document") {
+        return (
+            "the YAML holds more than one document (a line that is only `---` inside it)"
+                .to_string(),
+            "remove the `---` line, or quote it if it is part of a value".to_string(),
+        );
+    }
+    if message.contains("recursion limit exceeded") {
+        return (
+            "the YAML is nested too deeply".to_string(),
+            "write flatter YAML: lists and mappings nest a few levels at most".to_string(),
+        );
+    }
+    if message.contains("repetition limit exceeded") {
+        return (
+            "the YAML repeats values through aliases (`*name`) too many times".to_string(),
+            "write the values out instead of repeating them with anchors (`&name`) and aliases"
+                .to_string(),
+        );
+    }
+    if message.contains("unknown anchor") {
+        return (
+            "an alias (`*name`) names no anchor (`&name`) written before it".to_string(),
+            "quote the text if the `*` is meant literally, or write `&name` on the value it repeats"
+                .to_string(),
+        );
+    }
+    if message.contains("invalid type:") || message.contains("invalid value:") {
+        return expected_type(&message);
+    }
+    (message, CHECK_VALUE.to_string())
+}
+
+/// serde's "title: invalid type: sequence, expected a string" names Rust
+/// types; says it in an editor's words: "`title` must be text, not a
+/// list", and what to write.
+fn expected_type(message: &str) -> (String, String) {
+    let at = message
+        .find("invalid type: ")
+        .or_else(|| message.find("invalid value: "));
+    let (path, rest) = match at {
+        Some(i) => (
+            message[..i].trim_end_matches(' ').trim_end_matches(':'),
+            &message[i..],
+        ),
+        None => ("", message),
+    };
+    let Some((found, expected)) = rest.split_once(", expected ") else {
+        return (message.to_string(), CHECK_VALUE.to_string());
+    };
+    let found = found
+        .trim_start_matches("invalid type: ")
+        .trim_start_matches("invalid value: ");
+    let found = match found.split_once(' ') {
+        _ if found == "sequence" => "a list".to_string(),
+        _ if found == "map" => "a mapping".to_string(),
+        _ if found == "unit value" => "nothing".to_string(),
+        Some(("string", text)) => format!("the text {text}"),
+        Some(("integer" | "floating", n)) => {
+            format!("the number {}", n.trim_start_matches("point "))
+        }
+        Some(("boolean", b)) => b.to_string(),
+        _ => found.to_string(),
+    };
+    let (short, long) = type_words(expected);
+    let subject = match path {
+        "" => "the YAML".to_string(),
+        path => format!("`{path}`"),
+    };
+    (
+        format!("{subject} must be {short}, not {found}"),
+        format!("write {long}"),
+    )
+}
+
+/// What serde's `expected` (a Rust type, or a visitor's own words) means
+/// to an editor: briefly, for the message, and with an example, for the
+/// hint.
+fn type_words(expected: &str) -> (&str, &str) {
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => (
+            "a whole number, 0 or more",
+            "a whole number, 0 or more, such as `10`",
+        ),
+        "i8" | "i16" | "i32" | "i64" | "isize" => {
+            ("a whole number", "a whole number, such as `10`")
+        }
+        "f32" | "f64" => ("a number", "a number, such as `12.5`"),
+        "a boolean" => ("`true` or `false`", "`true` or `false`"),
+        "a string" | "a character" => (
+            "text",
+            "text; quote it if it contains `: ` or starts with a special character",
+        ),
+        "a sequence" => ("a list", "a list: `[a, b]`, or one `- item` per line"),
+        e if e.starts_with("struct ") || e.starts_with("a map") => (
+            "a mapping",
+            "a mapping: `key: value` lines, indented under this one",
+        ),
+        other => (other, other),
+    }
+}
+
+/// serde_yaml puts the path of the value before the message
+/// (`duration: invalid duration …`); drops it when it is one field that
+/// the message names itself (`` `duration` is … ``).
+fn without_named_path(message: &str) -> &str {
+    match message.split_once(": ") {
+        Some((path, rest))
+            if path.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && rest.contains(&format!("`{path}`")) =>
+        {
+            rest
+        }
+        _ => message,
+    }
 }
 
 fn backticked(s: &str) -> Vec<&str> {
@@ -137,8 +399,9 @@ mod tests {
     fn unknown_field_gets_a_suggestion_and_a_position() {
         let err = from_str::<T>("title: x\ntopcis: []\n").unwrap_err();
         assert_eq!(err.message, "unknown field `topcis`");
-        assert_eq!(err.hint.as_deref(), Some("did you mean `topics`?"));
+        assert_eq!(err.hint, "did you mean `topics`?");
         assert_eq!(err.pos, Some(Pos { line: 2, col: 1 }));
+        assert_eq!(err.len, 6);
     }
 
     #[test]
@@ -150,6 +413,54 @@ mod tests {
     fn syntax_errors_get_a_hint() {
         let err = from_str::<Value>("title: a: b\n").unwrap_err();
         assert!(err.message.starts_with("invalid YAML"), "{err:?}");
-        assert!(err.hint.is_some());
+        assert!(err.hint.contains("indentation"), "{err:?}");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_located_at_its_second_time() {
+        let text = "title: x\ntopics:\n  - a\n\n# more\ntopics: [y]\n";
+        let err = from_str::<T>(text).unwrap_err();
+        assert_eq!(err.message, "`topics` is written twice");
+        assert_eq!(err.pos, Some(Pos { line: 6, col: 1 }), "{err:?}");
+        assert_eq!(err.len, 6);
+        assert!(err.hint.contains("keep one `topics:`"), "{err:?}");
+        // In a nested mapping (a list item), at the item's own indentation.
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n    b: 3\n").unwrap_err();
+        assert_eq!(err.message, "`b` is written twice");
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 5 }), "{err:?}");
+    }
+
+    #[test]
+    fn a_control_character_is_located() {
+        let err = from_str::<Value>("a: 1\nb: x\u{7}y\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 2, col: 5 }), "{err:?}");
+        assert!(!err.message.contains("position"), "{err:?}");
+    }
+
+    #[test]
+    fn a_second_document_is_located_at_its_marker() {
+        let err = from_str::<Value>("---\n# c\na: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 1 }), "{err:?}");
+        assert!(err.hint.contains("remove the `---` line"), "{err:?}");
+    }
+
+    #[test]
+    fn rust_types_are_named_in_an_editors_words() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct N {
+            seats: u32,
+        }
+        let err = from_str::<N>("seats: -1\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`seats` must be a whole number, 0 or more, not the number `-1`"
+        );
+        assert_eq!(err.hint, "write a whole number, 0 or more, such as `10`");
+        let err = from_str::<T>("title: [a]\ntopics: []\n").unwrap_err();
+        assert_eq!(err.message, "`title` must be text, not a list");
+        assert!(err.hint.starts_with("write text"), "{err:?}");
+        let err = from_str::<T>("- a\n").unwrap_err();
+        assert_eq!(err.message, "the YAML must be a mapping, not a list");
     }
 }

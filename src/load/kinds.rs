@@ -153,8 +153,13 @@ impl<'de> Deserialize<'de> for Channels {
                 f.write_str("a map from channel name to URL or handle, e.g. `github: aino`")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Channels, A::Error> {
-                let mut out = Vec::new();
+                let mut out: Vec<(String, String)> = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    // Kept in order, so not a map: a name written twice is
+                    // caught here (worded as serde's, to be located).
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(de::Error::custom(format_args!("duplicate field `{k}`")));
+                    }
                     out.push((k, v));
                 }
                 Ok(Channels(out))
@@ -355,21 +360,46 @@ pub struct Minutes(pub u32);
 
 impl<'de> Deserialize<'de> for Minutes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            N(u32),
-            S(String),
+        // A visitor rather than an untagged enum: serde's untagged enums
+        // buffer the value, lose its position and fail with "data did not
+        // match any variant", which tells an editor nothing.
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Minutes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("minutes (`90`) or text like `2h`, `90min`, `1h 30min`")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Minutes, E> {
+                u32::try_from(n)
+                    .map(Minutes)
+                    .map_err(|_| invalid(&n.to_string(), "is too long"))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Minutes, E> {
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(invalid(&n.to_string(), "is a number of minutes, 0 or more")),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Minutes, E> {
+                Err(invalid(&n.to_string(), "is a whole number of minutes"))
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Minutes, E> {
+                parse_minutes(s)
+                    .map(Minutes)
+                    .ok_or_else(|| invalid(s, "is a number of minutes or a text like `1h 30min`"))
+            }
         }
-        match Raw::deserialize(d)? {
-            Raw::N(n) => Ok(Minutes(n)),
-            Raw::S(s) => parse_minutes(&s).map(Minutes).ok_or_else(|| {
-                de::Error::custom(format!(
-                    "invalid duration `{s}`: write minutes (`90`) or text like `2h`, `90min`, `1h 30min`"
-                ))
-            }),
-        }
+        d.deserialize_any(V)
     }
+}
+
+/// The error for a duration that is not one. Worded "invalid duration
+/// `…`" so that the value is found and marked in the file
+/// (`page::invalid_value`).
+fn invalid<E: de::Error>(value: &str, why: &str) -> E {
+    E::custom(format!(
+        "invalid duration `{value}`: `duration` {why}: write minutes (`90`) or text like `2h`, `90min`, `1h 30min`"
+    ))
 }
 
 pub fn parse_minutes(s: &str) -> Option<u32> {
@@ -417,6 +447,21 @@ mod tests {
         assert_eq!(parse_minutes("1 h 30 min"), Some(90));
         assert_eq!(parse_minutes("soon"), None);
         assert_eq!(parse_minutes("h"), None);
+    }
+
+    #[test]
+    fn durations_are_numbers_or_text_and_never_negative() {
+        let parse = |yaml: &str| crate::yaml::from_str::<Minutes>(yaml);
+        assert_eq!(parse("90"), Ok(Minutes(90)));
+        assert_eq!(parse("1h 30min"), Ok(Minutes(90)));
+        let err = parse("-180").unwrap_err();
+        assert!(
+            err.message
+                .contains("`duration` is a number of minutes, 0 or more"),
+            "{err:?}"
+        );
+        assert!(parse("1.5").is_err());
+        assert!(parse("soon").unwrap_err().message.contains("`soon`"));
     }
 
     #[test]

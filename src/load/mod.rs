@@ -341,9 +341,10 @@ pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded
     });
     if !content.is_dir() {
         diags.push(
-            Diagnostic::error("there is no `content/` folder")
-                .in_file(crate::diag::display_path(root, root))
-                .hint("create `content/_index.md`, or pass `--root` pointing at the handbook"),
+            Diagnostic::error("there is no `content/` folder").hint(format!(
+                "create `content/_index.md` in `{}`, or pass `--root` pointing at the handbook",
+                root.display()
+            )),
         );
     }
     // A page with errors is replaced by a stand-in (see `page::stand_in`),

@@ -55,7 +55,7 @@ pub fn parse_page(
     let fm_text = src.fm_text();
     let yaml_error = |e: yaml::YamlError| {
         let value = invalid_value(&e.message).map(str::to_owned);
-        let mut d = Diagnostic::error(e.message).in_file(&src.rel);
+        let mut d = Diagnostic::error(e.message).in_file(&src.rel).hint(e.hint);
         if let Some(pos) = e.pos {
             let pos = crate::diag::Pos {
                 line: pos.line + src.fm_line() - 1,
@@ -72,13 +72,10 @@ pub fn parse_page(
                     .map(|i| (from + i, v.len()))
             }) {
                 Some((offset, len)) => d = d.at_offset(&src.text, offset, len),
-                None => d = d.at(&src.text, pos),
+                None => d = d.at(&src.text, pos).with_len(e.len),
             }
         } else {
             d = d.at_offset(&src.text, src.fm.start, 1);
-        }
-        if let Some(h) = e.hint {
-            d = d.hint(h);
         }
         vec![d]
     };

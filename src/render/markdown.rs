@@ -280,6 +280,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                             base + at,
                             dest_url.len(),
                         )
+                        .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -314,7 +315,15 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     CowStr::from("")
                 } else {
                     match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        Diagnostic::error("").in_file(&p.src.rel)
+                        let at = body
+                            .get(span.clone())
+                            .unwrap_or_default()
+                            .find(&*dest_url)
+                            .map_or(span.start, |i| span.start + i);
+                        Diagnostic::error("")
+                            .in_file(&p.src.rel)
+                            .at_offset(text, base + at, dest_url.len())
+                            .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -448,6 +457,10 @@ fn rewrite(
         }
     }
 }
+
+/// The hint of a link to a missing heading until `check_anchors`, which
+/// knows the target's headings, replaces it with a better one.
+pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 
 /// Checks queued anchors against the headings of their target pages.
 pub fn check_anchors<'a>(

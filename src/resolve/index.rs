@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::load::Kind;
 use crate::load::kinds::KindData;
 use crate::render::markdown::slugify;
@@ -227,22 +227,25 @@ impl Site {
                 ("tags", topic.name.as_str())
             };
             let named = topic.modules.len() + topic.pages.len() + topic.plans.len();
-            let mut d = p.src.error_at_key(
-                key,
-                Some(value),
-                format!(
-                    "expertise gap: no listed expert covers `{}` ({} page{} name{} it)",
-                    topic.name,
-                    named,
-                    if named == 1 { "" } else { "s" },
-                    if named == 1 { "s" } else { "" }
-                ),
+            diags.push(
+                p.src
+                    .error_at_key(
+                        key,
+                        Some(value),
+                        format!(
+                            "expertise gap: no listed expert covers `{}` ({} page{} name{} it)",
+                            topic.name,
+                            named,
+                            if named == 1 { "" } else { "s" },
+                            if named == 1 { "s" } else { "" }
+                        ),
+                    )
+                    .hint(format!(
+                        "add `{}` to the `topics` of an expert who knows it; the gaps page lists every gap",
+                        topic.name
+                    ))
+                    .into_warning(),
             );
-            d.severity = Severity::Warning;
-            diags.push(d.hint(format!(
-                "add `{}` to the `topics` of an expert who knows it; the gaps page lists every gap",
-                topic.name
-            )));
         }
         index
     }

@@ -192,12 +192,16 @@ pub fn resolve(
                     "two pages are at the URL `{shown}`: this one and `{}`",
                     pages[b].src.rel.display()
                 );
-                // A page moved there by its `slug` is located at the slug.
-                let d = match &pages[a].common.slug {
-                    Some(slug) => pages[a].src.error_at_key("slug", Some(slug), message),
-                    None => Diagnostic::error(message).in_file(&pages[a].src.rel),
-                };
-                diags.push(d.hint("rename one of the files, or give one a different `slug`"));
+                // A page moved there by its `slug` is located at the slug,
+                // another at its title (the first line an editor would change).
+                let hint = "rename one of the files, or give one a different `slug`";
+                diags.push(match &pages[a].common.slug {
+                    Some(slug) => pages[a]
+                        .src
+                        .error_at_key("slug", Some(slug), message)
+                        .hint(hint),
+                    None => pages[a].src.error_at_key("title", None, message).hint(hint),
+                });
             }
         } else {
             seen.insert(url, i);
@@ -459,14 +463,17 @@ impl Site {
                     if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
                         pending.push(PendingAnchor {
                             target: j,
-                            error: p.src.error_at_key(
-                                key,
-                                Some(r),
-                                format!(
-                                    "`{r}`: `{}` has no heading `#{anchor}`",
-                                    self.pages[j].src.rel.display()
-                                ),
-                            ),
+                            error: p
+                                .src
+                                .error_at_key(
+                                    key,
+                                    Some(r),
+                                    format!(
+                                        "`{r}`: `{}` has no heading `#{anchor}`",
+                                        self.pages[j].src.rel.display()
+                                    ),
+                                )
+                                .hint(crate::render::markdown::ANCHOR_HINT),
                             anchor,
                         });
                     }
@@ -512,14 +519,17 @@ impl Site {
                             if let Some(anchor) = anchor.clone().filter(|a| !a.is_empty()) {
                                 pending.push(PendingAnchor {
                                     target: page,
-                                    error: p.src.error_at_key(
-                                        "url",
-                                        Some(url),
-                                        format!(
-                                            "`{url}`: `{}` has no heading `#{anchor}`",
-                                            self.pages[page].src.rel.display()
-                                        ),
-                                    ),
+                                    error: p
+                                        .src
+                                        .error_at_key(
+                                            "url",
+                                            Some(url),
+                                            format!(
+                                                "`{url}`: `{}` has no heading `#{anchor}`",
+                                                self.pages[page].src.rel.display()
+                                            ),
+                                        )
+                                        .hint(crate::render::markdown::ANCHOR_HINT),
                                     anchor,
                                 });
                             }
@@ -717,20 +727,25 @@ impl Site {
                 && date.0 < self.today
             {
                 let shown = date.0.to_string();
-                let mut d = p.src.error_at_key(
-                    "review_by",
-                    Some(&shown),
-                    format!("the page was due for review on {shown}; it is shown as out of date"),
-                );
-                d.severity = crate::diag::Severity::Warning;
                 let owner = p
                     .common
                     .owner
                     .as_deref()
                     .map_or(String::new(), |o| format!(" with its owner `{o}`"));
-                diags.push(d.hint(format!(
-                    "review the page{owner}, then move `review_by` to a future date"
-                )));
+                diags.push(
+                    p.src
+                        .error_at_key(
+                            "review_by",
+                            Some(&shown),
+                            format!(
+                                "the page was due for review on {shown}; it is shown as out of date"
+                            ),
+                        )
+                        .hint(format!(
+                            "review the page{owner}, then move `review_by` to a future date"
+                        ))
+                        .into_warning(),
+                );
             }
         }
     }

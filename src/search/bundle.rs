@@ -78,9 +78,11 @@ pub fn bundle<R: Borrow<Record> + Sync>(
         s.spawn(|| build(language, &docs.dir, records.len()))
             .join()
             .unwrap_or_else(|_| {
-                Err(Diagnostic::error(
-                    "the search index builder failed unexpectedly",
-                ))
+                Err(
+                    Diagnostic::error("the search index builder failed unexpectedly").hint(
+                        "turn the search index off with `search: false` in handbook.yaml to build without it, and report this to the maintainers of esiin",
+                    ),
+                )
             })
     })?;
     let mut files: Vec<(String, Vec<u8>)> = built
@@ -135,7 +137,8 @@ impl Documents {
             return Err(Diagnostic::error(format!(
                 "the search index's working folder {} holds files esiin did not write",
                 docs.dir.display()
-            )));
+            ))
+            .hint("delete the folder (it is a cache) and build again"));
         }
         records
             .par_iter()
@@ -179,11 +182,16 @@ fn hex_segments(url: &str) -> Vec<String> {
 /// bytes)`.
 fn build(lang: &str, dir: &Path, pages: usize) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let fail = |e: &dyn std::fmt::Display| {
-        Diagnostic::error(format!("cannot build the search index ({lang}): {e}"))
+        Diagnostic::error(format!("cannot build the search index ({lang}): {e}")).hint(
+            "turn the search index off with `search: false` in handbook.yaml to build without it, and report this to the maintainers of esiin",
+        )
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
-        .map_err(|e| Diagnostic::error(format!("cannot start the search indexer: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error(format!("cannot start the search indexer: {e}"))
+                .hint("the system is out of threads or memory: close programs and build again")
+        })?;
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder()
             .force_language(lang.to_string())

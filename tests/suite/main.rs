@@ -24,4 +24,5 @@ mod serve_watch;
 #[cfg(unix)]
 mod trust_files;
 mod trust_links;
+mod trust_messages;
 mod trust_output;

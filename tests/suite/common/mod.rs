@@ -132,10 +132,34 @@ pub fn esiin_in(cwd: &Path, args: &[&str]) -> Run {
         .env_remove("RUST_BACKTRACE")
         .output()
         .expect("run esiin");
-    Run {
+    let run = Run {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert_every_diagnostic_has_a_hint(&run.stderr);
+    run
+}
+
+/// Every `error: …` or `warning: …` that esiin prints has a `= help: …`
+/// line before the blank line that ends it: what to write instead. Run on
+/// every run of the binary, so that a diagnostic without a hint fails the
+/// test that triggers it (`diag::tests::every_diagnostic_has_a_hint`
+/// checks the source for the ones no test triggers).
+pub fn assert_every_diagnostic_has_a_hint(stderr: &str) {
+    let mut open: Option<&str> = None;
+    for line in stderr.lines().chain([""]) {
+        let starts = line.starts_with("error: ") || line.starts_with("warning: ");
+        if let Some(first) = open
+            && (starts || line.trim().is_empty())
+        {
+            panic!("a diagnostic without a `= help:` line:\n  {first}\n--- stderr\n{stderr}");
+        }
+        if starts {
+            open = Some(line);
+        } else if line.trim_start().starts_with("= help: ") {
+            open = None;
+        }
     }
 }
 
