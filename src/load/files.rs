@@ -81,7 +81,18 @@ impl Fence {
     /// judged is inside the root by construction.
     pub fn check_target(&self, path: &Path, is_dir: bool) -> Result<(), Diagnostic> {
         let target = std::fs::canonicalize(path).map_err(|e| {
-            Diagnostic::error(format!("cannot read: {e}")).in_file(self.shown(path))
+            let d = if e.kind() == std::io::ErrorKind::NotFound {
+                let to = std::fs::read_link(path).unwrap_or_default();
+                Diagnostic::error(format!(
+                    "symlink points to `{}`, which does not exist",
+                    to.display()
+                ))
+                .hint("point the link at a file inside the handbook, or remove it")
+            } else {
+                Diagnostic::error(format!("cannot follow the symlink: {e}"))
+                    .hint("make the link's target readable by the user running esiin, or remove the link")
+            };
+            d.in_file(self.shown(path))
         })?;
         if target.starts_with(&self.canonical) {
             return Ok(());
@@ -163,7 +174,8 @@ impl ReadError {
     /// The error at `shown`, a `what` (`page`, `template`) that was read.
     pub fn diagnostic(&self, shown: &Path, what: &str) -> Diagnostic {
         let d = match self {
-            ReadError::Io(e) => Diagnostic::error(format!("cannot read the file: {e}")),
+            ReadError::Io(e) => Diagnostic::error(format!("cannot read the file: {e}"))
+                .hint("make it readable by the user running esiin, or remove it"),
             ReadError::Special(kind) => {
                 Diagnostic::error(format!("{kind}, not a regular file")).hint(SPECIAL_HINT)
             }

@@ -228,8 +228,18 @@ fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
         ))
         .in_file(at)
         .hint("remove the link or point it outside its own folder")
+    } else if let Some(Err(dangling)) = e
+        .path()
+        .filter(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()))
+        .map(|p| fence.check_target(p, false))
+    {
+        // A link whose target is missing (or unreadable): say so in the
+        // link's terms rather than walkdir's.
+        dangling
     } else {
-        Diagnostic::error(format!("cannot read: {e}")).in_file(at)
+        Diagnostic::error(format!("cannot read: {e}"))
+            .in_file(at)
+            .hint("make it readable by the user running esiin, or remove it")
     }
 }
 

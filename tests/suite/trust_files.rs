@@ -338,6 +338,18 @@ fn a_symlink_loop_is_still_reported_as_a_loop() {
 }
 
 #[test]
+fn a_dangling_link_is_named_as_one() {
+    refused(
+        |hb| {
+            link("nowhere.md", hb, "content/guide/dangling.md");
+            "content/guide/dangling.md: symlink points to `nowhere.md`, which does not exist"
+                .into()
+        },
+        "point the link at a file inside the handbook, or remove it",
+    );
+}
+
+#[test]
 fn a_link_to_the_file_system_root_is_outside_not_a_loop() {
     refused(
         |hb| {
