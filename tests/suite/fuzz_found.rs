@@ -17,5 +17,8 @@ fn path_total_of_huge_step_minutes_does_not_overflow() {
     );
     hb.build_ok().assert_no_panic();
     let html = hb.page("onboarding/long/index.html");
-    assert!(html.contains("71582788 h 15 min"), "the total is u32::MAX minutes");
+    assert!(
+        html.contains("71582788 h 15 min"),
+        "the total is u32::MAX minutes"
+    );
 }
