@@ -22,3 +22,19 @@ fn path_total_of_huge_step_minutes_does_not_overflow() {
         "the total is u32::MAX minutes"
     );
 }
+
+/// A plan figure beyond what an integer holds: the theme wrote a whole
+/// float as an integer (`v | int`), which failed the build with a template
+/// error pointing into the built-in theme. Such figures are shown as
+/// written.
+#[test]
+fn plan_figure_too_large_for_an_integer_is_shown() {
+    let hb = Handbook::fixture("basic");
+    hb.edit("content/plan.md", "value: 1480", "value: 1e39");
+    hb.build_ok().assert_no_panic();
+    let plan = hb.page("plan/index.html");
+    assert!(
+        plan.contains("1200") && plan.contains("3000"),
+        "the other figures are shown"
+    );
+}
