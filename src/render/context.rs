@@ -995,7 +995,12 @@ impl Site {
                         note: s.note.as_deref(),
                     })
                     .collect();
-                let total: u32 = path.steps.iter().filter_map(|s| s.minutes).sum();
+                // Saturating: each step's minutes fit a u32, their sum need not.
+                let total = path
+                    .steps
+                    .iter()
+                    .filter_map(|s| s.minutes)
+                    .fold(0u32, u32::saturating_add);
                 ctx.path = Some(PathCtx {
                     audience: path.audience.as_deref(),
                     total: DurationCtx {
