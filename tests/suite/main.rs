@@ -20,6 +20,7 @@ mod errors;
 mod search;
 mod serve_diff;
 mod serve_http;
+mod serve_warnings;
 mod serve_watch;
 #[cfg(unix)]
 mod trust_files;
