@@ -699,7 +699,11 @@ async fn forward(
     if !errors.is_empty() && send(&mut socket, &Event::Errors { errors }).await.is_err() {
         return;
     }
-    if !warnings.is_empty() && send(&mut socket, &Event::Warnings { warnings }).await.is_err() {
+    if !warnings.is_empty()
+        && send(&mut socket, &Event::Warnings { warnings })
+            .await
+            .is_err()
+    {
         return;
     }
     let first = tokio::time::Instant::now() + socket.idle;

@@ -505,7 +505,10 @@ mod tests {
         assert_eq!(news.summary().as_deref(), Some("2 warnings (1 new)"));
         let news = log.update(&both[1..]);
         assert_eq!(news.summary().as_deref(), Some("1 warning (1 fixed)"));
-        assert_eq!(log.update(&[]).summary().as_deref(), Some("no warnings left"));
+        assert_eq!(
+            log.update(&[]).summary().as_deref(),
+            Some("no warnings left")
+        );
         assert_eq!(log.update(&[]).summary(), None);
     }
 

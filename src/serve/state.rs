@@ -300,7 +300,7 @@ mod tests {
         let stale = Diagnostic::warning("stale")
             .in_file("content/a.md")
             .hint("review it");
-        assert!(live.set_warnings(&[stale.clone()]));
+        assert!(live.set_warnings(std::slice::from_ref(&stale)));
         let Ok(Event::Warnings { warnings }) = rx.try_recv() else {
             panic!("a warnings event");
         };

@@ -424,18 +424,32 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     // The error overlay still works, and no warning covers it.
     let module = std::fs::read_to_string(&file).expect("the module's source");
     std::fs::write(&file, module.replacen("title:", "titel:", 1)).expect("break it");
-    wait_for(c, "the error overlay", |t| t.contains("unknown field `titel`")).await;
+    wait_for(c, "the error overlay", |t| {
+        t.contains("unknown field `titel`")
+    })
+    .await;
     std::fs::write(&file, &original).expect("fix it, dropping the tag");
-    wait_for(c, "the overlay to go", |t| !t.contains("unknown field `titel`")).await;
+    wait_for(c, "the overlay to go", |t| {
+        !t.contains("unknown field `titel`")
+    })
+    .await;
     let panel = wait_for_panel(c, "the one warning again", |p| {
         shown(p) && p["title"] == "The handbook has 1 warning"
     })
     .await;
-    assert!(!panel["text"].as_str().unwrap_or_default().contains("quantum"));
+    assert!(
+        !panel["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("quantum")
+    );
 
     // With both showing, the overlay is on top.
     std::fs::write(&file, original.replacen("title:", "titel:", 1)).expect("break it");
-    wait_for(c, "the error overlay", |t| t.contains("unknown field `titel`")).await;
+    wait_for(c, "the error overlay", |t| {
+        t.contains("unknown field `titel`")
+    })
+    .await;
     let on_top = c.execute(OVERLAY_ON_TOP, vec![]).await.expect("hit-test");
     assert_eq!(on_top, true, "the warnings panel covers the error overlay");
     let panel = c.execute(WARNINGS_PANEL, vec![]).await.expect("the panel");

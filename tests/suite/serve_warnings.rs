@@ -88,7 +88,11 @@ fn the_terminal_prints_each_warning_once_and_counts_them_on_every_rebuild() {
         "## Example",
         "A sentence saved while serving.\n\n## Example",
     );
-    rebuilt(&serve, "content/guide/writing.md", "; 2 warnings, as before");
+    rebuilt(
+        &serve,
+        "content/guide/writing.md",
+        "; 2 warnings, as before",
+    );
     assert_eq!(count(&serve, GAP), 1, "{}", serve.log().join("\n"));
     assert_eq!(count(&serve, STALE), 1, "{}", serve.log().join("\n"));
 
@@ -102,8 +106,16 @@ fn the_terminal_prints_each_warning_once_and_counts_them_on_every_rebuild() {
     assert_eq!(count(&serve, STALE), 1, "{}", serve.log().join("\n"));
 
     // Fixed: said once.
-    hb.edit("content/training/basics.md", "tags: [quantum knitting]\n", "");
-    rebuilt(&serve, "content/training/basics.md", "; 1 warning (1 fixed)");
+    hb.edit(
+        "content/training/basics.md",
+        "tags: [quantum knitting]\n",
+        "",
+    );
+    rebuilt(
+        &serve,
+        "content/training/basics.md",
+        "; 1 warning (1 fixed)",
+    );
 }
 
 type Socket = tungstenite::WebSocket<TcpStream>;
@@ -186,7 +198,11 @@ fn the_socket_tells_open_pages_the_warnings_of_the_served_site() {
         "A sentence saved while serving.\n\n## Example",
     );
     rebuilt(&serve, "content/guide/writing.md", "");
-    hb.edit("content/training/basics.md", "tags: [quantum knitting]\n", "");
+    hb.edit(
+        "content/training/basics.md",
+        "tags: [quantum knitting]\n",
+        "",
+    );
     let next = next_of(&mut open, "warnings");
     assert_eq!(next["warnings"], serde_json::json!([]), "{next}");
     assert_eq!(warnings_in_manifest(&serve), 0);
