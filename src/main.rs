@@ -230,12 +230,23 @@ fn log(line: &str) {
     eprintln!("[{}] {line}", now.strftime("%H:%M:%S"));
 }
 
-/// Prints what a rebuild did: one line, or the errors and one line.
-fn report_rebuild(what: &str, outcome: &esiin::serve::Outcome) {
+/// Prints what a rebuild did: one line, or the errors and one line. The
+/// warnings new since the last good build come before the line, which
+/// counts them all (`2 warnings, as before`).
+fn report_rebuild(
+    what: &str,
+    outcome: &esiin::serve::Outcome,
+    warned: &std::sync::Mutex<esiin::serve::WarningLog>,
+) {
     let ms = outcome.took.as_millis();
     if outcome.errors.is_empty() {
+        let mut warned = warned.lock().unwrap_or_else(|e| e.into_inner());
+        let news = warned.update(&outcome.warnings);
+        let new: Vec<Diagnostic> = news.new.iter().map(|d| (*d).clone()).collect();
+        print(&new, Format::Human);
+        let count = news.summary().map_or(String::new(), |s| format!("; {s}"));
         log(&format!(
-            "{what}: rebuilt in {ms} ms, {} file{} changed",
+            "{what}: rebuilt in {ms} ms, {} file{} changed{count}",
             outcome.changed,
             if outcome.changed == 1 { "" } else { "s" }
         ));
@@ -285,10 +296,13 @@ fn serve(
     let live = Arc::new(Live::default());
     // What each build parsed and rendered, for the next one.
     let cache = Arc::new(std::sync::Mutex::new(esiin::pipeline::Cache::reusable()));
+    // The warnings printed so far: each rebuild prints the new ones.
+    let warned = Arc::new(std::sync::Mutex::new(esiin::serve::WarningLog::default()));
     // Watch before the first build, so that a save made while it runs
     // starts a rebuild right after it.
     let watcher = {
-        let (live, cache, opts) = (live.clone(), cache.clone(), opts.clone());
+        let (live, cache, opts, warned) =
+            (live.clone(), cache.clone(), opts.clone(), warned.clone());
         esiin::serve::watch(&root, move |paths| {
             let what = match paths.as_slice() {
                 [one] => one.display().to_string(),
@@ -298,6 +312,7 @@ fn serve(
             report_rebuild(
                 &what,
                 &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
+                &warned,
             );
         })
     };
@@ -316,6 +331,7 @@ fn serve(
         report_rebuild(
             "first build",
             &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
+            &warned,
         );
     }
     runtime.block_on(async move {

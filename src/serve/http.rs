@@ -14,10 +14,11 @@
 //!
 //! The manifest is a dev-server endpoint for tests and tools (the
 //! differential test, benchmarks, editor plugins): `{"generation": n,
-//! "errors": n, "search_pending": bool, "files": {"path": "hash", …}}`,
-//! where `generation` counts the publications so far (builds, successful
-//! or not, and search indexes, see [`Live::generation`]), `errors` is the
-//! number of errors of the last build (0 when it succeeded),
+//! "errors": n, "warnings": n, "search_pending": bool, "files": {"path":
+//! "hash", …}}`, where `generation` counts the publications so far (builds,
+//! successful or not, and search indexes, see [`Live::generation`]),
+//! `errors` is the number of errors of the last build (0 when it
+//! succeeded), `warnings` the number of warnings of the last good one,
 //! `search_pending` says that the search index is still being built for
 //! the served pages (`serve` builds it after them), and each file of the last good site maps
 //! to the xxh3-64 (16 hex digits) of its bytes as built, before the
@@ -592,6 +593,7 @@ async fn live_js() -> Response {
 async fn manifest(State(app): State<Arc<App>>) -> Response {
     let generation = app.live.generation();
     let errors = app.live.errors().len();
+    let warnings = app.live.warnings().len();
     let files = app.live.files();
     let search = app.live.search_files();
     let hashes: std::collections::BTreeMap<&str, String> = files
@@ -604,6 +606,7 @@ async fn manifest(State(app): State<Arc<App>>) -> Response {
     let body = serde_json::json!({
         "generation": generation,
         "errors": errors,
+        "warnings": warnings,
         "search_pending": app.live.search_pending(),
         "files": hashes,
     });
@@ -638,6 +641,7 @@ async fn live_socket(State(app): State<Arc<App>>, req: Request) -> Response {
     // published after the client sees it connected reaches it.
     let events = app.live.subscribe();
     let errors = app.live.errors();
+    let warnings = app.live.warnings();
     let closing = app.closing.subscribe();
     let live = app.live.clone();
     let idle = app.idle;
@@ -647,7 +651,7 @@ async fn live_socket(State(app): State<Arc<App>>, req: Request) -> Response {
             idle,
             silent: 0,
         };
-        forward(socket, live, events, errors, closing)
+        forward(socket, live, events, (errors, warnings), closing)
     })
 }
 
@@ -687,10 +691,19 @@ async fn forward(
     mut socket: Socket,
     live: Arc<Live>,
     mut events: broadcast::Receiver<Event>,
-    errors: Vec<ErrorView>,
+    (errors, warnings): (Vec<ErrorView>, Vec<ErrorView>),
     mut closing: watch::Receiver<bool>,
 ) {
+    // The state a page opened now must show: the last build's errors and
+    // the served site's warnings.
     if !errors.is_empty() && send(&mut socket, &Event::Errors { errors }).await.is_err() {
+        return;
+    }
+    if !warnings.is_empty()
+        && send(&mut socket, &Event::Warnings { warnings })
+            .await
+            .is_err()
+    {
         return;
     }
     let first = tokio::time::Instant::now() + socket.idle;
@@ -735,10 +748,13 @@ async fn forward(
         .await;
 }
 
-/// What a client that missed events needs: the errors (or their absence)
-/// and a reload of every file, of which it picks its own.
+/// What a client that missed events needs: the errors (or their absence),
+/// the warnings and a reload of every file, of which it picks its own.
 fn resync(live: &Live) -> Vec<Event> {
     let errors = live.errors();
+    let warnings = Event::Warnings {
+        warnings: live.warnings(),
+    };
     let mut paths: Vec<String> = live.files().keys().cloned().collect();
     paths.sort();
     let state = if errors.is_empty() {
@@ -748,6 +764,7 @@ fn resync(live: &Live) -> Vec<Event> {
     };
     vec![
         state,
+        warnings,
         Event::Reload {
             paths,
             css_only: false,

@@ -11,7 +11,7 @@ mod links;
 mod stall;
 pub mod state;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Once, OnceLock, Weak};
 use std::time::{Duration, Instant};
@@ -48,6 +48,9 @@ pub struct Outcome {
     pub took: Duration,
     pub changed: usize,
     pub errors: Vec<Diagnostic>,
+    /// The warnings of a successful build (empty when it failed: a failed
+    /// build reports only its errors, and the served site keeps its own).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Builds the site into memory at the dev server's root and publishes it
@@ -84,6 +87,7 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
             }
             let publishing = Instant::now();
             update_search(live, report.search);
+            live.set_warnings(&report.warnings);
             let changed = live.publish(sink.into_files()).len();
             if std::env::var_os("ESIIN_TIMINGS").is_some() {
                 eprintln!(
@@ -95,6 +99,7 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
                 took: start.elapsed(),
                 changed,
                 errors: Vec::new(),
+                warnings: report.warnings,
             }
         }
         Err(errors) => {
@@ -103,8 +108,67 @@ pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Ca
                 took: start.elapsed(),
                 changed: 0,
                 errors,
+                warnings: Vec::new(),
             }
         }
+    }
+}
+
+/// The warnings the terminal has shown, so that each rebuild prints only
+/// the new ones: a stale page or an expertise gap printed on every save
+/// would bury the line that says what the save did.
+#[derive(Default)]
+pub struct WarningLog {
+    /// The last good build's warnings, by their rendered text (a warning
+    /// whose place moved is a new one: its `file:line:col` is new).
+    shown: HashSet<String>,
+}
+
+/// What changed in the warnings with one build (see [`WarningLog::update`]).
+pub struct WarningNews<'a> {
+    /// The warnings not in the previous good build, to print.
+    pub new: Vec<&'a Diagnostic>,
+    /// How many warnings the build has.
+    pub total: usize,
+    /// How many of the previous build's warnings are gone.
+    pub gone: usize,
+}
+
+impl WarningLog {
+    /// Takes the warnings of a successful build and tells what is new.
+    pub fn update<'a>(&mut self, warnings: &'a [Diagnostic]) -> WarningNews<'a> {
+        let now: Vec<(String, &Diagnostic)> =
+            warnings.iter().map(|d| (d.render(false), d)).collect();
+        let texts: HashSet<String> = now.iter().map(|(t, _)| t.clone()).collect();
+        let gone = self.shown.difference(&texts).count();
+        let new = now
+            .iter()
+            .filter(|(t, _)| !self.shown.contains(t))
+            .map(|(_, d)| *d)
+            .collect();
+        self.shown = texts;
+        WarningNews {
+            new,
+            total: warnings.len(),
+            gone,
+        }
+    }
+}
+
+impl WarningNews<'_> {
+    /// The count for the rebuild's line (`2 warnings, as before`), or
+    /// `None` when there were none before and are none now.
+    pub fn summary(&self) -> Option<String> {
+        let n = |k: usize| format!("{k} warning{}", if k == 1 { "" } else { "s" });
+        let (new, total, gone) = (self.new.len(), self.total, self.gone);
+        Some(match () {
+            _ if total == 0 && gone == 0 => return None,
+            _ if total == 0 => "no warnings left".to_string(),
+            _ if new == 0 && gone == 0 => format!("{}, as before", n(total)),
+            _ if new == 0 => format!("{} ({gone} fixed)", n(total)),
+            _ if new == total => n(total),
+            _ => format!("{} ({new} new)", n(total)),
+        })
     }
 }
 
@@ -418,6 +482,35 @@ pub struct Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn warning(file: &str) -> Diagnostic {
+        Diagnostic::warning("stale").in_file(file).hint("review it")
+    }
+
+    #[test]
+    fn the_warning_log_prints_new_warnings_once() {
+        let mut log = WarningLog::default();
+        let (a, b) = (warning("content/a.md"), warning("content/b.md"));
+        let first = [a.clone()];
+        let news = log.update(&first);
+        assert_eq!(news.new.len(), 1);
+        assert_eq!(news.summary().as_deref(), Some("1 warning"));
+        let news = log.update(&first);
+        assert!(news.new.is_empty());
+        assert_eq!(news.summary().as_deref(), Some("1 warning, as before"));
+        let both = [a, b.clone()];
+        let news = log.update(&both);
+        assert_eq!(news.new.len(), 1);
+        assert_eq!(news.new[0].file, b.file);
+        assert_eq!(news.summary().as_deref(), Some("2 warnings (1 new)"));
+        let news = log.update(&both[1..]);
+        assert_eq!(news.summary().as_deref(), Some("1 warning (1 fixed)"));
+        assert_eq!(
+            log.update(&[]).summary().as_deref(),
+            Some("no warnings left")
+        );
+        assert_eq!(log.update(&[]).summary(), None);
+    }
 
     #[test]
     fn only_sources_are_relevant() {

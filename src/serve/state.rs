@@ -1,9 +1,11 @@
 //! What the builder and the web server share: the last good site, the
-//! errors of the last build, and a channel to the open pages.
+//! errors of the last build, the warnings of the last good one, and a
+//! channel to the open pages.
 //!
 //! The builder publishes; the server only reads. A failed build replaces
 //! the errors but never the site, so the last good site stays served while
-//! the overlay shows what is wrong.
+//! the overlay shows what is wrong. It keeps the warnings too: they belong
+//! to the site still served (a failed build reports only its errors).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -28,9 +30,13 @@ pub enum Event {
     Errors { errors: Vec<ErrorView> },
     /// The last build succeeded: remove any error overlay.
     Ok,
+    /// The warnings of the served site changed (sent then, and to every
+    /// page that connects while there are some): show them in the
+    /// warnings panel, or remove it when the list is empty.
+    Warnings { warnings: Vec<ErrorView> },
 }
 
-/// A diagnostic as the overlay shows it.
+/// A diagnostic as the error overlay or the warnings panel shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ErrorView {
     /// `content/a.md:3:1`, or empty when the error has no place.
@@ -59,6 +65,7 @@ pub struct Live {
     generation: std::sync::atomic::AtomicU64,
     files: RwLock<Files>,
     errors: RwLock<Vec<ErrorView>>,
+    warnings: RwLock<Vec<ErrorView>>,
     events: broadcast::Sender<Event>,
     /// The search index, built apart from the pages (see
     /// `serve::update_search`).
@@ -88,6 +95,7 @@ impl Default for Live {
             generation: std::sync::atomic::AtomicU64::new(0),
             files: RwLock::new(Arc::new(HashMap::new())),
             errors: RwLock::new(Vec::new()),
+            warnings: RwLock::new(Vec::new()),
             events: broadcast::channel(64).0,
             search: Default::default(),
         }
@@ -106,6 +114,35 @@ impl Live {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The warnings of the last successful build.
+    pub fn warnings(&self) -> Vec<ErrorView> {
+        self.warnings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Keeps the warnings of a successful build (call it before
+    /// [`Live::publish`], so that a page that reloads on the new site
+    /// connects to find them). Tells the open pages only when the list
+    /// changed: a save that changes nothing about them announces nothing.
+    /// Returns whether it changed.
+    pub fn set_warnings(&self, diags: &[Diagnostic]) -> bool {
+        let warnings: Vec<ErrorView> = diags
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(ErrorView::from)
+            .collect();
+        let mut slot = self.warnings.write().unwrap_or_else(|e| e.into_inner());
+        if *slot == warnings {
+            return false;
+        }
+        *slot = warnings.clone();
+        drop(slot);
+        let _ = self.events.send(Event::Warnings { warnings });
+        true
     }
 
     /// The number of publications so far: builds (successful or not) and
@@ -254,6 +291,34 @@ mod tests {
         live.publish(files(&[("a/index.html", "2"), ("theme.css", "y")]));
         assert_eq!(rx.try_recv().ok(), Some(Event::Ok));
         assert!(live.errors().is_empty());
+    }
+
+    #[test]
+    fn warnings_are_announced_when_they_change_and_outlive_a_failed_build() {
+        let live = Live::default();
+        let mut rx = live.subscribe();
+        let stale = Diagnostic::warning("stale")
+            .in_file("content/a.md")
+            .hint("review it");
+        assert!(live.set_warnings(std::slice::from_ref(&stale)));
+        let Ok(Event::Warnings { warnings }) = rx.try_recv() else {
+            panic!("a warnings event");
+        };
+        assert_eq!(warnings[0].location, "content/a.md");
+        assert_eq!(warnings[0].hint.as_deref(), Some("review it"));
+        // The same list again: nothing to tell.
+        assert!(!live.set_warnings(&[stale]));
+        assert!(rx.try_recv().is_err());
+        // A failed build keeps the served site's warnings.
+        live.fail(&[Diagnostic::error("broken").in_file("content/b.md")]);
+        assert!(matches!(rx.try_recv(), Ok(Event::Errors { .. })));
+        assert_eq!(live.warnings().len(), 1);
+        // All fixed: an empty list removes the panel.
+        assert!(live.set_warnings(&[]));
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Event::Warnings { warnings: vec![] })
+        );
     }
 
     #[test]

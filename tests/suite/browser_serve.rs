@@ -280,3 +280,179 @@ async fn wait_until_results(c: &fantoccini::Client) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The warnings panel of `live.js` as the page has it: `null` before any
+/// warning, else whether it shows, its title, its list's text, how many
+/// elements that text made (none: it is inserted as text), and how its
+/// title is announced.
+const WARNINGS_PANEL: &str = r#"
+    const host = document.querySelector('esiin-warnings');
+    if (!host) return null;
+    const root = host.shadowRoot;
+    const title = root.querySelector('h2');
+    return {
+      shown: getComputedStyle(host).display !== 'none',
+      title: title.textContent,
+      text: root.querySelector('.list').textContent,
+      markup: root.querySelectorAll('.list i, .list b').length,
+      live: title.getAttribute('aria-live'),
+    };
+"#;
+
+async fn wait_for_panel(
+    c: &fantoccini::Client,
+    what: &str,
+    pred: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let panel = c
+            .execute(WARNINGS_PANEL, vec![])
+            .await
+            .unwrap_or(serde_json::Value::Null);
+        if pred(&panel) {
+            return panel;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; the warnings panel: {panel}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn shown(panel: &serde_json::Value) -> bool {
+    panel["shown"] == true
+}
+
+/// Presses and releases one key in whatever has the focus.
+async fn press(c: &fantoccini::Client, key: fantoccini::key::Key) {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    let k: char = key.into();
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: k })
+        .then(KeyAction::Up { value: k });
+    c.perform_actions(actions).await.expect("key press");
+}
+
+/// Whether the error overlay's panel is on top wherever it is: at its
+/// corners and centre, the page's topmost element is the overlay.
+const OVERLAY_ON_TOP: &str = r#"
+    const host = document.querySelector('esiin-error-overlay');
+    if (!host) return false;
+    const r = host.shadowRoot.querySelector('.panel').getBoundingClientRect();
+    const points = [
+      [r.left + 2, r.top + 2], [r.right - 2, r.top + 2],
+      [r.left + 2, r.bottom - 2], [r.right - 2, r.bottom - 2],
+      [(r.left + r.right) / 2, (r.top + r.bottom) / 2],
+    ];
+    return points.every(([x, y]) => document.elementFromPoint(x, y) === host);
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, root) = harness::example_handbook(None);
+    let serve = Serve::start(&root);
+    let c = &browser.client;
+    c.goto(&format!("{}training/", serve.url))
+        .await
+        .expect("open the page");
+
+    // The example's warning from the start: a plan goal's topic no one covers.
+    let panel = wait_for_panel(c, "the start's warning", shown).await;
+    assert_eq!(panel["title"], "The handbook has 1 warning", "{panel}");
+    let text = panel["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("content/plan.md:24:14")
+            && text.contains("expertise gap: no listed expert covers `SEO`")
+            && text.contains("Hint: add `SEO` to the `topics` of an expert"),
+        "{panel}"
+    );
+    assert_eq!(panel["live"], "polite", "announced politely");
+
+    // Closed from the keyboard; still closed after a reload.
+    c.execute(
+        "document.querySelector('esiin-warnings').shadowRoot.querySelector('button').focus()",
+        vec![],
+    )
+    .await
+    .expect("focus the close button");
+    press(c, fantoccini::key::Key::Enter).await;
+    wait_for_panel(c, "the panel to close", |p| p["shown"] == false).await;
+    c.refresh().await.expect("reload");
+    loaded(c).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let panel = c.execute(WARNINGS_PANEL, vec![]).await.expect("the panel");
+    assert!(!shown(&panel), "closed stays closed: {panel}");
+
+    // A new warning, saved while serving: the panel is back, with both,
+    // and the tag's markup shown as text.
+    let file = root.join("content/training/first-blog-post.md");
+    let original = std::fs::read_to_string(&file).expect("the module's source");
+    let tagged = original.replacen(
+        "tags: [blogging, copywriting]",
+        r#"tags: [blogging, copywriting, "<i>quantum</i> knitting"]"#,
+        1,
+    );
+    assert_ne!(tagged, original, "the module has the tags line");
+    std::fs::write(&file, &tagged).expect("save");
+    let panel = wait_for_panel(c, "the new warning", |p| {
+        shown(p) && p["title"] == "The handbook has 2 warnings"
+    })
+    .await;
+    let text = panel["text"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("content/training/first-blog-post.md:")
+            && text.contains("no listed expert covers `<i>quantum</i> knitting`"),
+        "{panel}"
+    );
+    assert_eq!(panel["markup"], 0, "inserted as text: {panel}");
+
+    // Escape closes it too.
+    c.execute(
+        "document.querySelector('esiin-warnings').shadowRoot.querySelector('.list').focus()",
+        vec![],
+    )
+    .await
+    .expect("focus the list");
+    press(c, fantoccini::key::Key::Escape).await;
+    wait_for_panel(c, "Escape to close the panel", |p| p["shown"] == false).await;
+
+    // The error overlay still works, and no warning covers it.
+    let module = std::fs::read_to_string(&file).expect("the module's source");
+    std::fs::write(&file, module.replacen("title:", "titel:", 1)).expect("break it");
+    wait_for(c, "the error overlay", |t| {
+        t.contains("unknown field `titel`")
+    })
+    .await;
+    std::fs::write(&file, &original).expect("fix it, dropping the tag");
+    wait_for(c, "the overlay to go", |t| {
+        !t.contains("unknown field `titel`")
+    })
+    .await;
+    let panel = wait_for_panel(c, "the one warning again", |p| {
+        shown(p) && p["title"] == "The handbook has 1 warning"
+    })
+    .await;
+    assert!(
+        !panel["text"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("quantum")
+    );
+
+    // With both showing, the overlay is on top.
+    std::fs::write(&file, original.replacen("title:", "titel:", 1)).expect("break it");
+    wait_for(c, "the error overlay", |t| {
+        t.contains("unknown field `titel`")
+    })
+    .await;
+    let on_top = c.execute(OVERLAY_ON_TOP, vec![]).await.expect("hit-test");
+    assert_eq!(on_top, true, "the warnings panel covers the error overlay");
+    let panel = c.execute(WARNINGS_PANEL, vec![]).await.expect("the panel");
+    assert!(shown(&panel), "a failed build keeps the warnings: {panel}");
+    browser.close().await;
+}

@@ -21,6 +21,7 @@ mod fuzz_found;
 mod search;
 mod serve_diff;
 mod serve_http;
+mod serve_warnings;
 mod serve_watch;
 #[cfg(unix)]
 mod trust_files;
