@@ -256,6 +256,135 @@ impl Site {
             _ => None,
         }
     }
+
+    /// The feed of a module's upcoming sessions, site-relative.
+    pub fn module_feed(&self, module: usize) -> String {
+        format!("{}calendar.ics", self.urls[module])
+    }
+
+    /// The feed of every upcoming session: in the training section, or at
+    /// the root when the handbook has none.
+    pub fn all_sessions_feed(&self) -> String {
+        let base = self.training_section.map_or("", |t| self.urls[t].as_str());
+        format!("{base}calendar.ics")
+    }
+
+    /// Every calendar file a build writes, site-relative: a feed per module
+    /// with sessions, one for all sessions, one file per session.
+    pub fn calendar_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if let KindData::Module(m) = &p.data
+                && !m.sessions.is_empty()
+            {
+                files.push(self.module_feed(i));
+            }
+        }
+        if !self.index.sessions.is_empty() {
+            files.push(self.all_sessions_feed());
+        }
+        files.extend(
+            self.index
+                .sessions
+                .iter()
+                .filter_map(|&r| self.session_file(r)),
+        );
+        files
+    }
+
+    /// Where the calendar file of one session is written, site-relative:
+    /// `training/basics/sessions/<name>.ics` (see [`session_file_name`]).
+    pub fn session_file(&self, s: SessionRef) -> Option<String> {
+        let session = self.session(s)?;
+        let name = session_file_name(session, &self.config.tz);
+        Some(format!("{}sessions/{name}.ics", self.urls[s.module]))
+    }
+
+    /// Two sessions of one module that would share a calendar file (the
+    /// same `id`, or the same start without one) are an error: one file
+    /// would replace the other, and calendars would merge the two events.
+    pub fn check_session_files(&self, diags: &mut Vec<Diagnostic>) {
+        for p in &self.pages {
+            let KindData::Module(m) = &p.data else {
+                continue;
+            };
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (k, s) in m.sessions.iter().enumerate() {
+                let name = session_file_name(s, &self.config.tz);
+                let Some(&first) = seen.get(&name) else {
+                    seen.insert(name, k);
+                    continue;
+                };
+                let (key, value) = match &s.id {
+                    Some(id) => ("id", id.as_str()),
+                    None => ("sessions", ""),
+                };
+                let (offset, len) = nth_key(&p.src, key, value, k);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "sessions {} and {} of this module share the calendar name `{name}`",
+                        first + 1,
+                        k + 1
+                    ))
+                    .in_file(&p.src.rel)
+                    .at_offset(&p.src.text, offset, len)
+                    .hint("give each session its own `id` (letters, digits and `-`), e.g. `id: spring-2027`"),
+                );
+            }
+        }
+    }
+}
+
+/// Where the `n`th (0-based, counting every session) `key: value` line of
+/// the front matter is, else where [`crate::load::Source::locate`] finds
+/// the key: duplicates are reported at the later one.
+fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usize, usize) {
+    let fm = src.fm_text();
+    let mut pos = 0;
+    let mut found = Vec::new();
+    for line in fm.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && let Some(after) = rest.trim_start().strip_prefix(':')
+            && after.trim().trim_matches(['"', '\'']) == value
+        {
+            found.push(src.fm.start + pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    match found.get(1).or(found.last()) {
+        Some(&at) if n > 0 => (at, key.len()),
+        _ => src.locate(key, Some(value)),
+    }
+}
+
+/// A session's calendar file name: its `id` made safe for a path (ASCII
+/// letters and digits, `-` for anything else, so no `/` or `..` can leave
+/// the module's folder), or its start in local time (`2027-06-10-0900`).
+pub fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
+    let from_id = s.id.as_deref().map(|id| {
+        let mut name = String::new();
+        for c in id.trim().chars() {
+            let c = if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            };
+            if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+                name.push(c);
+            }
+        }
+        name.trim_end_matches('-').to_string()
+    });
+    match from_id.filter(|n| !n.is_empty()) {
+        Some(name) => name,
+        None => s
+            .start
+            .0
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d-%H%M")
+            .to_string(),
+    }
 }
 
 #[cfg(test)]
