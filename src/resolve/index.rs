@@ -319,7 +319,9 @@ impl Site {
                     Some(id) => ("id", id.as_str()),
                     None => ("sessions", ""),
                 };
-                let (offset, len) = nth_key(&p.src, key, value, k);
+                // The same `id` written before: the lines to skip.
+                let nth = m.sessions[..k].iter().filter(|x| x.id == s.id).count();
+                let (offset, len) = nth_key(&p.src, key, value, nth);
                 diags.push(
                     Diagnostic::error(format!(
                         "sessions {} and {} of this module share the calendar name `{name}`",
@@ -335,9 +337,9 @@ impl Site {
     }
 }
 
-/// Where the `n`th (0-based, counting every session) `key: value` line of
-/// the front matter is, else where [`crate::load::Source::locate`] finds
-/// the key: duplicates are reported at the later one.
+/// Where the `n`th (0-based) `key: value` line of the front matter is,
+/// else the last one, else where [`crate::load::Source::locate`] finds
+/// the key: a duplicate is reported where it is written, not at the first.
 fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usize, usize) {
     let fm = src.fm_text();
     let mut pos = 0;
@@ -352,9 +354,9 @@ fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usiz
         }
         pos += line.len();
     }
-    match found.get(1).or(found.last()) {
-        Some(&at) if n > 0 => (at, key.len()),
-        _ => src.locate(key, Some(value)),
+    match found.get(n).or(found.last()) {
+        Some(&at) => (at, key.len()),
+        None => src.locate(key, Some(value)),
     }
 }
 

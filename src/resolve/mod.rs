@@ -721,7 +721,11 @@ impl Site {
                         .error_at_key(
                             "aliases",
                             Some(alias),
-                            format!("the alias `{alias}` would replace the calendar file `{}`", self.config.url(c)),
+                            format!(
+                                "the alias `/{}` would replace the calendar file `{}`",
+                                alias.trim_start_matches('/'),
+                                self.config.url(c)
+                            ),
                         )
                         .hint("remove the alias"),
                 );
