@@ -1054,6 +1054,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_session_is_written_on_one_line_in_the_page_language() {
+        let tz = jiff::tz::TimeZone::get("Europe/Helsinki").expect("tzdb");
+        let start: jiff::Timestamp = "2027-06-10T06:00:00Z".parse().expect("a time");
+        let end: jiff::Timestamp = "2027-06-10T09:00:00Z".parse().expect("a time");
+        let line = |lang| {
+            let (s, e) = (session_time(start, &tz, lang), session_time(end, &tz, lang));
+            (when_text(&s, Some(&e), lang), when_text(&s, None, lang))
+        };
+        assert_eq!(
+            line(Language::Fi),
+            (
+                "to 10.6.2027 klo 9.00–12.00".to_string(),
+                "to 10.6.2027 klo 9.00".to_string()
+            )
+        );
+        assert_eq!(line(Language::En).0, "Thu 10 June 2027, 09:00–12:00");
+    }
+
+    #[test]
     fn handles_become_urls() {
         assert_eq!(channel("github", "aino").1, "https://github.com/aino");
         assert_eq!(

@@ -401,4 +401,29 @@ mod tests {
         assert_eq!(topic_slug("data_engineering"), "data-engineering");
         assert_eq!(topic_slug("Näkyvyys"), "näkyvyys");
     }
+
+    fn session(json: serde_json::Value) -> crate::load::kinds::Session {
+        serde_json::from_value(json).expect("a session")
+    }
+
+    #[test]
+    fn a_session_file_is_named_by_its_id_made_safe_or_its_local_start() {
+        let tz = jiff::tz::TimeZone::get("Europe/Helsinki").expect("tzdb");
+        let start = "2027-06-10T06:00:00Z";
+        let named = |id: &str| {
+            session_file_name(
+                &session(serde_json::json!({"id": id, "start": start})),
+                &tz,
+            )
+        };
+        assert_eq!(named("spring-2027"), "spring-2027");
+        // Nothing that could leave the module's folder or hide the file.
+        assert_eq!(named("../../etc/passwd"), "etc-passwd");
+        assert_eq!(named(".hidden"), "hidden");
+        assert_eq!(named("Kevät 2027!"), "kev-t-2027");
+        // An id with nothing usable falls back to the start, in local time.
+        assert_eq!(named("//"), "2027-06-10-0900");
+        let unnamed = session(serde_json::json!({"start": start}));
+        assert_eq!(session_file_name(&unnamed, &tz), "2027-06-10-0900");
+    }
 }

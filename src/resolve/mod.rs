@@ -702,15 +702,18 @@ impl Site {
         };
         for (i, url) in self.urls.iter().enumerate() {
             if let Some(c) = on_calendar(url) {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "the page is at `{}`, where esiin writes the calendar file `{}`",
-                        self.config.url(url),
-                        self.config.url(c)
-                    ))
-                    .in_file(&self.pages[i].src.rel)
-                    .hint("rename the file or give it another `slug`"),
+                let p = &self.pages[i];
+                let message = format!(
+                    "the page is at `{}`, where esiin writes the calendar file `{}`",
+                    self.config.url(url),
+                    self.config.url(c)
                 );
+                // At its `slug` when it has one; else its file name is the cause.
+                let d = match &p.common.slug {
+                    Some(slug) => p.src.error_at_key("slug", Some(slug), message),
+                    None => Diagnostic::error(message).in_file(&p.src.rel),
+                };
+                diags.push(d.hint("rename the file or give it another `slug`"));
             }
         }
         for (alias, i) in &self.aliases {

@@ -385,6 +385,22 @@ fn two_sessions_with_one_calendar_name_are_an_error() {
 }
 
 #[test]
+fn a_page_on_a_calendar_file_is_an_error() {
+    let hb = built();
+    let before = snapshot(&hb.public());
+    hb.write(
+        "content/training/feed.md",
+        "---\ntitle: Feed\nslug: calendar.ics\n---\nThe feed.\n",
+    );
+    hb.esiin(&["build"]).assert_failed().assert_error(
+        "content/training/feed.md:3:7: the page is at `/handbook/training/calendar.ics/`, where esiin writes the calendar file `/handbook/training/calendar.ics`",
+        Some("rename the file or give it another `slug`"),
+    );
+    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    hb.assert_no_staging_left();
+}
+
+#[test]
 fn an_alias_on_a_calendar_file_is_an_error() {
     let hb = built();
     let before = snapshot(&hb.public());
