@@ -411,10 +411,7 @@ mod tests {
         let tz = jiff::tz::TimeZone::get("Europe/Helsinki").expect("tzdb");
         let start = "2027-06-10T06:00:00Z";
         let named = |id: &str| {
-            session_file_name(
-                &session(serde_json::json!({"id": id, "start": start})),
-                &tz,
-            )
+            session_file_name(&session(serde_json::json!({"id": id, "start": start})), &tz)
         };
         assert_eq!(named("spring-2027"), "spring-2027");
         // Nothing that could leave the module's folder or hide the file.

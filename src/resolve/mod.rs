@@ -708,12 +708,12 @@ impl Site {
                     self.config.url(url),
                     self.config.url(c)
                 );
+                let hint = "rename the file or give it another `slug`";
                 // At its `slug` when it has one; else its file name is the cause.
-                let d = match &p.common.slug {
-                    Some(slug) => p.src.error_at_key("slug", Some(slug), message),
-                    None => Diagnostic::error(message).in_file(&p.src.rel),
-                };
-                diags.push(d.hint("rename the file or give it another `slug`"));
+                diags.push(match &p.common.slug {
+                    Some(slug) => p.src.error_at_key("slug", Some(slug), message).hint(hint),
+                    None => Diagnostic::error(message).in_file(&p.src.rel).hint(hint),
+                });
             }
         }
         for (alias, i) in &self.aliases {

@@ -238,7 +238,10 @@ fn urls_are_absolute_or_left_out() {
         assert!(ics.contains("BEGIN:VEVENT"), "{rel}");
     }
     let page = hb.page("training/basics/index.html");
-    assert!(!page.contains("webcal:"), "no subscribe link without a host");
+    assert!(
+        !page.contains("webcal:"),
+        "no subscribe link without a host"
+    );
     assert!(page.contains("href=\"/training/basics/calendar.ics\""));
 }
 
@@ -380,7 +383,11 @@ fn two_sessions_with_one_calendar_name_are_an_error() {
         "content/training/basics.md:24:5: sessions 1 and 2 of this module share the calendar name `spring`",
         Some("give each session its own `id` (letters, digits and `-`), e.g. `id: spring-2027`"),
     );
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
 }
 
@@ -396,7 +403,11 @@ fn a_page_on_a_calendar_file_is_an_error() {
         "content/training/feed.md:3:7: the page is at `/handbook/training/calendar.ics/`, where esiin writes the calendar file `/handbook/training/calendar.ics`",
         Some("rename the file or give it another `slug`"),
     );
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
 }
 
@@ -413,6 +424,10 @@ fn an_alias_on_a_calendar_file_is_an_error() {
         "content/training/advanced.md:3:12: the alias `/training/calendar.ics` would replace the calendar file `/handbook/training/calendar.ics`",
         Some("remove the alias"),
     );
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
 }
