@@ -225,6 +225,11 @@ pub struct Session {
     pub online_url: Option<String>,
     pub signup_url: Option<String>,
     pub seats: Option<u32>,
+    /// A cancelled session stays listed (struck through) and is sent to
+    /// calendars as `STATUS:CANCELLED`, so an entry people already added
+    /// is cancelled rather than silently left in place.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -267,6 +267,13 @@ pub struct SessionCtx<'a> {
     pub signup_url: Option<&'a str>,
     pub seats: Option<u32>,
     pub past: bool,
+    pub cancelled: bool,
+    /// Date and time range on one line, as the page's language writes it:
+    /// `Thu 24 September 2026, 09:00–12:00`, `to 24.9.2026 klo 9.00–12.00`.
+    pub when_text: String,
+    /// This session's own calendar file (what "Add to calendar" beside it
+    /// downloads).
+    pub ics_url: String,
 }
 
 #[derive(Serialize)]
@@ -287,8 +294,10 @@ pub struct ModuleCtx<'a> {
     pub path_before: Vec<Ref<'a>>,
     /// Modules that list this one as a prerequisite.
     pub leads_to: Vec<Ref<'a>>,
-    /// This module's sessions as an iCalendar file.
+    /// The feed of this module's upcoming sessions, to download.
     pub ics_url: String,
+    /// The same feed to subscribe to, when `base_url` has an origin.
+    pub webcal_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -481,6 +490,19 @@ fn session_time(t: jiff::Timestamp, tz: &jiff::tz::TimeZone, lang: Language) -> 
     }
 }
 
+/// A session's date and times on one line. Finnish writes the time after
+/// `klo` (`ke 10.6.2027 klo 9.00–12.00`); English after a comma.
+fn when_text(start: &SessionTime, end: Option<&SessionTime>, lang: Language) -> String {
+    let range = match end {
+        Some(e) => format!("{}–{}", start.time_text, e.time_text),
+        None => start.time_text.clone(),
+    };
+    match lang {
+        Language::En => format!("{}, {range}", start.date_text),
+        Language::Fi => format!("{} klo {range}", start.date_text),
+    }
+}
+
 /// The label of a channel, and its URL when the value is a handle.
 pub fn channel(name: &str, value: &str) -> (String, String) {
     let v = value.trim();
@@ -657,36 +679,50 @@ impl Site {
     }
 
     /// A session for templates.
-    pub fn session_ctx<'a>(
-        &'a self,
-        s: &'a kinds::Session,
-        now: jiff::Timestamp,
-    ) -> SessionCtx<'a> {
+    pub fn session_ctx(&self, r: SessionRef, now: jiff::Timestamp) -> Option<SessionCtx<'_>> {
+        let s = self.session(r)?;
         let lang = self.config.raw.language;
         let tz = &self.config.tz;
-        SessionCtx {
-            start: session_time(s.start.0, tz, lang),
-            end: s.end.map(|e| session_time(e.0, tz, lang)),
+        let start = session_time(s.start.0, tz, lang);
+        let end = s.end.map(|e| session_time(e.0, tz, lang));
+        let ics = self.session_file(r).unwrap_or_default();
+        Some(SessionCtx {
+            when_text: when_text(&start, end.as_ref(), lang),
+            start,
+            end,
             timezone: &self.config.raw.timezone,
             location: s.location.as_deref(),
             online_url: s.online_url.as_deref(),
             signup_url: s.signup_url.as_deref(),
             seats: s.seats,
             past: s.end.unwrap_or(s.start).0 < now,
-        }
+            cancelled: s.cancelled,
+            ics_url: encode_path(&self.config.url(&ics)),
+        })
     }
 
-    /// The next session of module `m` that has not ended.
+    /// The next session of module `m` that has not ended and is not
+    /// cancelled.
     pub fn next_session(&self, m: usize, now: jiff::Timestamp) -> Option<SessionCtx<'_>> {
+        self.module_sessions(m)
+            .into_iter()
+            .find(|&r| {
+                self.session(r)
+                    .is_some_and(|s| !s.cancelled && s.end.unwrap_or(s.start).0 >= now)
+            })
+            .and_then(|r| self.session_ctx(r, now))
+    }
+
+    /// The sessions of module `m`, in start order.
+    fn module_sessions(&self, m: usize) -> Vec<SessionRef> {
         let KindData::Module(module) = &self.pages[m].data else {
-            return None;
+            return Vec::new();
         };
-        module
-            .sessions
-            .iter()
-            .filter(|s| s.end.unwrap_or(s.start).0 >= now)
-            .min_by_key(|s| s.start)
-            .map(|s| self.session_ctx(s, now))
+        let mut refs: Vec<SessionRef> = (0..module.sessions.len())
+            .map(|index| SessionRef { module: m, index })
+            .collect();
+        refs.sort_by_key(|&r| self.session(r).map(|s| s.start));
+        refs
     }
 
     pub fn module_summary<'a>(&'a self, m: usize, state: &'a RenderState) -> ModuleSummary<'a> {
@@ -722,9 +758,10 @@ impl Site {
             .filter_map(|r| {
                 let s = self.session(r)?;
                 let past = s.end.unwrap_or(s.start).0 < state.now;
-                (past != upcoming).then(|| SessionRow {
+                (past != upcoming).then_some(())?;
+                Some(SessionRow {
                     module: self.page_ref(r.module, state),
-                    session: self.session_ctx(s, state.now),
+                    session: self.session_ctx(r, state.now)?,
                 })
             })
             .collect()
@@ -885,8 +922,7 @@ impl Site {
             }
             KindData::Module(m) => {
                 let now = state.now;
-                let mut sessions: Vec<&kinds::Session> = m.sessions.iter().collect();
-                sessions.sort_by_key(|s| s.start);
+                let (ics_url, webcal_url) = self.calendar_links(&self.module_feed(i));
                 ctx.module = Some(ModuleCtx {
                     summary: m.summary.as_deref(),
                     format: m.format.map(kinds::Format::name),
@@ -919,14 +955,16 @@ impl Site {
                             },
                         })
                         .collect(),
-                    sessions: sessions
+                    sessions: self
+                        .module_sessions(i)
                         .into_iter()
-                        .map(|s| self.session_ctx(s, now))
+                        .filter_map(|r| self.session_ctx(r, now))
                         .collect(),
                     next_session: self.next_session(i, now),
                     path_before: list(&self.path_before(i)),
                     leads_to: list(self.index.leads_to.get(&i).map_or(&[][..], Vec::as_slice)),
-                    ics_url: format!("{}calendar.ics", encode_path(&self.url(i))),
+                    ics_url,
+                    webcal_url,
                 })
             }
             KindData::Plan(plan) => {
@@ -1019,6 +1057,25 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_written_on_one_line_in_the_page_language() {
+        let tz = jiff::tz::TimeZone::get("Europe/Helsinki").expect("tzdb");
+        let start: jiff::Timestamp = "2027-06-10T06:00:00Z".parse().expect("a time");
+        let end: jiff::Timestamp = "2027-06-10T09:00:00Z".parse().expect("a time");
+        let line = |lang| {
+            let (s, e) = (session_time(start, &tz, lang), session_time(end, &tz, lang));
+            (when_text(&s, Some(&e), lang), when_text(&s, None, lang))
+        };
+        assert_eq!(
+            line(Language::Fi),
+            (
+                "to 10.6.2027 klo 9.00–12.00".to_string(),
+                "to 10.6.2027 klo 9.00".to_string()
+            )
+        );
+        assert_eq!(line(Language::En).0, "Thu 10 June 2027, 09:00–12:00");
+    }
 
     #[test]
     fn handles_become_urls() {

@@ -1,5 +1,6 @@
-//! iCalendar (RFC 5545) files for training sessions: one per module and one
-//! for all sessions, so staff can add a session to their calendar.
+//! iCalendar (RFC 5545) files for training sessions: one per session (what
+//! "Add to calendar" downloads) and feeds of upcoming sessions, per module
+//! and for all of them, that calendar programs can subscribe to.
 //!
 //! The details calendar programs trip over are all here: CRLF line ends,
 //! lines folded at 75 octets (never inside a UTF-8 character), text
@@ -21,7 +22,12 @@ pub struct Event<'a> {
     pub summary: &'a str,
     pub description: Option<String>,
     pub location: Option<String>,
+    /// Absolute, or absent: a relative URL means nothing inside a calendar
+    /// program, which has no page to resolve it against.
     pub url: Option<String>,
+    /// Sent as `STATUS:CANCELLED`, so a calendar that already holds the
+    /// event (same UID) marks it cancelled.
+    pub cancelled: bool,
 }
 
 /// Escapes TEXT values (RFC 5545, 3.3.11).
@@ -172,6 +178,9 @@ pub fn calendar(
         if let Some(u) = &e.url {
             line(&mut out, &format!("URL:{u}"));
         }
+        if e.cancelled {
+            line(&mut out, "STATUS:CANCELLED");
+        }
         line(&mut out, "END:VEVENT");
     }
     line(&mut out, "END:VCALENDAR");
@@ -226,6 +235,7 @@ mod tests {
             description: Some("Bring a topic, leave with a talk.".into()),
             location: Some("Tampere, room Näsi".into()),
             url: Some("https://intra.example.com/handbook/training/presenting/".into()),
+            cancelled: false,
         }];
         let cal = calendar(
             "Training",
@@ -253,6 +263,7 @@ mod tests {
             "{cal}"
         );
         assert!(cal.contains("LOCATION:Tampere\\, room Näsi\r\n"));
+        assert!(!cal.contains("STATUS:"), "{cal}");
     }
 
     #[test]
@@ -270,9 +281,12 @@ mod tests {
                 description: None,
                 location: None,
                 url: None,
+                cancelled: true,
             }],
         );
         assert!(cal.contains("DTSTART:20270114T070000Z\r\n"));
         assert!(!cal.contains("VTIMEZONE"));
+        assert!(cal.contains("SUMMARY:S\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n"));
+        assert!(!cal.contains("URL:"));
     }
 }

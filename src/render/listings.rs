@@ -19,6 +19,7 @@ use crate::load::Kind;
 use crate::load::kinds::KindData;
 use crate::render::markdown::slugify;
 use crate::resolve::Site;
+use crate::resolve::index::SessionRef;
 
 /// One option of a directory filter.
 #[derive(Serialize)]
@@ -85,7 +86,10 @@ pub struct CatalogueCtx<'a> {
     pub groups: Vec<FormatGroup<'a>>,
     pub upcoming: Vec<SessionRow<'a>>,
     pub past: Vec<SessionRow<'a>>,
+    /// The feed of every upcoming session, to download.
     pub ics_url: String,
+    /// The same feed to subscribe to, when `base_url` has an origin.
+    pub webcal_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -365,13 +369,14 @@ impl Site {
                 });
             }
         }
-        let mine = |s: &crate::resolve::index::SessionRef| modules.contains(&s.module);
+        let mine = |s: &SessionRef| modules.contains(&s.module);
         let mut past = self.session_rows(
             self.index.sessions.iter().copied().filter(mine),
             state,
             false,
         );
         past.reverse();
+        let (ics_url, webcal_url) = self.calendar_links(&self.all_sessions_feed());
         CatalogueCtx {
             groups,
             upcoming: self.session_rows(
@@ -380,7 +385,8 @@ impl Site {
                 true,
             ),
             past,
-            ics_url: format!("{}calendar.ics", encode_path(&self.url(section))),
+            ics_url,
+            webcal_url,
         }
     }
 
@@ -557,90 +563,118 @@ impl Site {
 }
 
 impl Site {
-    /// The calendars to write: `(site-relative path, iCalendar text)`, one
-    /// per module with sessions and one with every session (beside the
-    /// training catalogue, or at the root).
+    /// The calendars to write: `(site-relative path, iCalendar text)`. A
+    /// file per session (past ones too, so a link kept from an earlier
+    /// visit still works) and two feeds of upcoming sessions only — a
+    /// module's and all modules' — so a subscription does not fill a
+    /// calendar with sessions that are over. Cancelled sessions stay in
+    /// the feeds as `STATUS:CANCELLED` until they are past, so calendars
+    /// that hold them learn of it.
     pub fn calendars(&self, now: jiff::Timestamp) -> Vec<(String, String)> {
-        use super::ics::{Event, calendar, uid};
+        use super::ics::{Event, calendar};
+        let stamp = self
+            .today
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .map_or(now, |z| z.timestamp());
+        let tz_name = &self.config.raw.timezone;
+        let tz = &self.config.tz;
+        let upcoming = |r: &SessionRef| {
+            self.session(*r)
+                .is_some_and(|s| s.end.unwrap_or(s.start).0 >= now)
+        };
+        let events = |refs: &mut dyn Iterator<Item = &SessionRef>| -> Vec<Event<'_>> {
+            refs.filter_map(|&r| self.session_event(r)).collect()
+        };
+        let mut out = Vec::new();
+        for &r in &self.index.sessions {
+            if let (Some(path), Some(e)) = (self.session_file(r), self.session_event(r)) {
+                let name = self.pages[r.module].title.as_str();
+                out.push((path, calendar(name, tz_name, tz, stamp, &[e])));
+            }
+        }
+        for (i, p) in self.pages.iter().enumerate() {
+            match &p.data {
+                KindData::Module(m) if !m.sessions.is_empty() => {}
+                _ => continue,
+            }
+            let mine = events(
+                &mut self
+                    .index
+                    .sessions
+                    .iter()
+                    .filter(|r| r.module == i && upcoming(r)),
+            );
+            let text = calendar(&p.title, tz_name, tz, stamp, &mine);
+            out.push((self.module_feed(i), text));
+        }
+        if !self.index.sessions.is_empty() {
+            let all = events(&mut self.index.sessions.iter().filter(|r| upcoming(r)));
+            let name = match self.training_section {
+                Some(t) => format!("{} – {}", self.config.raw.title, self.pages[t].title),
+                None => self.config.raw.title.clone(),
+            };
+            out.push((
+                self.all_sessions_feed(),
+                calendar(&name, tz_name, tz, stamp, &all),
+            ));
+        }
+        out
+    }
+
+    /// One session as a calendar event. Its `URL:` is the module page's
+    /// absolute address, and left out when `base_url` has no origin
+    /// (`base_url: /`): a calendar program has no page to resolve a
+    /// relative URL against, and guessing a host would link elsewhere.
+    fn session_event(&self, r: SessionRef) -> Option<super::ics::Event<'_>> {
+        let s = self.session(r)?;
+        let p = &self.pages[r.module];
+        let KindData::Module(m) = &p.data else {
+            return None;
+        };
         let host = self
             .config
             .origin
             .as_deref()
             .and_then(|o| o.split("://").nth(1))
             .unwrap_or("esiin.invalid");
-        let stamp = self
-            .today
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(now, |z| z.timestamp());
-        let event = |r: crate::resolve::index::SessionRef| -> Option<Event<'_>> {
-            let s = self.session(r)?;
-            let p = &self.pages[r.module];
-            let KindData::Module(m) = &p.data else {
-                return None;
-            };
-            let url = self.config.origin.as_deref().unwrap_or("").to_string()
-                + &encode_path(&self.url(r.module));
-            let mut description = m.summary.clone().unwrap_or_default();
-            if let Some(signup) = &s.signup_url {
-                description.push_str(&format!("\n\nSign up: {signup}"));
-            }
-            if let Some(online) = &s.online_url {
-                description.push_str(&format!("\nOnline: {online}"));
-            }
-            let session_id =
-                s.id.clone()
-                    .unwrap_or_else(|| s.start.0.strftime("%Y%m%dT%H%M%SZ").to_string());
-            Some(Event {
-                uid: uid(&p.id, &session_id, host),
-                start: s.start.0,
-                end: s.end.map(|e| e.0),
-                summary: &p.title,
-                description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
-                location: s.location.clone().or_else(|| s.online_url.clone()),
-                url: Some(url),
-            })
-        };
-        let tz_name = &self.config.raw.timezone;
-        let tz = &self.config.tz;
-        let mut out = Vec::new();
-        for (i, p) in self.pages.iter().enumerate() {
-            let KindData::Module(m) = &p.data else {
-                continue;
-            };
-            if m.sessions.is_empty() {
-                continue;
-            }
-            let events: Vec<Event> = self
-                .index
-                .sessions
-                .iter()
-                .filter(|r| r.module == i)
-                .filter_map(|&r| event(r))
-                .collect();
-            out.push((
-                format!("{}calendar.ics", self.urls[i]),
-                calendar(&p.title, tz_name, tz, stamp, &events),
-            ));
+        let url = self
+            .config
+            .origin
+            .as_deref()
+            .map(|o| format!("{o}{}", encode_path(&self.url(r.module))));
+        let mut description = m.summary.clone().unwrap_or_default();
+        if let Some(signup) = s.signup_url.as_ref().filter(|_| !s.cancelled) {
+            description.push_str(&format!("\n\nSign up: {signup}"));
         }
-        if !self.index.sessions.is_empty() {
-            let events: Vec<Event> = self
-                .index
-                .sessions
-                .iter()
-                .filter_map(|&r| event(r))
-                .collect();
-            let (base, name) = match self.training_section {
-                Some(t) => (
-                    self.urls[t].as_str(),
-                    format!("{} – {}", self.config.raw.title, self.pages[t].title),
-                ),
-                None => ("", self.config.raw.title.clone()),
-            };
-            out.push((
-                format!("{base}calendar.ics"),
-                calendar(&name, tz_name, tz, stamp, &events),
-            ));
+        if let Some(online) = &s.online_url {
+            description.push_str(&format!("\nOnline: {online}"));
         }
-        out
+        let session_id =
+            s.id.clone()
+                .unwrap_or_else(|| s.start.0.strftime("%Y%m%dT%H%M%SZ").to_string());
+        Some(super::ics::Event {
+            uid: super::ics::uid(&p.id, &session_id, host),
+            start: s.start.0,
+            end: s.end.map(|e| e.0),
+            summary: &p.title,
+            description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
+            location: s.location.clone().or_else(|| s.online_url.clone()),
+            url,
+            cancelled: s.cancelled,
+        })
+    }
+
+    /// The download and subscribe links of a calendar file: the path under
+    /// `base_url`, and a `webcal:` URL when `base_url` has an origin (a
+    /// subscription needs a whole address).
+    pub fn calendar_links(&self, rel: &str) -> (String, Option<String>) {
+        let url = encode_path(&self.config.url(rel));
+        let webcal = self.config.origin.as_deref().and_then(|o| {
+            let host = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"))?;
+            Some(format!("webcal://{host}{url}"))
+        });
+        (url, webcal)
     }
 }

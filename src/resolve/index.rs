@@ -256,6 +256,137 @@ impl Site {
             _ => None,
         }
     }
+
+    /// The feed of a module's upcoming sessions, site-relative.
+    pub fn module_feed(&self, module: usize) -> String {
+        format!("{}calendar.ics", self.urls[module])
+    }
+
+    /// The feed of every upcoming session: in the training section, or at
+    /// the root when the handbook has none.
+    pub fn all_sessions_feed(&self) -> String {
+        let base = self.training_section.map_or("", |t| self.urls[t].as_str());
+        format!("{base}calendar.ics")
+    }
+
+    /// Every calendar file a build writes, site-relative: a feed per module
+    /// with sessions, one for all sessions, one file per session.
+    pub fn calendar_files(&self) -> Vec<String> {
+        let mut files = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if let KindData::Module(m) = &p.data
+                && !m.sessions.is_empty()
+            {
+                files.push(self.module_feed(i));
+            }
+        }
+        if !self.index.sessions.is_empty() {
+            files.push(self.all_sessions_feed());
+        }
+        files.extend(
+            self.index
+                .sessions
+                .iter()
+                .filter_map(|&r| self.session_file(r)),
+        );
+        files
+    }
+
+    /// Where the calendar file of one session is written, site-relative:
+    /// `training/basics/sessions/<name>.ics` (see [`session_file_name`]).
+    pub fn session_file(&self, s: SessionRef) -> Option<String> {
+        let session = self.session(s)?;
+        let name = session_file_name(session, &self.config.tz);
+        Some(format!("{}sessions/{name}.ics", self.urls[s.module]))
+    }
+
+    /// Two sessions of one module that would share a calendar file (the
+    /// same `id`, or the same start without one) are an error: one file
+    /// would replace the other, and calendars would merge the two events.
+    pub fn check_session_files(&self, diags: &mut Vec<Diagnostic>) {
+        for p in &self.pages {
+            let KindData::Module(m) = &p.data else {
+                continue;
+            };
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for (k, s) in m.sessions.iter().enumerate() {
+                let name = session_file_name(s, &self.config.tz);
+                let Some(&first) = seen.get(&name) else {
+                    seen.insert(name, k);
+                    continue;
+                };
+                let (key, value) = match &s.id {
+                    Some(id) => ("id", id.as_str()),
+                    None => ("sessions", ""),
+                };
+                // The same `id` written before: the lines to skip.
+                let nth = m.sessions[..k].iter().filter(|x| x.id == s.id).count();
+                let (offset, len) = nth_key(&p.src, key, value, nth);
+                diags.push(
+                    Diagnostic::error(format!(
+                        "sessions {} and {} of this module share the calendar name `{name}`",
+                        first + 1,
+                        k + 1
+                    ))
+                    .in_file(&p.src.rel)
+                    .at_offset(&p.src.text, offset, len)
+                    .hint("give each session its own `id` (letters, digits and `-`), e.g. `id: spring-2027`"),
+                );
+            }
+        }
+    }
+}
+
+/// Where the `n`th (0-based) `key: value` line of the front matter is,
+/// else the last one, else where [`crate::load::Source::locate`] finds
+/// the key: a duplicate is reported where it is written, not at the first.
+fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usize, usize) {
+    let fm = src.fm_text();
+    let mut pos = 0;
+    let mut found = Vec::new();
+    for line in fm.split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && let Some(after) = rest.trim_start().strip_prefix(':')
+            && after.trim().trim_matches(['"', '\'']) == value
+        {
+            found.push(src.fm.start + pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    match found.get(n).or(found.last()) {
+        Some(&at) => (at, key.len()),
+        None => src.locate(key, Some(value)),
+    }
+}
+
+/// A session's calendar file name: its `id` made safe for a path (ASCII
+/// letters and digits, `-` for anything else, so no `/` or `..` can leave
+/// the module's folder), or its start in local time (`2027-06-10-0900`).
+pub fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
+    let from_id = s.id.as_deref().map(|id| {
+        let mut name = String::new();
+        for c in id.trim().chars() {
+            let c = if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            };
+            if !(c == '-' && (name.is_empty() || name.ends_with('-'))) {
+                name.push(c);
+            }
+        }
+        name.trim_end_matches('-').to_string()
+    });
+    match from_id.filter(|n| !n.is_empty()) {
+        Some(name) => name,
+        None => s
+            .start
+            .0
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d-%H%M")
+            .to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -269,5 +400,27 @@ mod tests {
         assert_eq!(topic_slug("Data  Engineering"), "data-engineering");
         assert_eq!(topic_slug("data_engineering"), "data-engineering");
         assert_eq!(topic_slug("Näkyvyys"), "näkyvyys");
+    }
+
+    fn session(json: serde_json::Value) -> crate::load::kinds::Session {
+        serde_json::from_value(json).expect("a session")
+    }
+
+    #[test]
+    fn a_session_file_is_named_by_its_id_made_safe_or_its_local_start() {
+        let tz = jiff::tz::TimeZone::get("Europe/Helsinki").expect("tzdb");
+        let start = "2027-06-10T06:00:00Z";
+        let named = |id: &str| {
+            session_file_name(&session(serde_json::json!({"id": id, "start": start})), &tz)
+        };
+        assert_eq!(named("spring-2027"), "spring-2027");
+        // Nothing that could leave the module's folder or hide the file.
+        assert_eq!(named("../../etc/passwd"), "etc-passwd");
+        assert_eq!(named(".hidden"), "hidden");
+        assert_eq!(named("Kevät 2027!"), "kev-t-2027");
+        // An id with nothing usable falls back to the start, in local time.
+        assert_eq!(named("//"), "2027-06-10-0900");
+        let unnamed = session(serde_json::json!({"start": start}));
+        assert_eq!(session_file_name(&unnamed, &tz), "2027-06-10-0900");
     }
 }

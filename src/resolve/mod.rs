@@ -320,6 +320,7 @@ pub fn resolve(
     site.experts_section = section_of_kind(Kind::Expert);
     site.training_section = section_of_kind(Kind::Module);
     site.check_generated_urls(&mut diags);
+    site.check_session_files(&mut diags);
     (site, pending, diags)
 }
 
@@ -687,10 +688,52 @@ impl Site {
         urls
     }
 
-    /// A content page or alias at the URL of a generated page is an error:
-    /// one of them would silently replace the other.
+    /// A content page or alias at the URL of a generated page, or at or
+    /// under a calendar file, is an error: one of them would silently
+    /// replace the other (or need a folder where the other is a file).
     fn check_generated_urls(&self, diags: &mut Vec<Diagnostic>) {
         let generated: HashSet<String> = self.generated_urls().into_iter().collect();
+        let calendars = self.calendar_files();
+        let on_calendar = |url: &str| {
+            let url = url.trim_start_matches('/').trim_end_matches('/');
+            calendars
+                .iter()
+                .find(|c| url == c.as_str() || url.starts_with(&format!("{c}/")))
+        };
+        for (i, url) in self.urls.iter().enumerate() {
+            if let Some(c) = on_calendar(url) {
+                let p = &self.pages[i];
+                let message = format!(
+                    "the page is at `{}`, where esiin writes the calendar file `{}`",
+                    self.config.url(url),
+                    self.config.url(c)
+                );
+                let hint = "rename the file or give it another `slug`";
+                // At its `slug` when it has one; else its file name is the cause.
+                diags.push(match &p.common.slug {
+                    Some(slug) => p.src.error_at_key("slug", Some(slug), message).hint(hint),
+                    None => Diagnostic::error(message).in_file(&p.src.rel).hint(hint),
+                });
+            }
+        }
+        for (alias, i) in &self.aliases {
+            if let Some(c) = on_calendar(alias) {
+                diags.push(
+                    self.pages[*i]
+                        .src
+                        .error_at_key(
+                            "aliases",
+                            Some(alias),
+                            format!(
+                                "the alias `/{}` would replace the calendar file `{}`",
+                                alias.trim_start_matches('/'),
+                                self.config.url(c)
+                            ),
+                        )
+                        .hint("remove the alias"),
+                );
+            }
+        }
         for (i, url) in self.urls.iter().enumerate() {
             if generated.contains(url) {
                 diags.push(
