@@ -394,9 +394,12 @@ impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         let written = parse_written(&s).map_err(|why| {
-            de::Error::custom(format!(
-                "invalid date-time `{s}`: {why}: write the local date and time, e.g. 2027-06-10 09:00, or RFC 3339 with an offset"
-            ))
+            // After ": write " comes the hint (`yaml::humanize`).
+            let how = match impossible_date(s.trim()) {
+                Some((_, last)) => format!("a date that is in the calendar, e.g. {last}"),
+                None => "the local date and time, e.g. 2027-06-10 09:00, or RFC 3339 with an offset".into(),
+            };
+            de::Error::custom(format!("invalid date-time `{s}`: {why}: write {how}"))
         })?;
         Ok(DateTime(written.at(&jiff::tz::TimeZone::UTC), written))
     }
@@ -406,7 +409,7 @@ impl<'de> Deserialize<'de> for DateTime {
 /// offset (`+03:00`, `Z`). Else says what is wrong in an editor's words.
 pub fn parse_written(s: &str) -> Result<Written, String> {
     let s = s.trim();
-    if let Some(why) = impossible_date(s) {
+    if let Some((why, _)) = impossible_date(s) {
         return Err(why);
     }
     let pieces = jiff::fmt::temporal::Pieces::parse(s)
@@ -454,24 +457,27 @@ pub fn date_words(d: civil::Date) -> String {
 }
 
 /// "30 February 2027 does not exist" for a date that is well formed
-/// (`YYYY-MM-DD…`) but not in the calendar; jiff's own message would only
-/// say that parsing failed.
-fn impossible_date(s: &str) -> Option<String> {
+/// (`YYYY-MM-DD…`) but not in the calendar, and the last day of that
+/// month (of December for a month past 12) as the date to suggest; jiff's
+/// own message would only say that parsing failed.
+fn impossible_date(s: &str) -> Option<(String, civil::Date)> {
     let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i16>().ok();
     if s.get(4..5) != Some("-") || s.get(7..8) != Some("-") {
         return None;
     }
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let last = |m: i8| Some(civil::Date::new(year, m, 1).ok()?.last_of_month());
     if !(1..=12).contains(&month) {
-        return Some(format!("there is no month {month}"));
+        return Some((format!("there is no month {month}"), last(12)?));
     }
-    let first = civil::Date::new(year, month as i8, 1).ok()?;
-    let days = first.days_in_month();
-    if day < 1 || day > i16::from(days) {
+    let last = last(month as i8)?;
+    if day < 1 || day > i16::from(last.day()) {
         let month_name = MONTHS_EN[(month - 1) as usize];
-        return Some(format!(
-            "{day} {month_name} {year} does not exist ({month_name} {year} has {days} days)"
-        ));
+        let why = format!(
+            "{day} {month_name} {year} does not exist ({month_name} {year} has {} days)",
+            last.day()
+        );
+        return Some((why, last));
     }
     None
 }

@@ -21,6 +21,7 @@ mod search;
 mod serve_diff;
 mod serve_http;
 mod serve_watch;
+mod sessions_time;
 #[cfg(unix)]
 mod trust_files;
 mod trust_links;
