@@ -397,7 +397,10 @@ impl<'de> Deserialize<'de> for DateTime {
             // After ": write " comes the hint (`yaml::humanize`).
             let how = match impossible_date(s.trim()) {
                 Some((_, last)) => format!("a date that is in the calendar, e.g. {last}"),
-                None => "the local date and time, e.g. 2027-06-10 09:00, or RFC 3339 with an offset".into(),
+                None => {
+                    "the local date and time, e.g. 2027-06-10 09:00, or RFC 3339 with an offset"
+                        .into()
+                }
             };
             de::Error::custom(format!("invalid date-time `{s}`: {why}: write {how}"))
         })?;
@@ -603,14 +606,25 @@ mod tests {
     fn session_times_are_local_or_offset_and_exist() {
         let w = parse_written("2027-06-10 09:00").unwrap();
         assert_eq!((w.local.hour(), w.offset), (9, None));
-        assert!(parse_written("2027-06-10T09:00:00+02:00").unwrap().offset.is_some());
+        assert!(
+            parse_written("2027-06-10T09:00:00+02:00")
+                .unwrap()
+                .offset
+                .is_some()
+        );
         assert!(parse_written("2027-06-10T06:00:00Z").unwrap().zulu);
         assert_eq!(
             parse_written("2027-02-30T13:00:00+02:00").unwrap_err(),
             "30 February 2027 does not exist (February 2027 has 28 days)"
         );
-        assert_eq!(parse_written("2027-13-01 09:00").unwrap_err(), "there is no month 13");
-        assert_eq!(parse_written("2027-06-10").unwrap_err(), "it has no time of day");
+        assert_eq!(
+            parse_written("2027-13-01 09:00").unwrap_err(),
+            "there is no month 13"
+        );
+        assert_eq!(
+            parse_written("2027-06-10").unwrap_err(),
+            "it has no time of day"
+        );
         assert!(parse_written("next week").is_err());
     }
 

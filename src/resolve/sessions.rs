@@ -50,7 +50,11 @@ impl Site {
 
 /// "Helsinki" for `Europe/Helsinki`: how people name a zone's time.
 fn place_name(tz_name: &str) -> String {
-    tz_name.rsplit('/').next().unwrap_or(tz_name).replace('_', " ")
+    tz_name
+        .rsplit('/')
+        .next()
+        .unwrap_or(tz_name)
+        .replace('_', " ")
 }
 
 /// `+03:00`.
@@ -63,7 +67,9 @@ fn offset_text(o: Offset) -> String {
 
 /// `09:00`, the clock time of `t` in `tz`.
 fn clock(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned_datetime(tz.clone()).strftime("%H:%M").to_string()
+    t.to_zoned_datetime(tz.clone())
+        .strftime("%H:%M")
+        .to_string()
 }
 
 /// The warnings about one written time: an offset that is not the zone's,
@@ -187,9 +193,7 @@ fn value_span(src: &Source, key: &str, nth: usize) -> (usize, usize) {
     let rest = &text[colon..];
     let start = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     let value = &rest[start..];
-    let len = value
-        .find([',', '}', '\n', '#'])
-        .unwrap_or(value.len());
+    let len = value.find([',', '}', '\n', '#']).unwrap_or(value.len());
     let len = value[..len].trim_end().len();
     (src.fm.start + from + colon + start, len)
 }
@@ -212,8 +216,14 @@ mod tests {
     fn local_times_get_the_season_s_offset() {
         assert_eq!(at("2027-06-10 09:00").0.to_string(), "2027-06-10T06:00:00Z");
         assert_eq!(at("2027-01-14T09:00").0.to_string(), "2027-01-14T07:00:00Z");
-        assert_eq!(at("2027-01-14T09:00:30").0.to_string(), "2027-01-14T07:00:30Z");
-        assert_eq!(at("2027-06-10T09:00:00+02:00").0.to_string(), "2027-06-10T07:00:00Z");
+        assert_eq!(
+            at("2027-01-14T09:00:30").0.to_string(),
+            "2027-01-14T07:00:30Z"
+        );
+        assert_eq!(
+            at("2027-06-10T09:00:00+02:00").0.to_string(),
+            "2027-06-10T07:00:00Z"
+        );
     }
 
     #[test]
@@ -223,7 +233,9 @@ mod tests {
             w[0].message,
             "`+02:00` is not Helsinki's offset on 10 June 2027 (`+03:00`): the session is at 10:00 local time"
         );
-        assert!(time_warnings(&at("2027-06-10T09:00:00+03:00"), &helsinki(), "Helsinki").is_empty());
+        assert!(
+            time_warnings(&at("2027-06-10T09:00:00+03:00"), &helsinki(), "Helsinki").is_empty()
+        );
         assert!(time_warnings(&at("2027-06-10T06:00:00Z"), &helsinki(), "Helsinki").is_empty());
     }
 
@@ -243,7 +255,10 @@ mod tests {
         let tz = helsinki();
         let s = at("2027-02-10 13:00");
         let before = span_problem(&s, &at("2027-02-10 11:00"), &tz).expect("an error");
-        assert!(before.message.contains("ends before it starts"), "{before:?}");
+        assert!(
+            before.message.contains("ends before it starts"),
+            "{before:?}"
+        );
         assert!(span_problem(&s, &s, &tz).is_some());
         assert!(span_problem(&s, &at("2027-02-10 15:00"), &tz).is_none());
         let long = span_problem(&s, &at("2027-02-12 13:00"), &tz).expect("a warning");

@@ -12,7 +12,9 @@ const MODULE: &str = "content/training/times.md";
 
 /// A module whose `sessions:` block is `sessions` (lines from line 6 on).
 fn module(sessions: &str) -> String {
-    format!("---\ntitle: Times\nsummary: When.\nformat: workshop\nsessions:\n{sessions}---\nBody.\n")
+    format!(
+        "---\ntitle: Times\nsummary: When.\nformat: workshop\nsessions:\n{sessions}---\nBody.\n"
+    )
 }
 
 fn with_sessions(sessions: &str) -> Handbook {
@@ -46,7 +48,11 @@ fn broken(sessions: &str) -> Run {
     hb.write(MODULE, module(sessions));
     let run = hb.esiin(&["build"]);
     run.assert_failed();
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
     hb.esiin(&["check"]).assert_failed();
     run
@@ -62,11 +68,17 @@ fn summer_and_winter_sessions_without_offset_land_at_the_written_hour() {
     let page = hb.page("training/times/index.html");
     // 09:00 in Helsinki is 06:00 UTC in summer (+03:00), 07:00 in winter.
     for iso in ["2027-06-10T09:00:00+03:00", "2027-01-14T09:00:00+02:00"] {
-        assert!(page.contains(&format!("datetime=\"{iso}\">09:00<")), "{iso}\n{page}");
+        assert!(
+            page.contains(&format!("datetime=\"{iso}\">09:00<")),
+            "{iso}\n{page}"
+        );
     }
     let ics = hb.page("training/times/calendar.ics");
     for start in ["20270610T090000", "20270114T090000"] {
-        assert!(ics.contains(&format!("DTSTART;TZID=Europe/Helsinki:{start}")), "{ics}");
+        assert!(
+            ics.contains(&format!("DTSTART;TZID=Europe/Helsinki:{start}")),
+            "{ics}"
+        );
     }
     // The same instants written with their offsets give the same calendar,
     // byte for byte (UIDs come from the instant).
@@ -79,7 +91,8 @@ fn summer_and_winter_sessions_without_offset_land_at_the_written_hour() {
 
 #[test]
 fn an_offset_of_the_wrong_season_is_a_warning_naming_both() {
-    let hb = with_sessions("  - start: 2027-06-10T09:00:00+02:00\n    end: 2027-06-10T12:00:00+03:00\n");
+    let hb =
+        with_sessions("  - start: 2027-06-10T09:00:00+02:00\n    end: 2027-06-10T12:00:00+03:00\n");
     let run = hb.esiin(&["check"]);
     run.assert_ok();
     assert_warning(
@@ -87,7 +100,11 @@ fn an_offset_of_the_wrong_season_is_a_warning_naming_both() {
         "content/training/times.md:6:12: `+02:00` is not Helsinki's offset on 10 June 2027 (`+03:00`): the session is at 10:00 local time",
         "drop the offset to mean 09:00 Helsinki time (`2027-06-10 09:00`), or write `+03:00`",
     );
-    assert!(!run.stderr.contains(":7:"), "the right end is not warned about\n{}", run.stderr);
+    assert!(
+        !run.stderr.contains(":7:"),
+        "the right end is not warned about\n{}",
+        run.stderr
+    );
 }
 
 #[test]
