@@ -266,6 +266,26 @@ mod tests {
     }
 
     #[test]
+    fn values_are_found_in_the_sessions_block_only() {
+        let text = "---\ntitle: M\nextra: {start: x}\nsessions:\n  - {start: 2027-06-10 09:00, end: 2027-06-10 08:00}\n  - start: \"2027-06-11 09:00\"  # quoted\n---\n";
+        let fm = 4..text.len() - 4;
+        let src = Source {
+            rel: "content/training/m.md".into(),
+            text: text.to_string(),
+            fm,
+            body: text.len(),
+        };
+        let value = |key, nth| {
+            let (off, len) = value_span(&src, key, nth);
+            &text[off..off + len]
+        };
+        assert_eq!(value("start", 0), "2027-06-10 09:00");
+        assert_eq!(value("end", 0), "2027-06-10 08:00");
+        assert_eq!(value("start", 1), "\"2027-06-11 09:00\"");
+        assert_eq!(value("end", 1), "sessions", "falls back to the list");
+    }
+
+    #[test]
     fn place_names_read_as_places() {
         assert_eq!(place_name("Europe/Helsinki"), "Helsinki");
         assert_eq!(place_name("America/New_York"), "New York");
