@@ -209,7 +209,7 @@ fn generate_with(dir: &Path, n: usize, experts_photos: Option<(usize, bool)>) ->
         write(
             format!("training/module-{m}.md"),
             format!(
-                "---\ntitle: Module {m}\nsummary: {}\nformat: workshop\nduration: 90min\naudience: Everyone\nobjectives: [\"{}\"]\n{prereq}trainers: [expert-{}, expert-{}]\nmaterials:\n  - {{title: Guide, url: \"@/area-0/section-0/page-0.md#usage\"}}\nsessions:\n  - start: 2027-0{}-1{}T09:00:00+02:00\n    end: 2027-0{}-1{}T10:30:00+02:00\n    location: Tampere\n    seats: 12\n---\n{}\n\n## Agenda\n\n{}\n",
+                "---\ntitle: Module {m}\nsummary: {}\nformat: workshop\nduration: 90min\naudience: Everyone\nobjectives: [\"{}\"]\n{prereq}trainers: [expert-{}, expert-{}]\nmaterials:\n  - {{title: Guide, url: \"@/area-0/section-0/page-0.md#usage\"}}\nsessions:\n  - start: 2027-0{}-1{} 09:00\n    end: 2027-0{}-1{} 10:30\n    location: Tampere\n    seats: 12\n---\n{}\n\n## Agenda\n\n{}\n",
                 sentence(&mut rng, 8),
                 sentence(&mut rng, 5),
                 m % experts,

@@ -184,6 +184,18 @@ pub struct Module {
     pub sessions: Vec<Session>,
 }
 
+impl Module {
+    /// Places the sessions written in local time in the handbook's time
+    /// zone (see [`DateTime`]).
+    pub fn place_sessions(&mut self, tz: &jiff::tz::TimeZone) {
+        for s in &mut self.sessions {
+            for t in std::iter::once(&mut s.start).chain(s.end.as_mut()) {
+                t.0 = t.1.at(tz);
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
@@ -343,20 +355,139 @@ pub fn parse_date(s: &str) -> Option<civil::Date> {
         .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
 }
 
-/// An instant, written as an RFC 3339 date-time with an offset
-/// (`2027-01-14T09:00:00+02:00`).
+/// A session's `start` or `end`: the instant (`.0`) and what was written
+/// (`.1`). Written without an offset (`2027-06-10 09:00`), it is local time
+/// in the handbook's `timezone`: deserializing places it in UTC for now,
+/// and [`Module::place_sessions`] places it in the handbook's zone once the
+/// page is parsed (serde cannot see the configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct DateTime(pub jiff::Timestamp);
+pub struct DateTime(pub jiff::Timestamp, pub Written);
+
+/// A date-time as an editor wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Written {
+    pub local: civil::DateTime,
+    /// The offset written after the time (`+02:00`, `Z`), if any.
+    pub offset: Option<jiff::tz::Offset>,
+    /// Written `Z`: a time given in UTC on purpose, never a local offset
+    /// that might be the wrong one.
+    pub zulu: bool,
+}
+
+impl Written {
+    /// The instant meant: at the written offset, else the local time in
+    /// `tz`. A local time that falls in a gap (clocks going forward) or a
+    /// fold (clocks going back) is resolved the "compatible" way, as
+    /// RFC 5545 and most calendars do: in a gap the clock time is moved
+    /// forward by the gap's length (03:30 → 04:30 on the spring-forward
+    /// night in Helsinki; `resolve` warns about it), in a fold the earlier
+    /// of the two instants is taken.
+    pub fn at(&self, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
+        let placed = match self.offset {
+            Some(offset) => offset.to_timestamp(self.local),
+            None => tz.to_ambiguous_timestamp(self.local).compatible(),
+        };
+        // Cannot fail for the years `parse_written` accepts; UTC is a
+        // harmless stand-in all the same.
+        placed
+            .or_else(|_| jiff::tz::Offset::UTC.to_timestamp(self.local))
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+    }
+}
 
 impl<'de> Deserialize<'de> for DateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        s.trim().parse::<jiff::Timestamp>().map(DateTime).map_err(|_| {
-            de::Error::custom(format!(
-                "invalid date-time `{s}`: write it as RFC 3339 with an offset, e.g. 2027-01-14T09:00:00+02:00"
-            ))
-        })
+        let written = parse_written(&s).map_err(|why| {
+            // After ": write " comes the hint (`yaml::humanize`).
+            let how = match impossible_date(s.trim()) {
+                Some((_, last)) => format!("a date that is in the calendar, e.g. {last}"),
+                None => {
+                    "the local date and time, e.g. 2027-06-10 09:00, or RFC 3339 with an offset"
+                        .into()
+                }
+            };
+            de::Error::custom(format!("invalid date-time `{s}`: {why}: write {how}"))
+        })?;
+        Ok(DateTime(written.at(&jiff::tz::TimeZone::UTC), written))
     }
+}
+
+/// Reads `2027-06-10 09:00`, `2027-06-10T09:00:00`, with an optional
+/// offset (`+03:00`, `Z`). Else says what is wrong in an editor's words.
+pub fn parse_written(s: &str) -> Result<Written, String> {
+    let s = s.trim();
+    if let Some((why, _)) = impossible_date(s) {
+        return Err(why);
+    }
+    let pieces = jiff::fmt::temporal::Pieces::parse(s)
+        .map_err(|_| "it is not a date and time".to_string())?;
+    let Some(time) = pieces.time() else {
+        return Err("it has no time of day".into());
+    };
+    if pieces.time_zone_annotation().is_some() {
+        return Err("a time zone in brackets is not read".into());
+    }
+    let date = pieces.date();
+    // Far enough from jiff's limits that any offset can be applied.
+    if !(1..=9998).contains(&date.year()) {
+        return Err("the year is out of range".into());
+    }
+    Ok(Written {
+        local: date.to_datetime(time),
+        offset: pieces.to_numeric_offset(),
+        zulu: matches!(
+            pieces.offset(),
+            Some(jiff::fmt::temporal::PiecesOffset::Zulu)
+        ),
+    })
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `d month yyyy` in English, for messages.
+pub fn date_words(d: civil::Date) -> String {
+    let month = MONTHS_EN[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
+    format!("{} {month} {}", d.day(), d.year())
+}
+
+/// "30 February 2027 does not exist" for a date that is well formed
+/// (`YYYY-MM-DD…`) but not in the calendar, and the last day of that
+/// month (of December for a month past 12) as the date to suggest; jiff's
+/// own message would only say that parsing failed.
+fn impossible_date(s: &str) -> Option<(String, civil::Date)> {
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i16>().ok();
+    if s.get(4..5) != Some("-") || s.get(7..8) != Some("-") {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let last = |m: i8| Some(civil::Date::new(year, m, 1).ok()?.last_of_month());
+    if !(1..=12).contains(&month) {
+        return Some((format!("there is no month {month}"), last(12)?));
+    }
+    let last = last(month as i8)?;
+    if day < 1 || day > i16::from(last.day()) {
+        let month_name = MONTHS_EN[(month - 1) as usize];
+        let why = format!(
+            "{day} {month_name} {year} does not exist ({month_name} {year} has {} days)",
+            last.day()
+        );
+        return Some((why, last));
+    }
+    None
 }
 
 /// A duration in minutes: a number, or text like `2h`, `90min`, `1h 30min`.
@@ -474,6 +605,32 @@ mod tests {
         assert!(Kind::Expert.fields().contains(&"topics"));
         assert!(Kind::Module.fields().contains(&"sessions"));
         assert!(Kind::Path.fields().contains(&"steps"));
+    }
+
+    #[test]
+    fn session_times_are_local_or_offset_and_exist() {
+        let w = parse_written("2027-06-10 09:00").unwrap();
+        assert_eq!((w.local.hour(), w.offset), (9, None));
+        assert!(
+            parse_written("2027-06-10T09:00:00+02:00")
+                .unwrap()
+                .offset
+                .is_some()
+        );
+        assert!(parse_written("2027-06-10T06:00:00Z").unwrap().zulu);
+        assert_eq!(
+            parse_written("2027-02-30T13:00:00+02:00").unwrap_err(),
+            "30 February 2027 does not exist (February 2027 has 28 days)"
+        );
+        assert_eq!(
+            parse_written("2027-13-01 09:00").unwrap_err(),
+            "there is no month 13"
+        );
+        assert_eq!(
+            parse_written("2027-06-10").unwrap_err(),
+            "it has no time of day"
+        );
+        assert!(parse_written("next week").is_err());
     }
 
     #[test]

@@ -258,8 +258,9 @@ pub type Stamp = (std::time::SystemTime, u64);
 
 /// Pages parsed by an earlier build, by file, with the modification time
 /// and size they were parsed at: `serve` re-reads only what changed. A
-/// page's parse depends on the folder kinds of the configuration too, so
-/// the cache belongs to one configuration (`key`).
+/// page's parse depends on the folder kinds and the time zone (sessions
+/// in local time) of the configuration too, so the cache belongs to one
+/// configuration (`key`).
 #[derive(Default)]
 pub struct Cache {
     key: u64,
@@ -331,6 +332,7 @@ pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded
             .kinds
             .iter()
             .map(|(f, k)| format!("{f}={k}"))
+            .chain([format!("timezone={}", config.raw.timezone)])
             .collect();
         xxhash_rust::xxh3::xxh3_64(kinds.join("\n").as_bytes())
     };

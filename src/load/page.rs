@@ -191,9 +191,10 @@ pub fn parse_page(
         Kind::Expert => {
             parse_or_default::<kinds::Expert>(fm_text).map(|d| KindData::Expert(Box::new(d)))
         }
-        Kind::Module => {
-            parse_or_default::<kinds::Module>(fm_text).map(|d| KindData::Module(Box::new(d)))
-        }
+        Kind::Module => parse_or_default::<kinds::Module>(fm_text).map(|mut d| {
+            d.place_sessions(&config.tz);
+            KindData::Module(Box::new(d))
+        }),
         Kind::Plan => parse_or_default::<kinds::Plan>(fm_text).map(|d| KindData::Plan(Box::new(d))),
         Kind::Guidelines => parse_or_default::<kinds::Guidelines>(fm_text)
             .map(|d| KindData::Guidelines(Box::new(d))),

@@ -8,6 +8,7 @@
 
 pub mod index;
 pub mod links;
+mod sessions;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -309,6 +310,7 @@ pub fn resolve(
         .collect();
     site.check_prerequisite_cycles(&mut diags);
     site.warn_stale(&mut diags);
+    site.check_sessions(&mut diags);
     site.aliases = site.collect_aliases(&mut diags);
     site.index = site.build_index(&mut diags);
     let section_of_kind = |kind: Kind| {

@@ -220,8 +220,8 @@ fn invalid_session_date_time() {
         )
     });
     run.assert_error(
-        "content/training/basics.md:23:12: sessions[1]: invalid date-time `2026-13-12T09:00:00+02:00`",
-        Some("write it as RFC 3339 with an offset, e.g. 2027-01-14T09:00:00+02:00"),
+        "content/training/basics.md:23:12: sessions[1]: invalid date-time `2026-13-12T09:00:00+02:00`: there is no month 13",
+        Some("write a date that is in the calendar, e.g. 2026-12-31"),
     );
     only_one(&run);
 }

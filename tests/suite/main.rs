@@ -23,6 +23,7 @@ mod serve_diff;
 mod serve_http;
 mod serve_warnings;
 mod serve_watch;
+mod sessions_time;
 #[cfg(unix)]
 mod trust_files;
 mod trust_links;
