@@ -195,8 +195,8 @@ fn a_session_id_names_its_file_and_keeps_its_uid_when_the_start_moves() {
     let before = lines(&std::fs::read_to_string(&file).expect("named after the id, made safe"));
     hb.edit(
         "content/training/basics.md",
-        "start: 2026-09-24T06:00:00Z",
-        "start: 2026-09-25T06:00:00Z",
+        "start: 2026-09-24T06:00:00Z\n    end: 2026-09-24T09:00:00Z",
+        "start: 2026-09-25T06:00:00Z\n    end: 2026-09-25T09:00:00Z",
     );
     hb.build_ok();
     let after = lines(&std::fs::read_to_string(&file).expect("the same file"));
