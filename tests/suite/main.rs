@@ -17,6 +17,7 @@ mod build;
 mod calendars;
 mod directory;
 mod errors;
+mod messages;
 mod search;
 mod serve_diff;
 mod serve_http;
