@@ -275,6 +275,15 @@ type OutFile = (String, Arc<[u8]>);
 /// path, context fingerprint and HTML.
 type Kept = (String, u64, Arc<[u8]>);
 
+/// What rendering one page gave: its error, what to keep for the next
+/// build, the summaries its context read, and its HTML (for its ids).
+type PageOutcome = (
+    Option<Diagnostic>,
+    Option<Kept>,
+    Vec<usize>,
+    Option<Arc<[u8]>>,
+);
+
 /// A `Write` that hashes what is written: fingerprints a context by
 /// serialising it, without building the text.
 struct HashWriter(xxhash_rust::xxh3::Xxh3);
@@ -569,49 +578,59 @@ pub fn build_into_cached(
             Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
             job => (job, None),
         };
-        let render_page = |i: usize| -> (Option<Diagnostic>, Option<Kept>, Vec<usize>, Option<Arc<[u8]>>) {
-                let rel = format!("{}index.html", site.urls[i]);
-                let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
-                // The same structure, body and read summaries: the same
-                // context, so the same HTML, without building the context.
-                if let Some(last) = &last
-                    && last.unchanged(i, &state.rendered)
-                    && let Some((print, t, html)) = previous.get(&rel)
-                    && *t == page_template(i)
-                {
-                    let reads = last.reads[i].clone();
-                    return (write(html), Some((rel, *print, html.clone())), reads, Some(html.clone()));
-                }
-                let ((site_ctx, page_ctx), reads) =
-                    reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
-                // Only a build that keeps its work for the next needs fingerprints.
-                let print = if keep {
-                    fingerprint(&[&site_ctx, &page_ctx, &names[i]])
-                } else {
-                    None
-                };
-                if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
-                    && *p == print
-                    && *t == page_template(i)
-                {
-                    return (write(html), Some((rel, print, html.clone())), reads, Some(html.clone()));
-                }
-                let mut ctx = tera::Context::new();
-                ctx.insert("site", &site_ctx);
-                ctx.insert("page", &page_ctx);
-                let what = format!("`{}`", site.pages[i].src.rel.display());
-                let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
-                    Ok(h) => Arc::from(h.into_bytes()),
-                    Err(d) => return (Some(d), None, reads, None),
-                };
-                // A one-off build lets each page's HTML go once written.
-                (
-                    write(&html),
-                    print.filter(|_| keep).map(|p| (rel, p, html.clone())),
+        let render_page = |i: usize| -> PageOutcome {
+            let rel = format!("{}index.html", site.urls[i]);
+            let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
+            // The same structure, body and read summaries: the same
+            // context, so the same HTML, without building the context.
+            if let Some(last) = &last
+                && last.unchanged(i, &state.rendered)
+                && let Some((print, t, html)) = previous.get(&rel)
+                && *t == page_template(i)
+            {
+                let reads = last.reads[i].clone();
+                return (
+                    write(html),
+                    Some((rel, *print, html.clone())),
                     reads,
-                    Some(html),
-                )
+                    Some(html.clone()),
+                );
+            }
+            let ((site_ctx, page_ctx), reads) =
+                reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
+            // Only a build that keeps its work for the next needs fingerprints.
+            let print = if keep {
+                fingerprint(&[&site_ctx, &page_ctx, &names[i]])
+            } else {
+                None
             };
+            if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
+                && *p == print
+                && *t == page_template(i)
+            {
+                return (
+                    write(html),
+                    Some((rel, print, html.clone())),
+                    reads,
+                    Some(html.clone()),
+                );
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_ctx);
+            ctx.insert("page", &page_ctx);
+            let what = format!("`{}`", site.pages[i].src.rel.display());
+            let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
+                Ok(h) => Arc::from(h.into_bytes()),
+                Err(d) => return (Some(d), None, reads, None),
+            };
+            // A one-off build lets each page's HTML go once written.
+            (
+                write(&html),
+                print.filter(|_| keep).map(|p| (rel, p, html.clone())),
+                reads,
+                Some(html),
+            )
+        };
         let results: Vec<_> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {

@@ -276,7 +276,10 @@ fn unknown_variant(message: &str) -> Option<(String, String)> {
         Some(best) => format!("did you mean `{best}`?"),
         None => format!("write one of: {list}"),
     };
-    Some((format!("{subject} must be one of: {list}, not `{word}`"), hint))
+    Some((
+        format!("{subject} must be one of: {list}, not `{word}`"),
+        hint,
+    ))
 }
 
 /// libyaml's messages for a line indented unlike the lines it belongs with.
@@ -379,7 +382,11 @@ fn name(content: &str) -> String {
         Some(Some(key)) => format!("`- {key}:`"),
         Some(None) => {
             let short: String = content.chars().take(24).collect();
-            let more = if short.len() < content.len() { "…" } else { "" };
+            let more = if short.len() < content.len() {
+                "…"
+            } else {
+                ""
+            };
             format!("the list item `{short}{more}`")
         }
         None => match key_of(content) {
@@ -577,6 +584,60 @@ mod tests {
         let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n    b: 3\n").unwrap_err();
         assert_eq!(err.message, "`b` is written twice");
         assert_eq!(err.pos, Some(Pos { line: 4, col: 5 }), "{err:?}");
+    }
+
+    #[test]
+    fn an_indentation_slip_names_what_it_should_line_up_with() {
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n   d: 3\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "misaligned line: `d:` is indented 3 spaces, but `c:` above it is indented 4 spaces"
+        );
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 4 }), "{err:?}");
+        assert_eq!(err.hint, "indent it like `c:`, with 4 spaces: `    d: 3`");
+        // A list item lines up with the item above it.
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n - b: 3\n").unwrap_err();
+        assert!(err.hint.ends_with("with 2 spaces: `  - b: 3`"), "{err:?}");
+        // A top-level field indented by mistake.
+        let err = from_str::<Value>("a: 1\n  b: 2\n").unwrap_err();
+        assert!(err.message.contains("`b:` is indented 2 spaces"), "{err:?}");
+        assert!(
+            err.message.ends_with("`a:` above it is not indented"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_colon_is_shown_at_its_line() {
+        let err = from_str::<Value>("a: 1\nlevel Beginner\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 2, col: 1 }), "{err:?}");
+        assert_eq!(
+            err.hint,
+            "write a colon and a space after the field name: `level: Beginner`"
+        );
+    }
+
+    #[test]
+    fn an_unknown_variant_lists_the_values() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        #[serde(rename_all = "lowercase")]
+        enum F {
+            Talk,
+            Clinic,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct M {
+            format: F,
+        }
+        let err = from_str::<M>("format: webinar\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`format` must be one of: talk, clinic, not `webinar`"
+        );
+        assert_eq!(err.hint, "write one of: talk, clinic");
+        assert_eq!(err.len, 7);
     }
 
     #[test]

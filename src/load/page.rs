@@ -438,6 +438,14 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_kind_is_one_error_not_one_per_field() {
+        let text = "---\ntitle: M\nkind: expret\nrole: CTO\nteam: Sales\ntopics: [a]\n---\n";
+        let errs = parse("experts/m.md", text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].message, "unknown kind `expret`");
+    }
+
+    #[test]
     fn missing_title_and_unknown_kind_are_reported_together() {
         let errs = parse("a.md", "---\nkind: expret\n---\n").unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");

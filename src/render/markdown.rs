@@ -275,12 +275,10 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                         let at = in_span
                             .find(&*dest_url)
                             .map_or(span.start, |i| span.start + i);
-                        Diagnostic::error("").in_file(&p.src.rel).at_offset(
-                            text,
-                            base + at,
-                            dest_url.len(),
-                        )
-                        .hint(ANCHOR_HINT)
+                        Diagnostic::error("")
+                            .in_file(&p.src.rel)
+                            .at_offset(text, base + at, dest_url.len())
+                            .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -493,7 +491,11 @@ pub fn check_anchors(
         if have.contains(&p.anchor) {
             continue;
         }
-        out.push(p.error.clone().hint(anchor_hint(&p.anchor, headings[p.target], have)));
+        out.push(
+            p.error
+                .clone()
+                .hint(anchor_hint(&p.anchor, headings[p.target], have)),
+        );
     }
     out
 }
@@ -573,6 +575,29 @@ fn unescape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_ids_are_read_in_order_once_unescaped() {
+        let html = br##"<section id="sessions"><h2 id="a&amp;b">x</h2><p data-id="no">
+<a id="sessions" href="#x">y</a><div	id="t&#x2F;u"></div>"##;
+        assert_eq!(html_ids(html), ["sessions", "a&b", "t/u"]);
+    }
+
+    #[test]
+    fn the_anchor_hint_lists_headings_then_the_templates_ids() {
+        let headings: HashSet<String> = ["b-heading", "a-heading"].map(String::from).into();
+        let ids: Vec<String> = ["main", "a-heading", "b-heading", "sessions"]
+            .map(String::from)
+            .into();
+        assert_eq!(
+            anchor_hint("zzz-nothing-alike", &headings, &ids),
+            "its headings are: #a-heading, #b-heading; its other ids: #main, #sessions"
+        );
+        assert_eq!(
+            anchor_hint("sesions", &headings, &ids),
+            "did you mean `#sessions`?"
+        );
+    }
 
     #[test]
     fn anchors_follow_github() {

@@ -54,7 +54,10 @@ fn an_unknown_format_lists_the_formats() {
          coaching, talk, self-study, not `webinar`",
         Some("write one of: workshop, clinic, coaching, talk, self-study"),
     );
-    assert!(run.stderr.contains("format: webinar\n  |         ^^^^^^^\n"));
+    assert!(
+        run.stderr
+            .contains("format: webinar\n  |         ^^^^^^^\n")
+    );
     only_one(&run);
 }
 
