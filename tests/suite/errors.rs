@@ -61,8 +61,9 @@ fn broken_yaml_indentation() {
         )
     });
     run.assert_error(
-        "content/experts/aino-virtanen.md:10:2: invalid YAML: did not find expected key",
-        Some("check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`"),
+        "content/experts/aino-virtanen.md:10:2: misaligned line: the list item `- Rust` is \
+         indented 1 space, but the list item `- Running Kubernetes in …` above it is indented 2 spaces",
+        Some("indent it like the list item `- Running Kubernetes in …`, with 2 spaces: `  - Rust`"),
     );
     assert!(
         run.stderr.contains("10 |  - Rust"),
