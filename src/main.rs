@@ -106,10 +106,14 @@ fn print(diags: &[Diagnostic], format: Format) {
     }
 }
 
+/// "1 page", "2 pages": a count with its noun, as a person writes it.
+fn plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 fn summary(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match warnings {
         0 => plural(errors, "error"),
         _ => format!(
@@ -142,9 +146,9 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print(&report.warnings, Format::Human);
                     eprintln!(
-                        "built {} pages ({} files) into {} in {:.0?}",
-                        report.pages,
-                        report.files,
+                        "built {} ({}) into {} in {:.0?}",
+                        plural(report.pages, "page"),
+                        plural(report.files, "file"),
                         output.display(),
                         start.elapsed()
                     );
@@ -208,7 +212,7 @@ fn main() -> ExitCode {
                 Ok(report) => {
                     print(&report.warnings, format);
                     if format == Format::Human {
-                        eprintln!("checked {} pages: no errors", report.pages);
+                        eprintln!("checked {}: no errors", plural(report.pages, "page"));
                     }
                     ExitCode::SUCCESS
                 }

@@ -275,6 +275,15 @@ type OutFile = (String, Arc<[u8]>);
 /// path, context fingerprint and HTML.
 type Kept = (String, u64, Arc<[u8]>);
 
+/// What rendering one page gave: its error, what to keep for the next
+/// build, the summaries its context read, and its HTML (for its ids).
+type PageOutcome = (
+    Option<Diagnostic>,
+    Option<Kept>,
+    Vec<usize>,
+    Option<Arc<[u8]>>,
+);
+
 /// A `Write` that hashes what is written: fingerprints a context by
 /// serialising it, without building the text.
 struct HashWriter(xxhash_rust::xxh3::Xxh3);
@@ -438,16 +447,26 @@ pub fn build_into_cached(
                     .retain(|path, _| site.by_path.contains_key(path));
             }
         }
-        let anchors: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
         for r in &rendered {
             diags.extend(r.errors.iter().cloned());
         }
-        diags.extend(markdown::check_anchors(
-            pending
-                .iter()
-                .chain(rendered.iter().flat_map(|r| &r.pending)),
-            &anchors,
-        ));
+        // Anchors are checked against the headings now, and those that name
+        // none against the ids of their target's final HTML once the pages
+        // are rendered (on every build: serve's caches hold HTML, not this
+        // verdict, so a changed target page is judged again).
+        let unresolved = {
+            let headings: Vec<&HashSet<String>> = rendered.iter().map(|r| &r.anchors).collect();
+            markdown::unresolved(
+                pending
+                    .iter()
+                    .chain(rendered.iter().flat_map(|r| &r.pending)),
+                &headings,
+            )
+        };
+        let mut needs_ids = vec![false; site.pages.len()];
+        for p in &unresolved {
+            needs_ids[p.target] = true;
+        }
         lap("markdown", &mut timings);
 
         let Some(templates) = templates else {
@@ -559,56 +578,77 @@ pub fn build_into_cached(
             Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
             job => (job, None),
         };
-        let results: Vec<(Option<Diagnostic>, Option<Kept>, Vec<usize>)> = (0..site.pages.len())
+        let render_page = |i: usize| -> PageOutcome {
+            let rel = format!("{}index.html", site.urls[i]);
+            let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
+            // The same structure, body and read summaries: the same
+            // context, so the same HTML, without building the context.
+            if let Some(last) = &last
+                && last.unchanged(i, &state.rendered)
+                && let Some((print, t, html)) = previous.get(&rel)
+                && *t == page_template(i)
+            {
+                let reads = last.reads[i].clone();
+                return (
+                    write(html),
+                    Some((rel, *print, html.clone())),
+                    reads,
+                    Some(html.clone()),
+                );
+            }
+            let ((site_ctx, page_ctx), reads) =
+                reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
+            // Only a build that keeps its work for the next needs fingerprints.
+            let print = if keep {
+                fingerprint(&[&site_ctx, &page_ctx, &names[i]])
+            } else {
+                None
+            };
+            if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
+                && *p == print
+                && *t == page_template(i)
+            {
+                return (
+                    write(html),
+                    Some((rel, print, html.clone())),
+                    reads,
+                    Some(html.clone()),
+                );
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &site_ctx);
+            ctx.insert("page", &page_ctx);
+            let what = format!("`{}`", site.pages[i].src.rel.display());
+            let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
+                Ok(h) => Arc::from(h.into_bytes()),
+                Err(d) => return (Some(d), None, reads, None),
+            };
+            // A one-off build lets each page's HTML go once written.
+            (
+                write(&html),
+                print.filter(|_| keep).map(|p| (rel, p, html.clone())),
+                reads,
+                Some(html),
+            )
+        };
+        let results: Vec<_> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| {
-                let rel = format!("{}index.html", site.urls[i]);
-                let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
-                // The same structure, body and read summaries: the same
-                // context, so the same HTML, without building the context.
-                if let Some(last) = &last
-                    && last.unchanged(i, &state.rendered)
-                    && let Some((print, t, html)) = previous.get(&rel)
-                    && *t == page_template(i)
-                {
-                    let reads = last.reads[i].clone();
-                    return (write(html), Some((rel, *print, html.clone())), reads);
-                }
-                let ((site_ctx, page_ctx), reads) =
-                    reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
-                // Only a build that keeps its work for the next needs fingerprints.
-                let print = if keep {
-                    fingerprint(&[&site_ctx, &page_ctx, &names[i]])
-                } else {
-                    None
-                };
-                if let (Some(print), Some((p, t, html))) = (print, previous.get(&rel))
-                    && *p == print
-                    && *t == page_template(i)
-                {
-                    return (write(html), Some((rel, print, html.clone())), reads);
-                }
-                let mut ctx = tera::Context::new();
-                ctx.insert("site", &site_ctx);
-                ctx.insert("page", &page_ctx);
-                let what = format!("`{}`", site.pages[i].src.rel.display());
-                let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
-                    Ok(h) => Arc::from(h.into_bytes()),
-                    Err(d) => return (Some(d), None, reads),
-                };
-                // A one-off build lets each page's HTML go once written.
-                (
-                    write(&html),
-                    print.filter(|_| keep).map(|p| (rel, p, html)),
-                    reads,
-                )
+                let (err, kept, reads, html) = render_page(i);
+                // Only the pages an unresolved anchor points to are scanned.
+                let ids = html
+                    .filter(|_| needs_ids[i])
+                    .map(|h| markdown::html_ids(&h));
+                (err, kept, reads, ids)
             })
             .collect();
         let mut render_errors = Vec::new();
         let mut all_reads = Vec::with_capacity(results.len());
-        for (i, (err, kept, reads)) in results.into_iter().enumerate() {
+        let mut ids = Vec::with_capacity(results.len());
+        for (i, (err, kept, reads, page_ids)) in results.into_iter().enumerate() {
             render_errors.extend(err);
             all_reads.push(reads);
+            ids.push(page_ids);
             if let Some((rel, print, html)) = kept
                 && cache.keep
             {
@@ -616,6 +656,8 @@ pub fn build_into_cached(
             }
         }
         diags.extend(once_per_place(render_errors));
+        let headings: Vec<&HashSet<String>> = state.rendered.iter().map(|r| &r.anchors).collect();
+        diags.extend(markdown::check_anchors(&unresolved, &headings, &ids));
         let mut files = site.pages.len();
         lap("pages", &mut timings);
 

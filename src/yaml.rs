@@ -31,6 +31,9 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             line: l.line(),
             col: l.column(),
         });
+        if let Some(err) = misaligned(text, &e.to_string(), pos) {
+            return err;
+        }
         let (message, hint) = humanize(&e.to_string());
         let mut err = YamlError {
             pos,
@@ -166,22 +169,11 @@ pub fn humanize(raw: &str) -> (String, String) {
         Some(i) => raw[..i].to_string(),
         None => raw.to_string(),
     };
-    for what in ["unknown field", "unknown variant"] {
-        let Some(start) = message.find(&format!("{what} `")) else {
-            continue;
-        };
-        let rest = &message[start + what.len() + 2..];
-        let Some(end) = rest.find('`') else { continue };
-        let word = &rest[..end];
-        let candidates = backticked(&rest[end + 1..]);
-        let prefix = &message[..start];
-        let short = format!("{prefix}{what} `{word}`");
-        let hint = match suggest(word, candidates.iter().copied()) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None if candidates.is_empty() => "remove it".to_string(),
-            None => format!("expected one of: {}", candidates.join(", ")),
-        };
-        return (short, hint);
+    if let Some(said) = unknown_variant(&message) {
+        return said;
+    }
+    if let Some(said) = unknown_field(&message) {
+        return said;
     }
     if let Some(key) = key_named(&message, "duplicate field `") {
         return (
@@ -249,6 +241,170 @@ pub fn humanize(raw: &str) -> (String, String) {
     (message, CHECK_VALUE.to_string())
 }
 
+/// "unknown field `topcis`, expected one of …": the nearest field as the
+/// hint, else the list.
+fn unknown_field(message: &str) -> Option<(String, String)> {
+    let start = message.find("unknown field `")?;
+    let rest = &message[start + "unknown field `".len()..];
+    let end = rest.find('`')?;
+    let word = &rest[..end];
+    let candidates = backticked(&rest[end + 1..]);
+    let short = format!("{}unknown field `{word}`", &message[..start]);
+    let hint = match suggest(word, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if candidates.is_empty() => "remove it".to_string(),
+        None => format!("expected one of: {}", candidates.join(", ")),
+    };
+    Some((short, hint))
+}
+
+/// serde's "format: unknown variant `webinar`, expected one of `workshop`,
+/// …" says it in an editor's words: "`format` must be one of: workshop, …,
+/// not `webinar`", with the nearest value as the hint, else the list.
+fn unknown_variant(message: &str) -> Option<(String, String)> {
+    let start = message.find("unknown variant `")?;
+    let rest = &message[start + "unknown variant `".len()..];
+    let end = rest.find('`')?;
+    let word = &rest[..end];
+    let candidates = backticked(&rest[end + 1..]);
+    let subject = match message[..start].trim_end_matches([' ', ':']) {
+        "" => "the value".to_string(),
+        path => format!("`{path}`"),
+    };
+    let list = candidates.join(", ");
+    let hint = match suggest(word, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("write one of: {list}"),
+    };
+    Some((
+        format!("{subject} must be one of: {list}, not `{word}`"),
+        hint,
+    ))
+}
+
+/// libyaml's messages for a line indented unlike the lines it belongs with.
+const MISALIGNED: [&str; 3] = [
+    "did not find expected '-' indicator",
+    "did not find expected key",
+    "mapping values are not allowed in this context",
+];
+
+/// An indentation slip, said as what is misaligned with what, at the
+/// line that is off, with the line as it should be written. `None` when
+/// the error is not one (or the lines above give nothing to align with):
+/// then the generic syntax hint applies.
+fn misaligned(text: &str, raw: &str, pos: Option<Pos>) -> Option<YamlError> {
+    if raw.starts_with("could not find expected ':'") {
+        return missing_colon(text, raw);
+    }
+    if !MISALIGNED.iter().any(|m| raw.starts_with(m)) {
+        return None;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let at = pos?.line.checked_sub(1)?;
+    let (indent, content) = split_indent(lines.get(at)?);
+    let item = content.starts_with("- ");
+    // A list item lines up with the list item above it; a field with the
+    // nearest field above it.
+    let (target, other) = lines[..at].iter().rev().find_map(|line| {
+        let (ind, c) = split_indent(line);
+        match c.strip_prefix("- ") {
+            Some(_) if item => Some((ind, name(c))),
+            _ if item => None,
+            Some(rest) => key_of(rest).map(|k| (ind + 2, format!("`{k}:`"))),
+            None => key_of(c).map(|k| (ind, format!("`{k}:`"))),
+        }
+    })?;
+    if target == indent {
+        return None;
+    }
+    let this = name(content);
+    Some(YamlError {
+        pos: Some(Pos {
+            line: at + 1,
+            col: indent + 1,
+        }),
+        len: content.chars().count().max(1),
+        message: format!(
+            "misaligned line: {this} is {}, but {other} above it is {}",
+            spaces(indent),
+            spaces(target)
+        ),
+        hint: format!(
+            "indent it like {other}, with {target} spaces: `{}{content}`",
+            " ".repeat(target)
+        ),
+    })
+}
+
+/// "could not find expected ':' …, while scanning a simple key at line L
+/// column C": a line that starts like a field but has no colon
+/// (`level Beginner`). libyaml reports the line after; the key's own
+/// position is in the context.
+fn missing_colon(text: &str, raw: &str) -> Option<YamlError> {
+    let (_, at) = raw.split_once("while scanning a simple key at line ")?;
+    let (line, col) = at.split_once(" column ")?;
+    let line: usize = line.trim().parse().ok()?;
+    let col: usize = col.trim().parse().ok()?;
+    let (_, content) = split_indent(text.lines().nth(line.checked_sub(1)?)?);
+    let fixed = match content.split_once(' ') {
+        Some((key, value)) => format!("{key}: {}", value.trim_start()),
+        None => format!("{content}: …"),
+    };
+    Some(YamlError {
+        pos: Some(Pos { line, col }),
+        len: content.chars().count().max(1),
+        message: format!("`{content}` has no `:` after the field name"),
+        hint: format!("write a colon and a space after the field name: `{fixed}`"),
+    })
+}
+
+/// A line's indentation (in spaces) and the rest, trailing spaces dropped.
+fn split_indent(line: &str) -> (usize, &str) {
+    let content = line.trim_start_matches(' ');
+    (line.len() - content.len(), content.trim_end())
+}
+
+/// The key of a `key: value` (or `key:`) line, when it is one.
+fn key_of(content: &str) -> Option<&str> {
+    let (key, rest) = content.split_once(':')?;
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '));
+    (plain && (rest.is_empty() || rest.starts_with(' '))).then_some(key)
+}
+
+/// How a line is named in a message: `` `location:` ``, `` `- start:` ``,
+/// or the list item itself, shortened.
+fn name(content: &str) -> String {
+    match content.strip_prefix("- ").map(key_of) {
+        Some(Some(key)) => format!("`- {key}:`"),
+        Some(None) => {
+            let short: String = content.chars().take(24).collect();
+            let more = if short.len() < content.len() {
+                "…"
+            } else {
+                ""
+            };
+            format!("the list item `{short}{more}`")
+        }
+        None => match key_of(content) {
+            Some(key) => format!("`{key}:`"),
+            None => "this line".to_string(),
+        },
+    }
+}
+
+/// "not indented", "indented 1 space", "indented 4 spaces".
+fn spaces(n: usize) -> String {
+    match n {
+        0 => "not indented".to_string(),
+        1 => "indented 1 space".to_string(),
+        n => format!("indented {n} spaces"),
+    }
+}
+
 /// serde's "title: invalid type: sequence, expected a string" names Rust
 /// types; says it in an editor's words: "`title` must be text, not a
 /// list", and what to write.
@@ -303,7 +459,7 @@ fn type_words(expected: &str) -> (&str, &str) {
         "i8" | "i16" | "i32" | "i64" | "isize" => {
             ("a whole number", "a whole number, such as `10`")
         }
-        "f32" | "f64" => ("a number", "a number, such as `12.5`"),
+        "f32" | "f64" => ("a number", "a number, like 12 or 4.5"),
         "a boolean" => ("`true` or `false`", "`true` or `false`"),
         "a string" | "a character" => (
             "text",
@@ -428,6 +584,60 @@ mod tests {
         let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n    b: 3\n").unwrap_err();
         assert_eq!(err.message, "`b` is written twice");
         assert_eq!(err.pos, Some(Pos { line: 4, col: 5 }), "{err:?}");
+    }
+
+    #[test]
+    fn an_indentation_slip_names_what_it_should_line_up_with() {
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n   d: 3\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "misaligned line: `d:` is indented 3 spaces, but `c:` above it is indented 4 spaces"
+        );
+        assert_eq!(err.pos, Some(Pos { line: 4, col: 4 }), "{err:?}");
+        assert_eq!(err.hint, "indent it like `c:`, with 4 spaces: `    d: 3`");
+        // A list item lines up with the item above it.
+        let err = from_str::<Value>("a:\n  - b: 1\n    c: 2\n - b: 3\n").unwrap_err();
+        assert!(err.hint.ends_with("with 2 spaces: `  - b: 3`"), "{err:?}");
+        // A top-level field indented by mistake.
+        let err = from_str::<Value>("a: 1\n  b: 2\n").unwrap_err();
+        assert!(err.message.contains("`b:` is indented 2 spaces"), "{err:?}");
+        assert!(
+            err.message.ends_with("`a:` above it is not indented"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_missing_colon_is_shown_at_its_line() {
+        let err = from_str::<Value>("a: 1\nlevel Beginner\nb: 2\n").unwrap_err();
+        assert_eq!(err.pos, Some(Pos { line: 2, col: 1 }), "{err:?}");
+        assert_eq!(
+            err.hint,
+            "write a colon and a space after the field name: `level: Beginner`"
+        );
+    }
+
+    #[test]
+    fn an_unknown_variant_lists_the_values() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        #[serde(rename_all = "lowercase")]
+        enum F {
+            Talk,
+            Clinic,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct M {
+            format: F,
+        }
+        let err = from_str::<M>("format: webinar\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`format` must be one of: talk, clinic, not `webinar`"
+        );
+        assert_eq!(err.hint, "write one of: talk, clinic");
+        assert_eq!(err.len, 7);
     }
 
     #[test]

@@ -89,8 +89,9 @@ impl Fence {
                 ))
                 .hint("point the link at a file inside the handbook, or remove it")
             } else {
-                Diagnostic::error(format!("cannot follow the symlink: {e}"))
-                    .hint("make the link's target readable by the user running esiin, or remove the link")
+                Diagnostic::error(format!("cannot follow the symlink: {e}")).hint(
+                    "make the link's target readable by the user running esiin, or remove the link",
+                )
             };
             d.in_file(self.shown(path))
         })?;

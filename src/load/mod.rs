@@ -230,7 +230,10 @@ fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
         .hint("remove the link or point it outside its own folder")
     } else if let Some(Err(dangling)) = e
         .path()
-        .filter(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()))
+        .filter(|p| {
+            p.symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+        })
         .map(|p| fence.check_target(p, false))
     {
         // A link whose target is missing (or unreadable): say so in the

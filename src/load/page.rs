@@ -110,10 +110,14 @@ pub fn parse_page(
         }
     };
 
+    // A misspelt kind is one error: the fields cannot be judged against a
+    // kind nobody meant, so they are not checked until it is fixed.
+    let mut kind_known = true;
     let kind = match common.kind.as_deref() {
         Some(name) => match Kind::from_name(name) {
             Some(k) => k,
             None => {
+                kind_known = false;
                 let hint = match suggest(name, Kind::NAMES.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("write one of: {}", Kind::NAMES.join(", ")),
@@ -148,7 +152,7 @@ pub fn parse_page(
     // field belongs to.
     let common_fields = crate::yaml::field_names::<Common>();
     let kind_fields = kind.fields();
-    for key in keys.keys() {
+    for key in keys.keys().filter(|_| kind_known) {
         if common_fields.contains(&key.as_str()) || kind_fields.contains(&key.as_str()) {
             continue;
         }
@@ -166,14 +170,16 @@ pub fn parse_page(
         } else {
             format!("a page of kind `{kind}`")
         };
+        // A field another kind has (`team` on a plain page) is that
+        // kind's, not a misspelling of the nearest name (`template`).
         let hint = match (
-            suggest(key, common_fields.iter().chain(kind_fields).copied()),
             owner,
+            suggest(key, common_fields.iter().chain(kind_fields).copied()),
         ) {
-            (Some(best), _) => format!("did you mean `{best}`?"),
-            (None, Some(k)) => {
+            (Some(k), _) => {
                 format!("`{key}` is a field of kind `{k}`; set `kind: {k}` or remove the field")
             }
+            (None, Some(best)) => format!("did you mean `{best}`?"),
             (None, None) => "put custom data under `extra:`".to_string(),
         };
         let (offset, len) = src.locate(key, None);
@@ -186,6 +192,7 @@ pub fn parse_page(
     }
 
     let data = match kind {
+        _ if !kind_known => Ok(KindData::Page),
         Kind::Page => Ok(KindData::Page),
         Kind::Section => Ok(KindData::Section),
         Kind::Expert => {
@@ -429,6 +436,14 @@ mod tests {
             &config(),
         );
         assert_eq!(p.kind, Kind::Plan);
+    }
+
+    #[test]
+    fn an_unknown_kind_is_one_error_not_one_per_field() {
+        let text = "---\ntitle: M\nkind: expret\nrole: CTO\nteam: Sales\ntopics: [a]\n---\n";
+        let errs = parse("experts/m.md", text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].message, "unknown kind `expret`");
     }
 
     #[test]

@@ -275,12 +275,10 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                         let at = in_span
                             .find(&*dest_url)
                             .map_or(span.start, |i| span.start + i);
-                        Diagnostic::error("").in_file(&p.src.rel).at_offset(
-                            text,
-                            base + at,
-                            dest_url.len(),
-                        )
-                        .hint(ANCHOR_HINT)
+                        Diagnostic::error("")
+                            .in_file(&p.src.rel)
+                            .at_offset(text, base + at, dest_url.len())
+                            .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -459,43 +457,147 @@ fn rewrite(
 }
 
 /// The hint of a link to a missing heading until `check_anchors`, which
-/// knows the target's headings, replaces it with a better one.
+/// knows the target's ids, replaces it with a better one.
 pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 
-/// Checks queued anchors against the headings of their target pages.
-pub fn check_anchors<'a>(
+/// The queued anchors that name no heading of their target page: these
+/// may still name an id the page's template writes (`#sessions` on a
+/// module), which is known only once the page is rendered.
+pub fn unresolved<'a>(
     pending: impl IntoIterator<Item = &'a PendingAnchor>,
-    anchors: &[&HashSet<String>],
+    headings: &[&HashSet<String>],
+) -> Vec<PendingAnchor> {
+    pending
+        .into_iter()
+        .filter(|p| !headings[p.target].contains(&p.anchor))
+        .cloned()
+        .collect()
+}
+
+/// Checks the anchors [`unresolved`] left against the ids of their target
+/// pages' final HTML (`ids[target]`, in page order). A page without ids
+/// failed to render, and that error is reported: its anchors are not
+/// judged.
+pub fn check_anchors(
+    unresolved: &[PendingAnchor],
+    headings: &[&HashSet<String>],
+    ids: &[Option<Vec<String>>],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for p in pending {
-        let have = &anchors[p.target];
+    for p in unresolved {
+        let Some(Some(have)) = ids.get(p.target) else {
+            continue;
+        };
         if have.contains(&p.anchor) {
             continue;
         }
-        let hint = match suggest(&p.anchor, have.iter().map(String::as_str)) {
-            Some(best) => format!("did you mean `#{best}`?"),
-            None if have.is_empty() => "the page has no headings".to_string(),
-            None => {
-                let mut all: Vec<&str> = have.iter().map(String::as_str).collect();
-                all.sort();
-                format!(
-                    "its headings are: {}",
-                    all.iter()
-                        .map(|a| format!("#{a}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }
-        };
-        out.push(p.error.clone().hint(hint));
+        out.push(
+            p.error
+                .clone()
+                .hint(anchor_hint(&p.anchor, headings[p.target], have)),
+        );
     }
     out
+}
+
+/// The nearest id, else every id of the page: its headings first (what an
+/// editor wrote), then the ones its template adds, in page order.
+fn anchor_hint(anchor: &str, headings: &HashSet<String>, ids: &[String]) -> String {
+    if let Some(best) = suggest(anchor, ids.iter().map(String::as_str)) {
+        return format!("did you mean `#{best}`?");
+    }
+    let mut own: Vec<&str> = headings.iter().map(String::as_str).collect();
+    own.sort();
+    let others: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !headings.contains(*id))
+        .collect();
+    let list = |ids: &[&str]| {
+        ids.iter()
+            .map(|a| format!("#{a}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (own.is_empty(), others.is_empty()) {
+        (true, true) => "the page has no headings or other ids".to_string(),
+        (false, true) => format!("its headings are: {}", list(&own)),
+        (true, false) => format!("it has no headings; its ids are: {}", list(&others)),
+        (false, false) => format!(
+            "its headings are: {}; its other ids: {}",
+            list(&own),
+            list(&others)
+        ),
+    }
+}
+
+/// The values of the `id="…"` attributes in `html`, in order, each once:
+/// a scan, not a parse, of HTML esiin's templates and Markdown renderer
+/// wrote (attributes double-quoted, `&`, `<`, `>`, `"`, `'` escaped).
+pub fn html_ids(html: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(html);
+    let mut ids: Vec<String> = Vec::new();
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find("id=\"") {
+        let before = rest[..at].chars().next_back();
+        rest = &rest[at + 4..];
+        let Some(end) = rest.find('"') else { break };
+        if before.is_some_and(char::is_whitespace) {
+            let id = unescape(&rest[..end]);
+            if !id.is_empty() && !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        rest = &rest[end..];
+    }
+    ids
+}
+
+/// Undoes the escaping of an attribute value (the entities Tera and
+/// pulldown-cmark write).
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&#x2F;", "/"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(value.to_string(), |v, (from, to)| v.replace(from, to))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_ids_are_read_in_order_once_unescaped() {
+        let html = br##"<section id="sessions"><h2 id="a&amp;b">x</h2><p data-id="no">
+<a id="sessions" href="#x">y</a><div	id="t&#x2F;u"></div>"##;
+        assert_eq!(html_ids(html), ["sessions", "a&b", "t/u"]);
+    }
+
+    #[test]
+    fn the_anchor_hint_lists_headings_then_the_templates_ids() {
+        let headings: HashSet<String> = ["b-heading", "a-heading"].map(String::from).into();
+        let ids: Vec<String> = ["main", "a-heading", "b-heading", "sessions"]
+            .map(String::from)
+            .into();
+        assert_eq!(
+            anchor_hint("zzz-nothing-alike", &headings, &ids),
+            "its headings are: #a-heading, #b-heading; its other ids: #main, #sessions"
+        );
+        assert_eq!(
+            anchor_hint("sesions", &headings, &ids),
+            "did you mean `#sessions`?"
+        );
+    }
 
     #[test]
     fn anchors_follow_github() {

@@ -153,7 +153,7 @@ impl fmt::Display for PosterError {
         match self {
             PosterError::TooManyRules { rules, max_fit } => write!(
                 f,
-                "{rules} rules do not fit on the A4 guidelines poster: at most {max_fit} fit, \
+                "{rules} rules: at most {max_fit} fit on one image (the A4 guidelines poster), \
                  even at the smallest readable type size"
             ),
             PosterError::TooLong { rule, which, .. } => write!(
@@ -637,6 +637,21 @@ fn diagnose(fonts: &Fonts, rows: &[Row], avail: f32) -> PosterError {
     let Some((i, which, lines)) = worst else {
         return PosterError::TooManyRules { rules: 0, max_fit };
     };
+    // No one text stands out (another is as long): shortening "rule 1's
+    // `do`" would not help, the number of rules is the problem. Say how
+    // many of these rules, as written, fit.
+    let tied = wrapped.iter().enumerate().any(|(j, w)| {
+        [("do", w.do_.len()), ("dont", w.dont.len())]
+            .iter()
+            .any(|&(other, n)| n == lines && (j, other) != (i, which))
+    });
+    let fit_as_written = fit_in_order(&body, &wrapped, avail);
+    if tied && lines <= MAX_LINES && fit_as_written > 0 {
+        return PosterError::TooManyRules {
+            rules: rows.len(),
+            max_fit: fit_as_written,
+        };
+    }
     // The lines this text may take: what the other rows leave of the
     // page, the row's other text still fitting beside it.
     let others: f32 = wrapped
@@ -661,6 +676,18 @@ fn diagnose(fonts: &Fonts, rows: &[Row], avail: f32) -> PosterError {
         which,
         max_chars,
     }
+}
+
+/// How many of `wrapped`, from the first, fit in `avail` at `body`'s size.
+fn fit_in_order(body: &Body, wrapped: &[Wrapped], avail: f32) -> usize {
+    let mut used = 0.0;
+    for (n, w) in wrapped.iter().enumerate() {
+        used += body.row_height(w.lines()) + if n > 0 { body.gap } else { 0.0 };
+        if used > avail {
+            return n;
+        }
+    }
+    wrapped.len()
 }
 
 // ---------------------------------------------------------------------------
@@ -1275,6 +1302,23 @@ mod tests {
     }
 
     #[test]
+    fn many_rules_of_one_length_are_too_many_not_one_too_long() {
+        // Fourteen alike rules: no single text is to blame, so the error
+        // counts rules (issue #11: it said "rule 1's `do` is too long").
+        let text = "Ask before you post a photo taken at the office, at a customer's site or \
+                    at an event, and check that no screen or badge in it shows a secret";
+        let rules: Vec<Rule> = (0..14).map(|_| rule(Some(text), Some(text))).collect();
+        let err = svg(&EN, &rules).unwrap_err();
+        let PosterError::TooManyRules { rules: n, max_fit } = err else {
+            panic!("expected TooManyRules, got {err:?}");
+        };
+        assert_eq!(n, 14);
+        assert!((1..14).contains(&max_fit), "max_fit {max_fit}");
+        // As many as it says do fit.
+        assert!(svg(&EN, &rules[..max_fit]).is_ok());
+    }
+
+    #[test]
     fn wrapped_lines_fit_their_column() {
         let fonts = fonts().unwrap();
         let texts = [
@@ -1335,7 +1379,10 @@ mod tests {
             rules: 20,
             max_fit: 16,
         };
-        assert!(err.to_string().starts_with("20 rules do not fit"));
+        assert!(
+            err.to_string()
+                .starts_with("20 rules: at most 16 fit on one image")
+        );
     }
 
     /// Writes the example poster (and a few others) to the temporary folder

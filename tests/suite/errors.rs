@@ -61,8 +61,9 @@ fn broken_yaml_indentation() {
         )
     });
     run.assert_error(
-        "content/experts/aino-virtanen.md:10:2: invalid YAML: did not find expected key",
-        Some("check the indentation, and quote text that contains `: `, `#` or starts with `@`, `*`, `&`, `!`, `%`, `[` or `{`"),
+        "content/experts/aino-virtanen.md:10:2: misaligned line: the list item `- Rust` is \
+         indented 1 space, but the list item `- Running Kubernetes in …` above it is indented 2 spaces",
+        Some("indent it like the list item `- Running Kubernetes in …`, with 2 spaces: `  - Rust`"),
     );
     assert!(
         run.stderr.contains("10 |  - Rust"),
@@ -443,7 +444,7 @@ fn material_url_with_a_missing_anchor() {
     });
     run.assert_error(
         "content/training/basics.md:16:10: `../plan.md#goals-2027`: `content/plan.md` has no heading `#goals-2027`",
-        Some("its headings are: #how-we-measure, #näkyvyys-ja-tavoitteet"),
+        Some("did you mean `#goals-title`?"),
     );
     only_one(&run);
 }

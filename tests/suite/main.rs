@@ -18,6 +18,7 @@ mod calendars;
 mod directory;
 mod errors;
 mod fuzz_found;
+mod messages;
 mod search;
 mod serve_diff;
 mod serve_http;

@@ -824,3 +824,45 @@ fn a_source_folder_created_while_serving_is_watched() {
         );
     }
 }
+
+/// A link to an id that the target page's template writes (`#sessions` on
+/// a module) is judged again when the target changes under `serve`, though
+/// the linking page is not edited (its Markdown stays cached): the link
+/// breaks when the page stops being a module and works again when it is
+/// one, as a clean build says each time.
+#[test]
+fn an_anchor_to_a_template_id_is_judged_again_when_its_target_changes() {
+    fix_today();
+    let hb = Handbook::fixture("basic");
+    let module = "---\ntitle: Solo\n---\nA module by its folder.\n";
+    hb.write("content/training/solo.md", module);
+    hb.edit(
+        "content/plan.md",
+        "Monthly, from the blog's statistics.",
+        "See the [sessions](training/solo.md#sessions).",
+    );
+    let serve = Serve::start(&hb.root);
+    let mut generation = serve.manifest().generation;
+    for (text, errors) in [
+        (module.replace("title: Solo", "title: Solo\nkind: page"), 1),
+        (module.to_string(), 0),
+    ] {
+        hb.write("content/training/solo.md", &text);
+        let after = serve
+            .settle(generation)
+            .unwrap_or_else(|| panic!("no rebuild after solo.md was saved"));
+        generation = after.generation;
+        let clean = clean_build(&hb.root);
+        assert_eq!(
+            after.errors,
+            errors,
+            "serve's errors after saving\n{text}\n--- log\n{}",
+            serve.log().join("\n")
+        );
+        assert_eq!(clean.is_err(), errors > 0, "{:?}", clean.as_ref().err());
+        if let Ok(site) = clean {
+            let diff = differences(&serve, &after.files, &site);
+            assert!(diff.is_empty(), "serve differs: {}", diff.join("\n"));
+        }
+    }
+}

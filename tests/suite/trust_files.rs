@@ -342,8 +342,7 @@ fn a_dangling_link_is_named_as_one() {
     refused(
         |hb| {
             link("nowhere.md", hb, "content/guide/dangling.md");
-            "content/guide/dangling.md: symlink points to `nowhere.md`, which does not exist"
-                .into()
+            "content/guide/dangling.md: symlink points to `nowhere.md`, which does not exist".into()
         },
         "point the link at a file inside the handbook, or remove it",
     );

@@ -441,7 +441,7 @@ fn an_unknown_raw_html_value() {
     });
     assert!(
         run.stderr
-            .contains("error: handbook.yaml:6:13: markdown.raw_html: unknown variant `trust`"),
+            .contains("error: handbook.yaml:6:13: `markdown.raw_html` must be one of: sanitize, sanitized, trusted, not `trust`"),
         "{}",
         run.stderr
     );
