@@ -11,6 +11,12 @@ use crate::config::Site as Config;
 use crate::diag::{Diagnostic, suggest};
 use crate::yaml;
 
+/// The longest title a page may have, in characters. A title is repeated
+/// on every page that lists or links it (cards, breadcrumbs, navigation,
+/// the search index): a 10 MB title cost 1.2 GB. A thousand characters is
+/// more than any heading needs.
+pub const MAX_TITLE: usize = 1_000;
+
 /// Parses the page at `rel` (relative to `content/`, `/`-separated).
 /// `shown` is the path used in messages.
 pub fn parse_page(
@@ -51,6 +57,7 @@ pub fn parse_page(
         text,
         fm,
         body,
+        places: Default::default(),
     };
     let fm_text = src.fm_text();
     let yaml_error = |e: yaml::YamlError| {
@@ -112,6 +119,17 @@ pub fn parse_page(
             String::new()
         }
     };
+    let title_chars = title.chars().count();
+    if title_chars > MAX_TITLE {
+        errors.push(
+            src.error_at_key(
+                "title",
+                None,
+                format!("the title is {title_chars} characters long; at most {MAX_TITLE} are allowed"),
+            )
+            .hint("shorten the title; put the rest in `description:` or the body"),
+        );
+    }
 
     let kind = match common.kind.as_deref() {
         Some(name) => match Kind::from_name(name) {
@@ -272,6 +290,7 @@ pub fn stand_in(rel: &str, shown: PathBuf, bytes: &[u8], config: &Config) -> Pag
             text,
             fm,
             body,
+            places: Default::default(),
         },
     }
 }
