@@ -65,7 +65,9 @@ impl Lines {
 
     /// The 0-based line that byte `offset` is on.
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset).saturating_sub(1)
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
     }
 
     /// Byte range of line `line`, without its line break.
@@ -280,7 +282,10 @@ impl Diagnostic {
                 let mut snippet = Snippet::source(line.as_str())
                     .line_start(pos.line)
                     .annotation(AnnotationKind::Primary.span(start..end.max(start)));
-                if let Some(file) = &file {
+                // The snippet's own `--> file:line:col` would count the
+                // column from the kept part of a long line: left out then,
+                // the first line says where.
+                if let Some(file) = file.as_ref().filter(|_| self.line_skip == 0) {
                     snippet = snippet.path(file.as_str());
                 }
                 primary.element(snippet)
@@ -393,6 +398,39 @@ mod tests {
             suggest("training/basic.md", ["training/basics.md", "plan.md"]),
             Some("training/basics.md")
         );
+    }
+
+    #[test]
+    fn a_diagnostic_on_a_long_line_keeps_only_its_neighbourhood() {
+        let items: Vec<String> = (0..10_000).map(|k| format!("t{k}")).collect();
+        let text = format!("---\ntags: [{}]\n---\n", items.join(", "));
+        let offset = text.find("t5000,").unwrap();
+        let d = Diagnostic::warning("gap").at_offset(&text, offset, 5);
+        let pos = Pos::of_offset(&text, offset);
+        assert_eq!(d.pos, Some(pos));
+        let kept = d.line_text.as_deref().unwrap();
+        assert!(
+            kept.len() < 2 * LINE_CONTEXT + 20,
+            "{} bytes kept",
+            kept.len()
+        );
+        assert!(kept.starts_with('…') && kept.ends_with('…'), "{kept}");
+        // The caret is on `t5000` in what is kept.
+        let caret = pos.col - 1 - d.line_skip;
+        let at: String = kept.chars().skip(caret).take(5).collect();
+        assert_eq!(at, "t5000");
+        let out = d.render(false);
+        assert!(out.lines().all(|l| l.len() < 400), "{out}");
+    }
+
+    #[test]
+    fn many_positions_in_one_text_agree_with_counting() {
+        let text = "ab\nää x\r\n\nlast ö";
+        let lines = Lines::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let d = Diagnostic::error("x").at_offset_in(text, &lines, offset, 1);
+            assert_eq!(d.pos, Some(Pos::of_offset(text, offset)), "offset {offset}");
+        }
     }
 
     #[test]

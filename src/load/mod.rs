@@ -530,6 +530,59 @@ mod tests {
         assert_eq!(find_value("a: b\n", "c"), None);
     }
 
+    fn source(text: &str) -> Source {
+        Source {
+            rel: "content/p.md".into(),
+            text: text.into(),
+            fm: 4..text.len() - 4,
+            body: text.len(),
+            places: Default::default(),
+        }
+    }
+
+    #[test]
+    fn values_are_located_by_lookup_as_by_search() {
+        let text = "---\ntitle: A\ntrainers: [aino-virtanen, aino]\ntags:\n  - rust\n  - 'data, ml'\nmaterials:\n  - {title: Guide, url: \"@/guide.md\"}\n  - url: ../plan.md#x\n---\n";
+        let src = source(text);
+        let at = |key: &str, value: &str| {
+            let (offset, len) = src.locate(key, Some(value));
+            (
+                &text[offset..offset + len],
+                crate::diag::Pos::of_offset(text, offset),
+            )
+        };
+        let pos = |line, col| crate::diag::Pos { line, col };
+        assert_eq!(at("trainers", "aino"), ("aino", pos(3, 27)));
+        assert_eq!(at("tags", "rust"), ("rust", pos(5, 5)));
+        assert_eq!(at("tags", "data, ml"), ("data, ml", pos(6, 6)));
+        assert_eq!(at("materials", "@/guide.md"), ("@/guide.md", pos(8, 26)));
+        // The first line that writes `url` as its key is line 9.
+        assert_eq!(at("url", "@/guide.md"), ("url", pos(9, 5)));
+        // Inside a longer value: found by the search.
+        assert_eq!(at("url", "plan"), ("plan", pos(9, 13)));
+        // A value that is not written: the key.
+        assert_eq!(at("tags", "go"), ("tags", pos(4, 1)));
+        assert_eq!(src.locate("owner", Some("x")), (4, 0));
+    }
+
+    #[test]
+    fn a_long_list_is_located_item_by_item() {
+        let items: String = (0..5_000).map(|k| format!("  - tag {k}\n")).collect();
+        let text = format!("---\ntitle: A\ntags:\n{items}---\n");
+        let src = source(&text);
+        for k in [0, 1, 10, 4_999] {
+            let (offset, _) = src.locate("tags", Some(&format!("tag {k}")));
+            let pos = crate::diag::Pos::of_offset(&text, offset);
+            assert_eq!(
+                pos,
+                crate::diag::Pos {
+                    line: 4 + k,
+                    col: 5
+                }
+            );
+        }
+    }
+
     #[test]
     fn an_empty_value_is_located_at_its_key() {
         let text = "---\nsteps:\n  - page: a\n  - page: ''\n---\n";
