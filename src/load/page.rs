@@ -125,7 +125,9 @@ pub fn parse_page(
             src.error_at_key(
                 "title",
                 None,
-                format!("the title is {title_chars} characters long; at most {MAX_TITLE} are allowed"),
+                format!(
+                    "the title is {title_chars} characters long; at most {MAX_TITLE} are allowed"
+                ),
             )
             .hint("shorten the title; put the rest in `description:` or the body"),
         );

@@ -21,3 +21,4 @@ mod search;
 mod serve_diff;
 mod serve_http;
 mod serve_watch;
+mod trust_scale;
