@@ -152,7 +152,7 @@ impl Source {
         let (offset, len) = self.locate(key, value);
         Diagnostic::error(message).in_file(&self.rel).at_offset_in(
             &self.text,
-            &self.places().lines,
+            self.lines(),
             offset,
             len,
         )
@@ -160,6 +160,12 @@ impl Source {
 
     fn places(&self) -> &Places {
         self.places.get_or_init(|| Places::new(self))
+    }
+
+    /// The line starts of the file, for [`Diagnostic::at_offset_in`]:
+    /// what a loop that reports many diagnostics in one page locates by.
+    pub fn lines(&self) -> &crate::diag::Lines {
+        &self.places().lines
     }
 
     /// Byte offset and length of `value` (or `key`) in the front matter:

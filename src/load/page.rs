@@ -17,6 +17,33 @@ use crate::yaml;
 /// more than any heading needs.
 pub const MAX_TITLE: usize = 1_000;
 
+/// The longest topic or tag, in characters. Each topic gets a page in a
+/// folder named after it, and a folder name has at most 255 bytes: 60
+/// characters of up to four bytes each fit, and no topic needs more.
+pub const MAX_TOPIC: usize = 60;
+
+/// An error for each of `names` (the `key` list) too long to name a topic.
+fn check_topic_names(src: &Source, key: &str, names: &[String], errors: &mut Vec<Diagnostic>) {
+    for name in names {
+        let chars = name.trim().chars().count();
+        if chars > MAX_TOPIC {
+            let what = if key == "tags" { "tag" } else { "topic" };
+            errors.push(
+                src.error_at_key(
+                    key,
+                    Some(name),
+                    format!(
+                        "the {what} is {chars} characters long; at most {MAX_TOPIC} are allowed"
+                    ),
+                )
+                .hint(format!(
+                    "a {what} names a topic, which gets a page named after it: shorten it"
+                )),
+            );
+        }
+    }
+}
+
 /// Parses the page at `rel` (relative to `content/`, `/`-separated).
 /// `shown` is the path used in messages.
 pub fn parse_page(
@@ -199,11 +226,8 @@ pub fn parse_page(
             }
             (None, None) => "put custom data under `extra:`".to_string(),
         };
-        let (offset, len) = src.locate(key, None);
         errors.push(
-            Diagnostic::error(format!("unknown field `{key}` for {what}"))
-                .in_file(&src.rel)
-                .at_offset(&src.text, offset, len)
+            src.error_at_key(key, None, format!("unknown field `{key}` for {what}"))
                 .hint(hint),
         );
     }
@@ -229,6 +253,16 @@ pub fn parse_page(
             KindData::Page
         }
     };
+    check_topic_names(&src, "tags", &common.tags, &mut errors);
+    match &data {
+        KindData::Expert(e) => check_topic_names(&src, "topics", &e.topics, &mut errors),
+        KindData::Plan(plan) => {
+            for goal in &plan.goals {
+                check_topic_names(&src, "topics", &goal.topics, &mut errors);
+            }
+        }
+        _ => {}
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

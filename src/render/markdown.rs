@@ -166,7 +166,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
         out.errors.push(
             Diagnostic::error(msg)
                 .in_file(&p.src.rel)
-                .at_offset(text, base + at, dest.len())
+                .at_offset_in(text, p.src.lines(), base + at, dest.len())
                 .hint(hint),
         );
     };
@@ -252,8 +252,9 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                         let at = in_range
                             .find(&*dest_url)
                             .map_or(range.start, |i| range.start + i);
-                        Diagnostic::error("").in_file(&p.src.rel).at_offset(
+                        Diagnostic::error("").in_file(&p.src.rel).at_offset_in(
                             text,
+                            p.src.lines(),
                             base + at,
                             dest_url.len(),
                         )

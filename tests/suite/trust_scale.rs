@@ -129,3 +129,22 @@ fn a_site_title_over_a_thousand_characters_is_an_error() {
     );
     hb.assert_no_staging_left();
 }
+
+#[test]
+fn a_tag_too_long_to_name_a_folder_is_an_error() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let before = snapshot(&hb.public());
+    let tag = "a".repeat(300);
+    hb.edit(
+        "content/guide/writing.md",
+        "tags: [writing]",
+        &format!("tags: [writing, {tag}]"),
+    );
+    hb.esiin(&["build"]).assert_failed().assert_error(
+        "content/guide/writing.md:5:17: the tag is 300 characters long; at most 60 are allowed",
+        Some("a tag names a topic, which gets a page named after it: shorten it"),
+    );
+    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    hb.assert_no_staging_left();
+}
