@@ -365,7 +365,10 @@ impl Site {
                 });
             }
         }
-        let mine = |s: &crate::resolve::index::SessionRef| modules.contains(&s.module);
+        // A set: a catalogue of many modules would otherwise scan them all
+        // for every session.
+        let in_section: std::collections::HashSet<usize> = modules.iter().copied().collect();
+        let mine = |s: &crate::resolve::index::SessionRef| in_section.contains(&s.module);
         let mut past = self.session_rows(
             self.index.sessions.iter().copied().filter(mine),
             state,
@@ -603,6 +606,13 @@ impl Site {
         let tz_name = &self.config.raw.timezone;
         let tz = &self.config.tz;
         let mut out = Vec::new();
+        // Each module's sessions, in the index's date order: one pass, not
+        // one over every session per module.
+        let mut by_module: std::collections::HashMap<usize, Vec<_>> =
+            std::collections::HashMap::new();
+        for &r in &self.index.sessions {
+            by_module.entry(r.module).or_default().push(r);
+        }
         for (i, p) in self.pages.iter().enumerate() {
             let KindData::Module(m) = &p.data else {
                 continue;
@@ -610,11 +620,10 @@ impl Site {
             if m.sessions.is_empty() {
                 continue;
             }
-            let events: Vec<Event> = self
-                .index
-                .sessions
-                .iter()
-                .filter(|r| r.module == i)
+            let events: Vec<Event> = by_module
+                .get(&i)
+                .into_iter()
+                .flatten()
                 .filter_map(|&r| event(r))
                 .collect();
             out.push((

@@ -145,6 +145,10 @@ fn a_tag_too_long_to_name_a_folder_is_an_error() {
         "content/guide/writing.md:5:17: the tag is 300 characters long; at most 60 are allowed",
         Some("a tag names a topic, which gets a page named after it: shorten it"),
     );
-    assert_same_files(&before, &snapshot(&hb.public()), "a failed build changed the output");
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
     hb.assert_no_staging_left();
 }
