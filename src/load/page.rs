@@ -22,6 +22,24 @@ pub const MAX_TITLE: usize = 1_000;
 /// characters of up to four bytes each fit, and no topic needs more.
 pub const MAX_TOPIC: usize = 60;
 
+/// An error if `value` (the field `key`, shown on the page's card) is
+/// longer than [`MAX_TITLE`]: a card is repeated on a page per topic the
+/// page names, so a long field times many tags made output quadratic in
+/// the file (10,000 tags x a 100 kB description: 1 GB).
+fn check_card_field(src: &Source, key: &str, value: Option<&str>, errors: &mut Vec<Diagnostic>) {
+    let chars = value.map_or(0, |v| v.chars().count());
+    if chars > MAX_TITLE {
+        errors.push(
+            src.error_at_key(
+                key,
+                None,
+                format!("`{key}` is {chars} characters long; at most {MAX_TITLE} are allowed"),
+            )
+            .hint("shorten it: it is shown on every card of the page; put the rest in the body"),
+        );
+    }
+}
+
 /// An error for each of `names` (the `key` list) too long to name a topic.
 fn check_topic_names(src: &Source, key: &str, names: &[String], errors: &mut Vec<Diagnostic>) {
     for name in names {
@@ -254,8 +272,19 @@ pub fn parse_page(
         }
     };
     check_topic_names(&src, "tags", &common.tags, &mut errors);
+    check_card_field(
+        &src,
+        "description",
+        common.description.as_deref(),
+        &mut errors,
+    );
     match &data {
-        KindData::Expert(e) => check_topic_names(&src, "topics", &e.topics, &mut errors),
+        KindData::Expert(e) => {
+            check_topic_names(&src, "topics", &e.topics, &mut errors);
+            check_card_field(&src, "role", e.role.as_deref(), &mut errors);
+            check_card_field(&src, "team", e.team.as_deref(), &mut errors);
+        }
+        KindData::Module(m) => check_card_field(&src, "summary", m.summary.as_deref(), &mut errors),
         KindData::Plan(plan) => {
             for goal in &plan.goals {
                 check_topic_names(&src, "topics", &goal.topics, &mut errors);

@@ -152,3 +152,25 @@ fn a_tag_too_long_to_name_a_folder_is_an_error() {
     );
     hb.assert_no_staging_left();
 }
+
+#[test]
+fn a_description_over_a_thousand_characters_is_an_error() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let before = snapshot(&hb.public());
+    hb.edit(
+        "content/guide/writing.md",
+        "description: From idea to published post.",
+        &format!("description: {}", "word ".repeat(300)),
+    );
+    hb.esiin(&["build"]).assert_failed().assert_error(
+        "content/guide/writing.md:3:1: `description` is 1499 characters long; at most 1000 are allowed",
+        Some("shorten it: it is shown on every card of the page; put the rest in the body"),
+    );
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
+    hb.assert_no_staging_left();
+}
