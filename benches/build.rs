@@ -8,6 +8,13 @@
 //! - `build_new_index`: the same, with the cached index removed before
 //!   each run, so the index is built: a build after a content edit.
 //! - `build_no_search`: `search: false`, for what the index adds.
+//! - `wide/topics/10000`, `wide/tags/10000`: one expert with 10,000 topics,
+//!   one page with 10,000 tags (`testgen::generate_wide`): a page per
+//!   topic, each listing that expert or page, and a warning per tag
+//!   (none is covered). Linear, where both were quadratic. The release
+//!   binary on tmpfs: 10,000 topics 1.7 s / 148 MB (was killed at 6 GB;
+//!   2,000 topics took 4.7 s / 479 MB), 10,000 tags 1.5 s / 166 MB;
+//!   criterion (tmpfs, a loaded 2-core machine): 0.91 s and 0.74 s.
 //!
 //! Handbooks and output go to `ESIIN_BENCH_DIR`, else the system temp dir:
 //! on a slow disk the write stage measures the disk, not esiin, so point it
@@ -86,5 +93,27 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+fn wide_handbook(topics: usize, tags: usize) -> PathBuf {
+    let base = std::env::var_os("ESIIN_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    let dir = base.join(format!("esiin-bench-wide-{topics}-{tags}"));
+    if !dir.join("content").is_dir() {
+        let _ = std::fs::remove_dir_all(&dir);
+        esiin::testgen::generate_wide(&dir, topics, tags).expect("temp dir is writable");
+    }
+    dir
+}
+
+fn bench_wide(c: &mut Criterion) {
+    let mut group = c.benchmark_group("wide");
+    group.sample_size(10);
+    for (name, topics, tags) in [("topics", 10_000, 0), ("tags", 0, 10_000)] {
+        let out = options(&wide_handbook(topics, tags), true);
+        group.bench_function(format!("{name}/{}", topics.max(tags)), |b| {
+            b.iter(|| build(&out).expect("generated handbooks are valid"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_wide);
 criterion_main!(benches);

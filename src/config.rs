@@ -208,6 +208,18 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         }
     };
     errors.extend(check_urls(text, &raw));
+    let title_chars = raw.title.chars().count();
+    if title_chars > crate::load::page::MAX_TITLE {
+        // The site title is on every page: bounded as a page's title is.
+        errors.push(key_error(
+            "title",
+            format!(
+                "the title is {title_chars} characters long; at most {} are allowed",
+                crate::load::page::MAX_TITLE
+            ),
+            "shorten the site title",
+        ));
+    }
     if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
         errors.push(key_error(
             "theme",

@@ -31,6 +31,78 @@ impl Pos {
     }
 }
 
+/// Bytes of a long line kept on each side of a diagnostic's position.
+pub const LINE_CONTEXT: usize = 120;
+
+/// Where the lines of a text start, and how many characters precede every
+/// [`Lines::BLOCK`] bytes: a position is found by a binary search and a
+/// count of at most one block, so that locating many diagnostics in one
+/// file is linear in the file, not in the file times the diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Lines {
+    starts: Vec<usize>,
+    /// Characters before byte `k * BLOCK`.
+    chars_before: Vec<usize>,
+}
+
+impl Lines {
+    const BLOCK: usize = 1024;
+
+    pub fn new(text: &str) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let mut chars_before = vec![0];
+        for block in text.as_bytes().chunks(Self::BLOCK) {
+            let last = chars_before.last().copied().unwrap_or(0);
+            chars_before.push(last + count_chars(block));
+        }
+        Lines {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// The 0-based line that byte `offset` is on.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte range of line `line`, without its line break.
+    fn span(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts.get(line).copied().unwrap_or(text.len());
+        let stop = self
+            .starts
+            .get(line + 1)
+            .map_or(text.len(), |&next| next - 1);
+        let stop = if text[..stop].ends_with('\r') {
+            stop - 1
+        } else {
+            stop
+        };
+        (start, stop.max(start))
+    }
+
+    /// Characters between byte `from` and byte `to` (char boundaries).
+    fn chars(&self, text: &str, from: usize, to: usize) -> usize {
+        self.chars_to(text, to) - self.chars_to(text, from)
+    }
+
+    fn chars_to(&self, text: &str, to: usize) -> usize {
+        let block = to / Self::BLOCK;
+        let before = self.chars_before.get(block).copied().unwrap_or(0);
+        before + count_chars(&text.as_bytes()[block * Self::BLOCK..to])
+    }
+}
+
+/// Characters in UTF-8 `bytes` (that may start or end inside one): the
+/// bytes that are not continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -54,8 +126,13 @@ pub struct Diagnostic {
     pub pos: Option<Pos>,
     /// Length of the offending text in characters (for the caret), at least 1.
     pub len: usize,
-    /// The source line the position is on, for the snippet.
+    /// The source line the position is on, for the snippet: around the
+    /// position only when the line is long (see [`LINE_CONTEXT`]).
     pub line_text: Option<String>,
+    /// Characters of the line left out before `line_text` begins (its
+    /// leading `…` stands for them): the caret is at `pos.col - 1 -
+    /// line_skip` in `line_text`.
+    pub line_skip: usize,
     pub message: String,
     /// What to write instead.
     pub hint: Option<String>,
@@ -69,6 +146,7 @@ impl Diagnostic {
             pos: None,
             len: 1,
             line_text: None,
+            line_skip: 0,
             message: message.into(),
             hint: None,
         }
@@ -89,18 +167,69 @@ impl Diagnostic {
     /// Locates the diagnostic at `pos` in `text` (the whole file), keeping
     /// the line for the snippet.
     pub fn at(mut self, text: &str, pos: Pos) -> Self {
-        self.line_text = text.lines().nth(pos.line - 1).map(str::to_owned);
         self.pos = Some(pos);
-        self
+        let Some(line) = text.lines().nth(pos.line - 1) else {
+            self.line_text = None;
+            return self;
+        };
+        let at = line
+            .char_indices()
+            .nth(pos.col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        let len = self.len;
+        self.keep_line(line, at, pos.col.saturating_sub(1), len)
     }
 
     /// Locates the diagnostic at byte `offset` of `text`, marking `len` bytes.
     pub fn at_offset(self, text: &str, offset: usize, len: usize) -> Self {
-        let pos = Pos::of_offset(text, offset);
+        self.at_offset_in(text, &Lines::new(text), offset, len)
+    }
+
+    /// [`Diagnostic::at_offset`] with the line starts of `text` found
+    /// beforehand: many diagnostics in one file (one per item of a long
+    /// list) each cost the length of their own line, not of the file.
+    pub fn at_offset_in(mut self, text: &str, lines: &Lines, offset: usize, len: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
         let end = floor_char_boundary(text, (offset + len).min(text.len()));
-        let start = floor_char_boundary(text, offset.min(text.len()));
-        let chars = text[start..end].chars().take_while(|c| *c != '\n').count();
-        self.at(text, pos).with_len(chars)
+        let line = lines.line_of(offset);
+        let (start, stop) = lines.span(text, line);
+        let col = lines.chars(text, start, offset);
+        let pos = Pos {
+            line: line + 1,
+            col: col + 1,
+        };
+        self.pos = Some(pos);
+        let chars = text[offset..end].chars().take_while(|c| *c != '\n').count();
+        self.len = chars.max(1);
+        // An offset on a line break (`\r` of `\r\n`) is at the line's end.
+        let at = (offset - start).min(stop - start);
+        self.keep_line(&text[start..stop], at, col, chars)
+    }
+
+    /// Keeps `line` for the snippet, where the diagnostic is at byte `at`
+    /// (character `col`) and marks `len` characters; of a long line only
+    /// [`LINE_CONTEXT`] bytes each side, so that a thousand diagnostics on
+    /// one long line do not each keep a copy of all of it.
+    fn keep_line(mut self, line: &str, at: usize, col: usize, len: usize) -> Self {
+        let mark_end = line[at..]
+            .char_indices()
+            .nth(len)
+            .map_or(line.len(), |(i, _)| at + i);
+        let from = floor_char_boundary(line, at.saturating_sub(LINE_CONTEXT));
+        let to = floor_char_boundary(line, (mark_end + LINE_CONTEXT).min(line.len()));
+        let mut kept = String::with_capacity(to - from + 8);
+        self.line_skip = 0;
+        if from > 0 {
+            kept.push('…');
+            // The `…` takes the place of one of the characters left out.
+            self.line_skip = col - line[from..at].chars().count() - 1;
+        }
+        kept.push_str(&line[from..to]);
+        if to < line.len() {
+            kept.push('…');
+        }
+        self.line_text = Some(kept);
+        self
     }
 
     pub fn with_len(mut self, len: usize) -> Self {
@@ -156,7 +285,7 @@ impl Diagnostic {
             (Some(pos), Some(line)) => {
                 let start: usize = line
                     .char_indices()
-                    .nth(pos.col - 1)
+                    .nth((pos.col - 1).saturating_sub(self.line_skip))
                     .map_or(line.len(), |(i, _)| i);
                 let end = line[start..]
                     .char_indices()
@@ -165,7 +294,10 @@ impl Diagnostic {
                 let mut snippet = Snippet::source(line.as_str())
                     .line_start(pos.line)
                     .annotation(AnnotationKind::Primary.span(start..end.max(start)));
-                if let Some(file) = &file {
+                // The snippet's own `--> file:line:col` would count the
+                // column from the kept part of a long line: left out then,
+                // the first line says where.
+                if let Some(file) = file.as_ref().filter(|_| self.line_skip == 0) {
                     snippet = snippet.path(file.as_str());
                 }
                 primary.element(snippet)
@@ -484,6 +616,39 @@ mod tests {
             suggest("training/basic.md", ["training/basics.md", "plan.md"]),
             Some("training/basics.md")
         );
+    }
+
+    #[test]
+    fn a_diagnostic_on_a_long_line_keeps_only_its_neighbourhood() {
+        let items: Vec<String> = (0..10_000).map(|k| format!("t{k}")).collect();
+        let text = format!("---\ntags: [{}]\n---\n", items.join(", "));
+        let offset = text.find("t5000,").unwrap();
+        let d = Diagnostic::warning("gap").at_offset(&text, offset, 5);
+        let pos = Pos::of_offset(&text, offset);
+        assert_eq!(d.pos, Some(pos));
+        let kept = d.line_text.as_deref().unwrap();
+        assert!(
+            kept.len() < 2 * LINE_CONTEXT + 20,
+            "{} bytes kept",
+            kept.len()
+        );
+        assert!(kept.starts_with('…') && kept.ends_with('…'), "{kept}");
+        // The caret is on `t5000` in what is kept.
+        let caret = pos.col - 1 - d.line_skip;
+        let at: String = kept.chars().skip(caret).take(5).collect();
+        assert_eq!(at, "t5000");
+        let out = d.render(false);
+        assert!(out.lines().all(|l| l.len() < 400), "{out}");
+    }
+
+    #[test]
+    fn many_positions_in_one_text_agree_with_counting() {
+        let text = "ab\nää x\r\n\nlast ö";
+        let lines = Lines::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let d = Diagnostic::error("x").at_offset_in(text, &lines, offset, 1);
+            assert_eq!(d.pos, Some(Pos::of_offset(text, offset)), "offset {offset}");
+        }
     }
 
     #[test]

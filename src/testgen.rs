@@ -112,6 +112,54 @@ pub fn generate_experts(dir: &Path, n: usize, experts: usize, photos: bool) -> i
     generate_with(dir, n, Some((experts, photos)))
 }
 
+/// A small handbook with one crowded expert and one crowded page: the
+/// expert `experts/wide.md` names `topics` topics and the page
+/// `guide/wide.md` has `tags` tags (none of which an expert covers, so each
+/// is an expertise gap). A second expert shares the expert's first topics,
+/// so topic pages list two people. What the build costs per topic or tag,
+/// with nothing else to hide it: a step that is quadratic in one page's
+/// list shows here.
+pub fn generate_wide(dir: &Path, topics: usize, tags: usize) -> io::Result<()> {
+    let content = dir.join("content");
+    std::fs::create_dir_all(content.join("experts"))?;
+    std::fs::create_dir_all(content.join("guide"))?;
+    std::fs::write(
+        dir.join("handbook.yaml"),
+        "title: Wide handbook\nbase_url: https://intra.example.com/handbook/\n",
+    )?;
+    std::fs::write(
+        content.join("_index.md"),
+        "---\ntitle: Home\n---\nWelcome.\n",
+    )?;
+    std::fs::write(
+        content.join("experts/_index.md"),
+        "---\ntitle: Experts\n---\n",
+    )?;
+    std::fs::write(content.join("guide/_index.md"), "---\ntitle: Guide\n---\n")?;
+    let list = |prefix: &str, n: usize| -> String {
+        (0..n).map(|k| format!("  - {prefix} {k}\n")).collect()
+    };
+    std::fs::write(
+        content.join("experts/wide.md"),
+        format!(
+            "---\ntitle: Wide Expert\nrole: Consultant\nteam: Engineering\ntopics:\n{}---\nKnows a lot.\n",
+            list("topic", topics)
+        ),
+    )?;
+    std::fs::write(
+        content.join("experts/narrow.md"),
+        "---\ntitle: Narrow Expert\ntopics: [topic 0, topic 1, topic 2]\n---\nKnows a little.\n",
+    )?;
+    std::fs::write(
+        content.join("guide/wide.md"),
+        format!(
+            "---\ntitle: Wide page\nowner: wide\ntags:\n{}---\nAbout many things.\n",
+            list("tag", tags)
+        ),
+    )?;
+    Ok(())
+}
+
 /// A photo-like JPEG: smooth colour with grain, so it compresses like a
 /// photograph rather than a flat test card.
 fn photo(seed: u64, side: u32) -> io::Result<Vec<u8>> {

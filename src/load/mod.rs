@@ -5,9 +5,10 @@
 
 pub mod files;
 pub mod kinds;
-mod page;
+pub mod page;
 mod trust;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -29,6 +30,110 @@ pub struct Source {
     pub fm: std::ops::Range<usize>,
     /// Byte offset where the Markdown body starts.
     pub body: usize,
+    /// Where keys, values and lines are, found on the first diagnostic.
+    pub places: std::sync::OnceLock<Places>,
+}
+
+/// Where things are written in a page's source, found in one pass: a page
+/// with many diagnostics (one per item of a list of thousands) locates
+/// each by a lookup rather than by searching the front matter again, which
+/// made such a page quadratic in its list.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    lines: crate::diag::Lines,
+    /// Key → offset (in the front matter) of the first line that writes it.
+    keys: HashMap<String, usize>,
+    /// The same for lines that write the key with an empty value.
+    empty_keys: HashMap<String, usize>,
+    /// A scalar as written (a list item, a value after `key:`, an entry of
+    /// a flow list `[a, b]`) → its offsets, ascending.
+    items: HashMap<String, Vec<usize>>,
+}
+
+impl Places {
+    fn new(src: &Source) -> Places {
+        let mut places = Places {
+            lines: crate::diag::Lines::new(&src.text),
+            ..Places::default()
+        };
+        let mut pos = 0;
+        for line in src.fm_text().split_inclusive('\n') {
+            places.add_line(line, pos);
+            pos += line.len();
+        }
+        places
+    }
+
+    /// Records the key and the values of `line`, which starts at `pos`.
+    fn add_line(&mut self, line: &str, pos: usize) {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let at = pos + (line.len() - trimmed.len());
+        // As `Source::locate` matches keys: the text before the first `:`.
+        let value_at = match trimmed.split_once(':') {
+            Some((key, after)) if !key.trim_end().is_empty() => {
+                let key = key.trim_end();
+                self.keys.entry(key.to_string()).or_insert(at);
+                if matches!(after.trim(), "" | "''" | "\"\"") {
+                    self.empty_keys.entry(key.to_string()).or_insert(at);
+                }
+                // Only `key: value` has a value here; `https://…` does not.
+                if !(after.starts_with(' ') || after.trim().is_empty()) {
+                    return self.add_value(trimmed, at);
+                }
+                at + trimmed.len() - after.len()
+            }
+            _ => at,
+        };
+        let rest = &line[value_at - pos..];
+        self.add_value(rest, value_at);
+    }
+
+    /// Records the scalars of `value` (a flow list or map is split at its
+    /// brackets and commas: values written so are quoted when they hold
+    /// one), which starts at `pos`.
+    fn add_value(&mut self, value: &str, pos: usize) {
+        let flow = value.trim_start().starts_with(['[', '{']);
+        if !flow {
+            return self.add_item(value, pos);
+        }
+        let mut start = 0;
+        for (i, c) in value.char_indices().chain([(value.len(), ',')]) {
+            if !(c == ',' || "[]{}".contains(c)) {
+                continue;
+            }
+            let mut piece = &value[start..i];
+            let mut at = pos + start;
+            // `{title: Guide}`: the value after a key of a flow map.
+            if let Some((_, v)) = piece.split_once(": ") {
+                at += piece.len() - v.len();
+                piece = v;
+            }
+            self.add_item(piece, at);
+            start = i + c.len_utf8();
+        }
+    }
+
+    fn add_item(&mut self, piece: &str, pos: usize) {
+        let lead = piece.len() - piece.trim_start().len();
+        let mut item = piece.trim();
+        let mut at = pos + lead;
+        for q in ['\'', '"'] {
+            if item.len() >= 2 && item.starts_with(q) && item.ends_with(q) {
+                item = &item[1..item.len() - 1];
+                at += 1;
+            }
+        }
+        if !item.is_empty() {
+            self.items.entry(item.to_string()).or_default().push(at);
+        }
+    }
+
+    /// The first offset at or after `from` where `value` is written as a
+    /// whole item.
+    fn item(&self, value: &str, from: usize) -> Option<usize> {
+        let at = self.items.get(value)?;
+        at.get(at.partition_point(|&a| a < from)).copied()
+    }
 }
 
 impl Source {
@@ -49,37 +154,46 @@ impl Source {
     /// the line of `value` after it when given (for list items).
     pub fn error_at_key(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
         let (offset, len) = self.locate(key, value);
-        Diagnostic::error(message)
-            .in_file(&self.rel)
-            .at_offset(&self.text, offset, len)
+        Diagnostic::error(message).in_file(&self.rel).at_offset_in(
+            &self.text,
+            self.lines(),
+            offset,
+            len,
+        )
     }
 
-    /// Byte offset and length of `value` (or `key`) in the front matter.
+    fn places(&self) -> &Places {
+        self.places.get_or_init(|| Places::new(self))
+    }
+
+    /// The line starts of the file, for [`Diagnostic::at_offset_in`]:
+    /// what a loop that reports many diagnostics in one page locates by.
+    pub fn lines(&self) -> &crate::diag::Lines {
+        &self.places().lines
+    }
+
+    /// Byte offset and length of `value` (or `key`) in the front matter:
+    /// the first line that writes `key` (with an empty value when `value`
+    /// is `""`), then `value` where it is first written after it.
     pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
-        let fm = self.fm_text();
-        let mut key_at = None;
-        let mut pos = 0;
-        for line in fm.split_inclusive('\n') {
-            let trimmed = line.trim_start().trim_start_matches("- ");
-            if let Some(rest) = trimmed.strip_prefix(key)
-                && let Some(after) = rest.trim_start().strip_prefix(':')
-            {
-                // An empty value is found as a key written with nothing after it.
-                let empty = matches!(after.trim(), "" | "''" | "\"\"");
-                if value != Some("") || empty {
-                    key_at = Some(pos + (line.len() - trimmed.len()));
-                    break;
-                }
-            }
-            pos += line.len();
-        }
-        let Some(key_at) = key_at else {
+        let places = self.places();
+        let key_at = if value == Some("") {
+            places.empty_keys.get(key)
+        } else {
+            places.keys.get(key)
+        };
+        let Some(&key_at) = key_at else {
             return (self.fm.start, 0);
         };
-        if let Some(value) = value.filter(|v| !v.is_empty())
-            && let Some(i) = find_value(&fm[key_at..], value)
-        {
-            return (self.fm.start + key_at + i, value.len());
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            // Written as an item of its own, found by a lookup; else (a
+            // value inside a longer one) searched for.
+            let found = places
+                .item(value, key_at)
+                .or_else(|| find_value(&self.fm_text()[key_at..], value).map(|i| key_at + i));
+            if let Some(i) = found {
+                return (self.fm.start + i, value.len());
+            }
         }
         (self.fm.start + key_at, key.len())
     }
@@ -459,6 +573,59 @@ mod tests {
         assert_eq!(find_value("a: b\n", "c"), None);
     }
 
+    fn source(text: &str) -> Source {
+        Source {
+            rel: "content/p.md".into(),
+            text: text.into(),
+            fm: 4..text.len() - 4,
+            body: text.len(),
+            places: Default::default(),
+        }
+    }
+
+    #[test]
+    fn values_are_located_by_lookup_as_by_search() {
+        let text = "---\ntitle: A\ntrainers: [aino-virtanen, aino]\ntags:\n  - rust\n  - 'data, ml'\nmaterials:\n  - {title: Guide, url: \"@/guide.md\"}\n  - url: ../plan.md#x\n---\n";
+        let src = source(text);
+        let at = |key: &str, value: &str| {
+            let (offset, len) = src.locate(key, Some(value));
+            (
+                &text[offset..offset + len],
+                crate::diag::Pos::of_offset(text, offset),
+            )
+        };
+        let pos = |line, col| crate::diag::Pos { line, col };
+        assert_eq!(at("trainers", "aino"), ("aino", pos(3, 27)));
+        assert_eq!(at("tags", "rust"), ("rust", pos(5, 5)));
+        assert_eq!(at("tags", "data, ml"), ("data, ml", pos(6, 6)));
+        assert_eq!(at("materials", "@/guide.md"), ("@/guide.md", pos(8, 26)));
+        // The first line that writes `url` as its key is line 9.
+        assert_eq!(at("url", "@/guide.md"), ("url", pos(9, 5)));
+        // Inside a longer value: found by the search.
+        assert_eq!(at("url", "plan"), ("plan", pos(9, 13)));
+        // A value that is not written: the key.
+        assert_eq!(at("tags", "go"), ("tags", pos(4, 1)));
+        assert_eq!(src.locate("owner", Some("x")), (4, 0));
+    }
+
+    #[test]
+    fn a_long_list_is_located_item_by_item() {
+        let items: String = (0..5_000).map(|k| format!("  - tag {k}\n")).collect();
+        let text = format!("---\ntitle: A\ntags:\n{items}---\n");
+        let src = source(&text);
+        for k in [0, 1, 10, 4_999] {
+            let (offset, _) = src.locate("tags", Some(&format!("tag {k}")));
+            let pos = crate::diag::Pos::of_offset(&text, offset);
+            assert_eq!(
+                pos,
+                crate::diag::Pos {
+                    line: 4 + k,
+                    col: 5
+                }
+            );
+        }
+    }
+
     #[test]
     fn an_empty_value_is_located_at_its_key() {
         let text = "---\nsteps:\n  - page: a\n  - page: ''\n---\n";
@@ -467,6 +634,7 @@ mod tests {
             text: text.into(),
             fm: 4..text.len() - 4,
             body: text.len(),
+            places: Default::default(),
         };
         let (offset, _) = src.locate("page", Some(""));
         assert_eq!(

@@ -11,6 +11,57 @@ use crate::config::Site as Config;
 use crate::diag::{Diagnostic, suggest};
 use crate::yaml;
 
+/// The longest title a page may have, in characters. A title is repeated
+/// on every page that lists or links it (cards, breadcrumbs, navigation,
+/// the search index): a 10 MB title cost 1.2 GB. A thousand characters is
+/// more than any heading needs.
+pub const MAX_TITLE: usize = 1_000;
+
+/// The longest topic or tag, in characters. Each topic gets a page in a
+/// folder named after it, and a folder name has at most 255 bytes: 60
+/// characters of up to four bytes each fit, and no topic needs more.
+pub const MAX_TOPIC: usize = 60;
+
+/// An error if `value` (the field `key`, shown on the page's card) is
+/// longer than [`MAX_TITLE`]: a card is repeated on a page per topic the
+/// page names, so a long field times many tags made output quadratic in
+/// the file (10,000 tags x a 100 kB description: 1 GB).
+fn check_card_field(src: &Source, key: &str, value: Option<&str>, errors: &mut Vec<Diagnostic>) {
+    let chars = value.map_or(0, |v| v.chars().count());
+    if chars > MAX_TITLE {
+        errors.push(
+            src.error_at_key(
+                key,
+                None,
+                format!("`{key}` is {chars} characters long; at most {MAX_TITLE} are allowed"),
+            )
+            .hint("shorten it: it is shown on every card of the page; put the rest in the body"),
+        );
+    }
+}
+
+/// An error for each of `names` (the `key` list) too long to name a topic.
+fn check_topic_names(src: &Source, key: &str, names: &[String], errors: &mut Vec<Diagnostic>) {
+    for name in names {
+        let chars = name.trim().chars().count();
+        if chars > MAX_TOPIC {
+            let what = if key == "tags" { "tag" } else { "topic" };
+            errors.push(
+                src.error_at_key(
+                    key,
+                    Some(name),
+                    format!(
+                        "the {what} is {chars} characters long; at most {MAX_TOPIC} are allowed"
+                    ),
+                )
+                .hint(format!(
+                    "a {what} names a topic, which gets a page named after it: shorten it"
+                )),
+            );
+        }
+    }
+}
+
 /// Parses the page at `rel` (relative to `content/`, `/`-separated).
 /// `shown` is the path used in messages.
 pub fn parse_page(
@@ -51,6 +102,7 @@ pub fn parse_page(
         text,
         fm,
         body,
+        places: Default::default(),
     };
     let fm_text = src.fm_text();
     let yaml_error = |e: yaml::YamlError| {
@@ -109,6 +161,19 @@ pub fn parse_page(
             String::new()
         }
     };
+    let title_chars = title.chars().count();
+    if title_chars > MAX_TITLE {
+        errors.push(
+            src.error_at_key(
+                "title",
+                None,
+                format!(
+                    "the title is {title_chars} characters long; at most {MAX_TITLE} are allowed"
+                ),
+            )
+            .hint("shorten the title; put the rest in `description:` or the body"),
+        );
+    }
 
     // A misspelt kind is one error: the fields cannot be judged against a
     // kind nobody meant, so they are not checked until it is fixed.
@@ -182,11 +247,8 @@ pub fn parse_page(
             (None, Some(best)) => format!("did you mean `{best}`?"),
             (None, None) => "put custom data under `extra:`".to_string(),
         };
-        let (offset, len) = src.locate(key, None);
         errors.push(
-            Diagnostic::error(format!("unknown field `{key}` for {what}"))
-                .in_file(&src.rel)
-                .at_offset(&src.text, offset, len)
+            src.error_at_key(key, None, format!("unknown field `{key}` for {what}"))
                 .hint(hint),
         );
     }
@@ -215,6 +277,27 @@ pub fn parse_page(
         }
     };
     errors.extend(super::trust::urls(&src, &data));
+    check_topic_names(&src, "tags", &common.tags, &mut errors);
+    check_card_field(
+        &src,
+        "description",
+        common.description.as_deref(),
+        &mut errors,
+    );
+    match &data {
+        KindData::Expert(e) => {
+            check_topic_names(&src, "topics", &e.topics, &mut errors);
+            check_card_field(&src, "role", e.role.as_deref(), &mut errors);
+            check_card_field(&src, "team", e.team.as_deref(), &mut errors);
+        }
+        KindData::Module(m) => check_card_field(&src, "summary", m.summary.as_deref(), &mut errors),
+        KindData::Plan(plan) => {
+            for goal in &plan.goals {
+                check_topic_names(&src, "topics", &goal.topics, &mut errors);
+            }
+        }
+        _ => {}
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -278,6 +361,7 @@ pub fn stand_in(rel: &str, shown: PathBuf, bytes: &[u8], config: &Config) -> Pag
             text,
             fm,
             body,
+            places: Default::default(),
         },
     }
 }

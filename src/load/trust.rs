@@ -196,6 +196,7 @@ mod tests {
             fm: 4..4 + fm.len(),
             body: 4 + fm.len() + 4,
             text,
+            places: Default::default(),
         }
     }
 

@@ -125,10 +125,21 @@ pub struct Ref<'a> {
     pub photo_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub photo: Option<Img>,
+    /// An expert's first [`CARD_TOPICS`] topics: what a card shows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<TopicLink<'a>>>,
+    /// How many topics the expert names in all, for a "+N more" chip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic_count: Option<usize>,
     pub draft: bool,
 }
+
+/// The most topics a reference to an expert carries. A card shows a few
+/// and "+N more"; the full list is on the expert's own page. Bounded
+/// because an expert is referenced from a page per topic they name: with
+/// the whole list in every reference, an expert with N topics cost N × N
+/// links (10,000 topics: 100 million, more memory than a machine has).
+pub const CARD_TOPICS: usize = 5;
 
 #[derive(Serialize)]
 pub struct DateCtx {
@@ -614,7 +625,8 @@ impl Site {
                 .and_then(|e| e.photo.as_deref())
                 .and_then(|f| self.asset_url(i, f)),
             photo: state.photos.get(&i).map(|p| p.card.clone()),
-            topics: expert.map(|e| self.topic_links(&e.topics)),
+            topics: expert.map(|e| self.topic_links(&e.topics[..e.topics.len().min(CARD_TOPICS)])),
+            topic_count: expert.map(|e| e.topics.len()),
             draft: p.common.draft,
         }
     }

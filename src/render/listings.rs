@@ -369,7 +369,10 @@ impl Site {
                 });
             }
         }
-        let mine = |s: &SessionRef| modules.contains(&s.module);
+        // A set: a catalogue of many modules would otherwise scan them all
+        // for every session.
+        let in_section: std::collections::HashSet<usize> = modules.iter().copied().collect();
+        let mine = |s: &crate::resolve::index::SessionRef| in_section.contains(&s.module);
         let mut past = self.session_rows(
             self.index.sessions.iter().copied().filter(mine),
             state,
@@ -592,17 +595,25 @@ impl Site {
                 out.push((path, calendar(name, tz_name, tz, stamp, &[e])));
             }
         }
+        // Each module's sessions, in the index's date order, grouped in one
+        // pass: a scan of every session per module is quadratic in a
+        // handbook of many modules.
+        let mut by_module: std::collections::HashMap<usize, Vec<SessionRef>> =
+            std::collections::HashMap::new();
+        for &r in &self.index.sessions {
+            by_module.entry(r.module).or_default().push(r);
+        }
         for (i, p) in self.pages.iter().enumerate() {
             match &p.data {
                 KindData::Module(m) if !m.sessions.is_empty() => {}
                 _ => continue,
             }
             let mine = events(
-                &mut self
-                    .index
-                    .sessions
-                    .iter()
-                    .filter(|r| r.module == i && upcoming(r)),
+                &mut by_module
+                    .get(&i)
+                    .into_iter()
+                    .flatten()
+                    .filter(|r| upcoming(r)),
             );
             let text = calendar(&p.title, tz_name, tz, stamp, &mine);
             out.push((self.module_feed(i), text));

@@ -169,7 +169,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
         out.errors.push(
             Diagnostic::error(msg)
                 .in_file(&p.src.rel)
-                .at_offset(text, base + at, dest.len())
+                .at_offset_in(text, p.src.lines(), base + at, dest.len())
                 .hint(hint),
         );
     };
@@ -277,7 +277,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                             .map_or(span.start, |i| span.start + i);
                         Diagnostic::error("")
                             .in_file(&p.src.rel)
-                            .at_offset(text, base + at, dest_url.len())
+                            .at_offset_in(text, p.src.lines(), base + at, dest_url.len())
                             .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),
@@ -320,7 +320,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                             .map_or(span.start, |i| span.start + i);
                         Diagnostic::error("")
                             .in_file(&p.src.rel)
-                            .at_offset(text, base + at, dest_url.len())
+                            .at_offset_in(text, p.src.lines(), base + at, dest_url.len())
                             .hint(ANCHOR_HINT)
                     }) {
                         Ok(url) => CowStr::from(url),

@@ -350,6 +350,7 @@ fn implicit_section(dir: &str, path: &str, config: &Config) -> Page {
             text: String::new(),
             fm: 0..0,
             body: 0,
+            places: Default::default(),
         },
     }
 }

@@ -274,6 +274,7 @@ mod tests {
             text: text.to_string(),
             fm,
             body: text.len(),
+            places: Default::default(),
         };
         let value = |key, nth| {
             let (off, len) = value_span(&src, key, nth);

@@ -24,9 +24,10 @@ mod serve_diff;
 mod serve_http;
 mod serve_warnings;
 mod serve_watch;
-mod sessions_time;
 #[cfg(unix)]
+mod sessions_time;
 mod trust_files;
 mod trust_links;
 mod trust_messages;
 mod trust_output;
+mod trust_scale;
