@@ -1120,3 +1120,38 @@ async fn the_plan_prints_on_at_most_two_a4_pages() {
     );
     browser.close().await;
 }
+
+/// With a path-only `base_url` a `webcal:` URL has no host to name: the
+/// page keeps the subscribe link hidden and the theme's script gives it
+/// the page's own host.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_subscribe_link_takes_the_page_host_when_base_url_has_none() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let c = &browser.client;
+    let host = server.base.trim_start_matches("http://");
+    for (page, feed) in [
+        (
+            "training/presentation-training/",
+            "training/presentation-training/calendar.ics",
+        ),
+        ("training/", "training/calendar.ics"),
+    ] {
+        c.goto(&format!("{}{page}", server.base))
+            .await
+            .expect("open the page");
+        let link = c
+            .find(Locator::Css("a.calendar-subscribe"))
+            .await
+            .expect("the subscribe link");
+        assert_eq!(
+            link.attr("href").await.expect("href").as_deref(),
+            Some(format!("webcal://{host}{feed}").as_str()),
+            "{page}"
+        );
+        assert!(link.is_displayed().await.expect("displayed?"), "{page}");
+    }
+    browser.close().await;
+}

@@ -265,6 +265,40 @@ fn feeds_have_a_webcal_link_beside_the_download() {
     }
 }
 
+#[test]
+fn without_an_origin_the_subscribe_link_waits_for_the_page_host() {
+    let hb = Handbook::fixture("basic");
+    hb.edit(
+        "handbook.yaml",
+        "base_url: https://intra.example.com/handbook/",
+        "base_url: /handbook/",
+    );
+    hb.build_ok();
+    for (page, feed) in [
+        (
+            "training/basics/index.html",
+            "/handbook/training/basics/calendar.ics",
+        ),
+        ("training/index.html", "/handbook/training/calendar.ics"),
+    ] {
+        let html = hb.page(page);
+        assert!(
+            !common::hrefs(&html)
+                .iter()
+                .any(|h| h.starts_with("webcal:")),
+            "{page}: no host to write"
+        );
+        assert!(
+            html.contains(&format!("hidden data-webcal-path=\"{feed}\"")),
+            "{page}: the hidden link"
+        );
+        assert!(
+            html.contains("/handbook/calendar.js\" defer"),
+            "{page}: its script"
+        );
+    }
+}
+
 /// The rows of the module page's sessions table, by the start they show.
 fn session_row<'a>(html: &'a str, date: &str) -> &'a str {
     let table = common::between(html, "<table class=\"data-table sessions\"", "</table>");
