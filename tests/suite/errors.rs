@@ -5,41 +5,7 @@
 
 use crate::common;
 
-use common::{Handbook, Run, assert_same_files, snapshot};
-
-/// Builds the basic fixture into `ROOT/public`, applies `breakage`, builds
-/// again and checks that the second build failed without touching the
-/// output. Returns the failed run.
-fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
-    let hb = Handbook::fixture("basic");
-    hb.build_ok();
-    let before = snapshot(&hb.public());
-    assert!(before.contains_key("index.html"));
-    breakage(&hb);
-    let run = hb.esiin(&["build"]);
-    run.assert_failed();
-    assert!(
-        run.stderr
-            .contains("the previous output was left as it was"),
-        "{}",
-        run.stderr
-    );
-    assert_same_files(
-        &before,
-        &snapshot(&hb.public()),
-        "a failed build changed the output",
-    );
-    hb.assert_no_staging_left();
-    // `check` finds the same errors and writes nothing either.
-    let check = hb.esiin(&["check"]);
-    check.assert_failed();
-    assert_same_files(
-        &before,
-        &snapshot(&hb.public()),
-        "a failed check changed the output",
-    );
-    run
-}
+use common::{Handbook, Run, assert_same_files, broken, snapshot};
 
 /// Asserts the run reported exactly one error: the one the test is about,
 /// not others that follow from it.

@@ -6,25 +6,7 @@
 
 use crate::common;
 
-use common::{Handbook, Run, assert_same_files, snapshot};
-
-/// Builds the basic fixture, applies `breakage`, builds again: the build
-/// fails with status 1 and the output is what it was. Returns the run.
-fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
-    let hb = Handbook::fixture("basic");
-    hb.build_ok();
-    let before = snapshot(&hb.public());
-    breakage(&hb);
-    let run = hb.esiin(&["build"]);
-    run.assert_failed();
-    assert_same_files(
-        &before,
-        &snapshot(&hb.public()),
-        "a failed build changed the output",
-    );
-    hb.assert_no_staging_left();
-    run
-}
+use common::{Handbook, Run, broken};
 
 fn only_one(run: &Run) {
     assert_eq!(run.error_count(), 1, "{}", run.stderr);

@@ -12,28 +12,10 @@
 
 use crate::common;
 
-use common::{Handbook, Run, assert_same_files, hrefs, snapshot};
+use common::{Handbook, Run, broken, hrefs};
 
 const HINT: &str = "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, \
                     or a relative link (`../page.md`, `/path/`, `#heading`)";
-
-/// Builds the basic fixture, applies `breakage`, builds again and checks
-/// that the build failed, left the output whole and no staging folder.
-fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
-    let hb = Handbook::fixture("basic");
-    hb.build_ok();
-    let before = snapshot(&hb.public());
-    breakage(&hb);
-    let run = hb.esiin(&["build"]);
-    run.assert_failed();
-    assert_same_files(
-        &before,
-        &snapshot(&hb.public()),
-        "a failed build changed the output",
-    );
-    hb.assert_no_staging_left();
-    run
-}
 
 /// Asserts one error per `(line:col, scheme)` in `file`, with the hint,
 /// and no other errors.

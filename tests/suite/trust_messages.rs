@@ -8,33 +8,7 @@
 
 use crate::common;
 
-use common::{Handbook, Run, assert_same_files, snapshot};
-
-/// Builds the basic fixture, applies `breakage`, builds again: the build
-/// must fail with status 1 and leave the output and the folder beside it
-/// as they were. Returns the failed run.
-fn fails(breakage: impl FnOnce(&Handbook)) -> Run {
-    let hb = Handbook::fixture("basic");
-    hb.build_ok();
-    let before = snapshot(&hb.public());
-    assert!(before.contains_key("index.html"));
-    breakage(&hb);
-    let run = hb.esiin(&["build"]);
-    run.assert_failed();
-    assert!(
-        run.stderr
-            .contains("the previous output was left as it was"),
-        "{}",
-        run.stderr
-    );
-    assert_same_files(
-        &before,
-        &snapshot(&hb.public()),
-        "a failed build changed the output",
-    );
-    hb.assert_no_staging_left();
-    run
-}
+use common::{Handbook, Run, assert_same_files, broken as fails, snapshot};
 
 /// Asserts that stderr shows `line` (a source line, as in the snippet
 /// `N | text`) and under it a caret of `carets` characters starting at

@@ -389,3 +389,38 @@ pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
     let j = rest.find(end).map_or(rest.len(), |j| j + end.len());
     &rest[..j]
 }
+
+/// Builds the basic fixture into `ROOT/public`, applies `breakage`, builds
+/// again and checks that the second build failed without touching the
+/// output, and that `check` fails too and writes nothing: the shape of
+/// every bad-input test. Returns the failed build's run.
+pub fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let before = snapshot(&hb.public());
+    assert!(before.contains_key("index.html"));
+    breakage(&hb);
+    let run = hb.esiin(&["build"]);
+    run.assert_failed();
+    assert!(
+        run.stderr
+            .contains("the previous output was left as it was"),
+        "{}",
+        run.stderr
+    );
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed build changed the output",
+    );
+    hb.assert_no_staging_left();
+    // `check` finds the same errors and writes nothing either.
+    let check = hb.esiin(&["check"]);
+    check.assert_failed();
+    assert_same_files(
+        &before,
+        &snapshot(&hb.public()),
+        "a failed check changed the output",
+    );
+    run
+}
