@@ -69,7 +69,7 @@ enum Command {
         #[arg(long)]
         no_drafts: bool,
     },
-    /// Write a generated of about PAGES pages (for benchmarks)
+    /// Write a generated handbook of about PAGES pages (for benchmarks)
     #[command(hide = true)]
     Generate {
         #[arg(long, default_value_t = 1000)]
