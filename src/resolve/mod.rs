@@ -696,12 +696,16 @@ impl Site {
     /// replace the other (or need a folder where the other is a file).
     fn check_generated_urls(&self, diags: &mut Vec<Diagnostic>) {
         let generated: HashSet<String> = self.generated_urls().into_iter().collect();
-        let calendars = self.calendar_files();
+        let calendars: HashSet<String> = self.calendar_files().into_iter().collect();
+        // The calendar file at `url` or at one of its parent folders: a
+        // lookup per folder level, not a scan of every calendar file per
+        // page (quadratic in a handbook of many modules and pages).
         let on_calendar = |url: &str| {
             let url = url.trim_start_matches('/').trim_end_matches('/');
-            calendars
-                .iter()
-                .find(|c| url == c.as_str() || url.starts_with(&format!("{c}/")))
+            url.match_indices('/')
+                .map(|(i, _)| &url[..i])
+                .chain([url])
+                .find_map(|prefix| calendars.get(prefix))
         };
         for (i, url) in self.urls.iter().enumerate() {
             if let Some(c) = on_calendar(url) {
