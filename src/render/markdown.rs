@@ -159,19 +159,21 @@ pub fn render(site: &Site, page: usize) -> Rendered {
     // Whether the Markdown has raw HTML (then the body is sanitized).
     let mut raw_html = false;
 
+    // `d` placed at `dest` as written within `range` of the body (a link's
+    // destination inside its `[text](dest)`), in the file's coordinates.
+    let located = |range: &std::ops::Range<usize>, dest: &str, d: Diagnostic| {
+        let in_range = body.get(range.clone()).unwrap_or_default();
+        let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
+        d.in_file(&p.src.rel)
+            .at_offset_in(text, p.src.lines(), base + at, dest.len())
+    };
     let link_error = |out: &mut Rendered,
                       range: &std::ops::Range<usize>,
                       dest: &str,
                       msg: String,
                       hint: String| {
-        let in_range = body.get(range.clone()).unwrap_or_default();
-        let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
-        out.errors.push(
-            Diagnostic::error(msg)
-                .in_file(&p.src.rel)
-                .at_offset_in(text, p.src.lines(), base + at, dest.len())
-                .hint(hint),
-        );
+        out.errors
+            .push(located(range, dest, Diagnostic::error(msg).hint(hint)));
     };
 
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
@@ -271,14 +273,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     dest_url
                 } else {
                     match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        let in_span = body.get(span.clone()).unwrap_or_default();
-                        let at = in_span
-                            .find(&*dest_url)
-                            .map_or(span.start, |i| span.start + i);
-                        Diagnostic::error("")
-                            .in_file(&p.src.rel)
-                            .at_offset_in(text, p.src.lines(), base + at, dest_url.len())
-                            .hint(ANCHOR_HINT)
+                        located(&span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT))
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
@@ -313,15 +308,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     CowStr::from("")
                 } else {
                     match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        let at = body
-                            .get(span.clone())
-                            .unwrap_or_default()
-                            .find(&*dest_url)
-                            .map_or(span.start, |i| span.start + i);
-                        Diagnostic::error("")
-                            .in_file(&p.src.rel)
-                            .at_offset_in(text, p.src.lines(), base + at, dest_url.len())
-                            .hint(ANCHOR_HINT)
+                        located(&span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT))
                     }) {
                         Ok(url) => CowStr::from(url),
                         Err(e) => {
