@@ -443,7 +443,8 @@ pub fn parse_written(s: &str) -> Result<Written, String> {
     })
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// English month names, for messages and the English date format.
+pub(crate) const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",

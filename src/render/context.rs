@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::config::Language;
-use crate::load::kinds::{self, Date, KindData};
+use crate::load::kinds::{self, Date, KindData, MONTHS_EN};
 use crate::resolve::index::SessionRef;
 use crate::resolve::{Material, Site};
 
@@ -437,20 +437,6 @@ fn storage_key(site: &Site, path: usize) -> String {
     )
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_FI: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
 
