@@ -140,7 +140,7 @@ pub fn encode_path(s: &str) -> String {
 }
 
 /// Renders the body of page `page`.
-pub fn render(site: &Site, page: usize) -> Rendered {
+pub fn render<'s>(site: &'s Site, page: usize) -> Rendered {
     let p = &site.pages[page];
     let text = &p.src.text;
     let body = p.src.body_text();
@@ -175,6 +175,23 @@ pub fn render(site: &Site, page: usize) -> Rendered {
         out.errors
             .push(located(range, dest, Diagnostic::error(msg).hint(hint)));
     };
+
+    // A destination written as a source path, as its URL; a broken one is
+    // an error at the destination and stays as written.
+    let rewritten =
+        |out: &mut Rendered, span: &std::ops::Range<usize>, dest_url: CowStr<'s>| match rewrite(
+            site,
+            page,
+            &dest_url,
+            &mut out.pending,
+            || located(span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT)),
+        ) {
+            Ok(url) => CowStr::from(url),
+            Err(e) => {
+                link_error(out, span, &dest_url, e.message, e.hint);
+                dest_url
+            }
+        };
 
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
@@ -272,15 +289,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                 } else if link_type == LinkType::Autolink {
                     dest_url
                 } else {
-                    match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        located(&span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT))
-                    }) {
-                        Ok(url) => CowStr::from(url),
-                        Err(e) => {
-                            link_error(&mut out, &span, &dest_url, e.message, e.hint);
-                            dest_url
-                        }
-                    }
+                    rewritten(&mut out, &span, dest_url)
                 };
                 Event::Start(Tag::Link {
                     link_type,
@@ -307,15 +316,7 @@ pub fn render(site: &Site, page: usize) -> Rendered {
                     link_error(&mut out, &span, &dest_url, message, hint.into());
                     CowStr::from("")
                 } else {
-                    match rewrite(site, page, &dest_url, &mut out.pending, || {
-                        located(&span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT))
-                    }) {
-                        Ok(url) => CowStr::from(url),
-                        Err(e) => {
-                            link_error(&mut out, &span, &dest_url, e.message, e.hint);
-                            dest_url
-                        }
-                    }
+                    rewritten(&mut out, &span, dest_url)
                 };
                 Event::Start(Tag::Image {
                     link_type,
