@@ -60,16 +60,14 @@ impl Theme {
         }
         let theme_dir = root.join("themes").join(name);
         if name != "default" && !theme_dir.is_dir() {
+            // Read as every source is (bounded, regular files only), once.
+            let config = read_regular(&root.join(crate::config::FILE), Some(READ_LIMIT))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
             diags.push(
                 Diagnostic::error(format!("the theme `{name}` does not exist"))
                     .in_file(crate::config::FILE)
-                    .at(
-                        &std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default(),
-                        crate::config::key_pos(
-                            &std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default(),
-                            "theme",
-                        ),
-                    )
+                    .at(&config, crate::config::key_pos(&config, "theme"))
                     .hint(format!("create `themes/{name}/templates/`, or remove `theme:` to use the built-in theme")),
             );
         }

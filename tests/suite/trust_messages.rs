@@ -260,3 +260,15 @@ fn an_image_linking_to_a_missing_heading_is_located() {
         ),
     );
 }
+
+#[test]
+fn a_missing_theme_is_located_at_its_key() {
+    let run = fails(|hb| {
+        let config = hb.read("handbook.yaml");
+        hb.write("handbook.yaml", format!("{config}theme: nope\n"));
+    });
+    run.assert_error(
+        "handbook.yaml:5:1: the theme `nope` does not exist",
+        Some("create `themes/nope/templates/`, or remove `theme:` to use the built-in theme"),
+    );
+}
