@@ -2,12 +2,12 @@
 //! a `base_url` with a path, served by a plain static server, used as a
 //! person would.
 
-use crate::harness;
+use crate::support;
 
 use std::path::Path;
 
 use fantoccini::Locator;
-use harness::{Browser, example_site};
+use support::browser::{Browser, example_site};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn navigation_breadcrumbs_and_toc_work_under_a_base_path() {

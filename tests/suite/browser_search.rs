@@ -2,13 +2,12 @@
 //! `base_url` with a path, served by a plain static server, searched as a
 //! person would — typing, with the keyboard only.
 
-use crate::common;
-use crate::harness;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator, key::Key};
-use harness::{Browser, StaticServer, example_site};
+use support::browser::{Browser, StaticServer, example_site};
 
 /// A result as shown: title, kind label, link, section line, excerpt HTML.
 #[derive(Debug, serde::Deserialize)]
@@ -289,8 +288,8 @@ async fn search_works_from_serve_and_follows_saves() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (_tmp, root) = harness::example_handbook(None);
-    let serve = common::serve::Serve::start(&root);
+    let (_tmp, root) = support::example_handbook(None);
+    let serve = support::serve::Serve::start(&root);
     // serve builds the index after the pages: wait for the first one.
     serve.wait_for_search_index(Duration::from_secs(60));
     let c = &browser.client;

@@ -2,13 +2,12 @@
 //! example handbook, a page open in headless Chromium, and the page's
 //! source edited, broken and fixed on disk.
 
-use crate::common;
-use crate::harness;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
-use common::serve::Serve;
-use harness::Browser;
+use support::browser::Browser;
+use support::serve::Serve;
 
 /// Everything the page shows, the error overlay's shadow root included.
 const PAGE_TEXT: &str = r#"
@@ -44,7 +43,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (_tmp, root) = harness::example_handbook(None);
+    let (_tmp, root) = support::example_handbook(None);
     let serve = Serve::start(&root);
     let c = &browser.client;
     c.goto(&format!("{}guide/how-we-measure/", serve.url))
@@ -136,7 +135,7 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (_tmp, root) = harness::example_handbook(None);
+    let (_tmp, root) = support::example_handbook(None);
     // A control: a page with an inline script, an inline handler and a
     // `javascript:` link, which the policy must block, and report (so no
     // report means none blocked).
@@ -354,7 +353,7 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (_tmp, root) = harness::example_handbook(None);
+    let (_tmp, root) = support::example_handbook(None);
     let serve = Serve::start(&root);
     let c = &browser.client;
     c.goto(&format!("{}training/", serve.url))

@@ -1,11 +1,11 @@
 //! The good path: `esiin build` on a complete handbook
 //! (`tests/fixtures/basic`), asserting on the site it writes.
 
-use crate::common;
+use crate::support;
 
 use std::collections::BTreeSet;
 
-use common::{Handbook, attr_values, between, hrefs, snapshot};
+use support::{Handbook, attr_values, between, hrefs, snapshot};
 
 const BASE: &str = "/handbook/";
 
@@ -482,7 +482,7 @@ fn plan_numbers_are_shown_as_written() {
 
 #[test]
 fn review_dates_are_judged_against_source_date_epoch() {
-    // Today is 2026-06-15 (common::SOURCE_DATE_EPOCH).
+    // Today is 2026-06-15 (support::SOURCE_DATE_EPOCH).
     let hb = Handbook::fixture("basic");
     hb.edit(
         "content/guide/writing.md",
@@ -766,7 +766,7 @@ fn check_writes_nothing() {
     let run = hb.esiin(&["check"]);
     run.assert_ok();
     assert!(run.stderr.contains("no errors"), "{}", run.stderr);
-    common::assert_same_files(&before, &snapshot(hb.outer()), "`esiin check` wrote files");
+    support::assert_same_files(&before, &snapshot(hb.outer()), "`esiin check` wrote files");
     assert!(!hb.public().exists());
 }
 
@@ -784,7 +784,7 @@ fn builds_are_reproducible() {
     let hb = built();
     let first = snapshot(&hb.public());
     hb.build_ok();
-    common::assert_same_files(
+    support::assert_same_files(
         &first,
         &snapshot(&hb.public()),
         "two builds of the same handbook differ",

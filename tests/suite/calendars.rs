@@ -6,9 +6,9 @@
 //! module has a past session (2026-03-12) and an upcoming one (2026-09-24),
 //! the advanced module one upcoming (2026-10-01).
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, broken};
+use support::{Handbook, broken};
 
 fn built() -> Handbook {
     let hb = Handbook::fixture("basic");
@@ -163,7 +163,7 @@ fn each_session_has_a_file_with_its_one_event() {
     // The page links each upcoming session's own file, and the next
     // session's button downloads that one, not every session.
     let page = hb.page("training/basics/index.html");
-    let links: Vec<String> = common::hrefs(&page)
+    let links: Vec<String> = support::hrefs(&page)
         .into_iter()
         .filter(|h| h.ends_with(".ics"))
         .collect();
@@ -175,7 +175,7 @@ fn each_session_has_a_file_with_its_one_event() {
         !links.iter().any(|l| l.contains("2026-03-12")),
         "no calendar button beside a past session: {links:?}"
     );
-    let next = common::between(&page, "class=\"next-session\"", "</div>");
+    let next = support::between(&page, "class=\"next-session\"", "</div>");
     assert!(
         next.contains("href=\"/handbook/training/basics/sessions/2026-09-24-0900.ics\""),
         "{next}"
@@ -253,7 +253,7 @@ fn feeds_have_a_webcal_link_beside_the_download() {
         ("training/index.html", "training/calendar.ics"),
     ] {
         let html = hb.page(page);
-        let links = common::hrefs(&html);
+        let links = support::hrefs(&html);
         assert!(
             links.contains(&format!("webcal://intra.example.com/handbook/{feed}")),
             "{page}: {links:?}"
@@ -283,7 +283,7 @@ fn without_an_origin_the_subscribe_link_waits_for_the_page_host() {
     ] {
         let html = hb.page(page);
         assert!(
-            !common::hrefs(&html)
+            !support::hrefs(&html)
                 .iter()
                 .any(|h| h.starts_with("webcal:")),
             "{page}: no host to write"
@@ -301,7 +301,7 @@ fn without_an_origin_the_subscribe_link_waits_for_the_page_host() {
 
 /// The rows of the module page's sessions table, by the start they show.
 fn session_row<'a>(html: &'a str, date: &str) -> &'a str {
-    let table = common::between(html, "<table class=\"data-table sessions\"", "</table>");
+    let table = support::between(html, "<table class=\"data-table sessions\"", "</table>");
     table
         .split("<tr")
         .find(|row| row.contains(date))
@@ -338,7 +338,7 @@ fn a_cancelled_session_is_struck_through_and_cancelled_in_the_feeds() {
         assert_eq!(values(&lines, "STATUS"), ["CANCELLED"], "{rel}: {lines:#?}");
     }
     let catalogue = hb.page("training/index.html");
-    let upcoming = common::between(&catalogue, "id=\"upcoming\"", "</section>");
+    let upcoming = support::between(&catalogue, "id=\"upcoming\"", "</section>");
     assert!(upcoming.contains("<s><time"), "{upcoming}");
 }
 
@@ -388,7 +388,7 @@ fn finnish_pages_write_finnish_dates_and_times() {
     hb.edit("handbook.yaml", "language: en", "language: fi");
     hb.build_ok();
     let page = hb.page("training/basics/index.html");
-    let next = common::between(&page, "class=\"next-session\"", "</div>");
+    let next = support::between(&page, "class=\"next-session\"", "</div>");
     assert!(next.contains(">to 24.9.2026 klo 9.00–12.00<"), "{next}");
     let row = session_row(&page, "2026-09-24T09:00");
     assert!(row.contains(">to 24.9.2026<"), "{row}");

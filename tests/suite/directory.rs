@@ -3,9 +3,9 @@
 //! catalogue and the module pages. (The filters' behaviour in a browser is
 //! in `tests/suite/browser.rs`.)
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, attr_values, between, hrefs};
+use support::{Handbook, attr_values, between, hrefs};
 
 fn built() -> Handbook {
     let hb = Handbook::fixture("basic");

@@ -3,9 +3,9 @@
 //! line and column with a message and a hint, and leaves the previous
 //! output exactly as it was.
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, assert_same_files, broken, snapshot};
+use support::{Handbook, Run, assert_same_files, broken, snapshot};
 
 /// Asserts the run reported exactly one error: the one the test is about,
 /// not others that follow from it.

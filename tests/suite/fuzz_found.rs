@@ -2,7 +2,7 @@
 //! kept in `fuzz/corpus/handbook/`: the build must succeed or fail with
 //! diagnostics, never panic.
 
-use crate::common::Handbook;
+use crate::support::Handbook;
 
 /// Steps whose minutes each fit a `u32` but whose sum does not: the path's
 /// total overflowed (a panic in debug builds, a wrong total in release).

@@ -7,8 +7,7 @@
 //! debug info), so fourteen of them cost minutes of linking and gigabytes of
 //! disk for nothing. Run one area with `cargo test --test suite search::`.
 
-mod common;
-mod harness;
+mod support;
 
 mod browser;
 mod browser_search;

@@ -4,9 +4,9 @@
 //! a failed build leaves the previous output whole. Links may also name
 //! any id the target page's HTML carries, not only its headings.
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, broken};
+use support::{Handbook, Run, broken};
 
 fn only_one(run: &Run) {
     assert_eq!(run.error_count(), 1, "{}", run.stderr);

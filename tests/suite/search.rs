@@ -1,11 +1,11 @@
 //! The search index `esiin build` writes (`search/`): what is in it, what
 //! never is, and the box every page gets.
 
-use crate::common;
+use crate::support;
 
 use std::io::Read;
 
-use common::{Handbook, snapshot};
+use support::{Handbook, snapshot};
 
 /// What Pagefind keeps per page (a fragment): its URL, text and meta.
 #[derive(Debug, serde::Deserialize)]
@@ -154,7 +154,7 @@ fn the_same_handbook_gives_the_same_index() {
     // Built again from scratch, not read back from the cache.
     std::fs::remove_dir_all(hb.path(".esiin-cache/search")).expect("cache removed");
     hb.build_ok();
-    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+    support::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
 }
 
 #[test]
@@ -171,14 +171,14 @@ fn an_unchanged_index_is_read_back_and_a_changed_one_rebuilt() {
     hb.write("static/notes.txt", "not a page");
     hb.build_ok();
     assert_eq!(cached_indexes(&hb), cached);
-    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+    support::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
     let index = hb.path(&format!(".esiin-cache/search/{}", cached[0]));
     let mut bytes = std::fs::read(&index).expect("cached index");
     let mid = bytes.len() / 2;
     bytes[mid] ^= 0x55;
     std::fs::write(&index, bytes).expect("damaged");
     hb.build_ok();
-    common::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
+    support::assert_same_files(&first, &snapshot(&hb.public().join("search")), "search/");
 
     // A body changed: a new index, which finds the new word, replaces the
     // cached one.

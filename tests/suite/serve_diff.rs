@@ -13,18 +13,18 @@
 //! depends on it may need a few runs). `ESIIN_DIFF_SEQUENCES=N` runs longer
 //! (default 20). `ESIIN_KEEP_TEST_DIRS=1` keeps the handbook to look at.
 
-use crate::common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use common::serve::Serve;
-use common::{Handbook, SOURCE_DATE_EPOCH};
 use esiin::pipeline::{self, Options};
 use esiin::serve::http::LIVE_SCRIPT_TAG;
 use esiin::write::Memory;
+use support::serve::Serve;
+use support::{Handbook, SOURCE_DATE_EPOCH};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The shortest time without a new build after which the server counts as

@@ -5,7 +5,7 @@
 //! written by hand so that any `Host` and any raw path can be sent. The
 //! last test drives `live.js` in headless Chromium when it is installed.
 
-use crate::harness;
+use crate::support;
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
@@ -878,7 +878,7 @@ fn live_js_reloads_swaps_stylesheets_and_shows_errors_in_a_browser() {
         .enable_all()
         .build()
         .expect("runtime");
-    let Some(browser) = runtime.block_on(harness::Browser::start()) else {
+    let Some(browser) = runtime.block_on(support::browser::Browser::start()) else {
         return;
     };
     let mut site = handbook();
@@ -1308,8 +1308,8 @@ fn a_live_socket_whose_client_stopped_answering_is_closed() {
 
 #[test]
 fn the_binary_closes_a_silent_connection_within_its_default_timeout() {
-    let hb = crate::common::Handbook::fixture("basic");
-    let serve = crate::common::serve::Serve::start(&hb.root);
+    let hb = crate::support::Handbook::fixture("basic");
+    let serve = crate::support::serve::Serve::start(&hb.root);
     let took = time_to_close(connect(serve.addr), Duration::from_secs(15));
     assert!(took >= Duration::from_secs(9), "{took:?}");
     assert_eq!(serve.get("/").0, 200);
@@ -1317,7 +1317,7 @@ fn the_binary_closes_a_silent_connection_within_its_default_timeout() {
 
 #[test]
 fn a_bad_idle_timeout_is_refused_before_serving() {
-    let hb = crate::common::Handbook::fixture("basic");
+    let hb = crate::support::Handbook::fixture("basic");
     for bad in ["soon", "0", "-1", "1e9"] {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_esiin"))
             .args(["serve", "--port", "0", "--root"])

@@ -4,14 +4,14 @@
 //! the served site's warnings (`live.js` shows them in a panel; the browser
 //! side is tested in `browser_serve.rs`).
 
-use crate::common;
+use crate::support;
 
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::Handbook;
-use common::serve::Serve;
 use serde_json::Value;
+use support::Handbook;
+use support::serve::Serve;
 use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 
 /// Longest a save may take to show; generous for a loaded CI machine.

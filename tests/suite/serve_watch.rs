@@ -1,12 +1,12 @@
 //! The watcher of `esiin serve`, run the way the README runs it: from
 //! inside the handbook folder, without `--root`.
 
-use crate::common;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
-use common::Handbook;
-use common::serve::Serve;
+use support::Handbook;
+use support::serve::Serve;
 
 /// Longest a save may take to show; generous for a loaded CI machine.
 const SHOWS_WITHIN: Duration = Duration::from_secs(20);

@@ -4,9 +4,9 @@
 //! hours and sessions over a day are warnings; an end not after its start
 //! and a date not in the calendar are errors that leave the output whole.
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, assert_same_files, snapshot};
+use support::{Handbook, Run, assert_same_files, snapshot};
 
 const MODULE: &str = "content/training/times.md";
 

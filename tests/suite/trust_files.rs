@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::serve::Serve;
-use crate::common::{Handbook, Run, SOURCE_DATE_EPOCH, assert_same_files, snapshot};
+use crate::support::serve::Serve;
+use crate::support::{Handbook, Run, SOURCE_DATE_EPOCH, assert_same_files, snapshot};
 
 /// Longer than any build of the fixture takes on a loaded machine.
 const TIMEOUT: Duration = Duration::from_secs(20);

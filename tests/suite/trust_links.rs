@@ -10,9 +10,9 @@
 //! is asserted at its `file:line:col` with the hint, and the previous
 //! output must be left exactly as it was.
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, broken, hrefs};
+use support::{Handbook, Run, broken, hrefs};
 
 const HINT: &str = "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, \
                     or a relative link (`../page.md`, `/path/`, `#heading`)";
@@ -362,7 +362,7 @@ fn raw_html_is_sanitized() {
     hb.edit("content/guide/writing.md", "## Example\n", RAW_HTML);
     hb.build_ok();
     let html = hb.page("guide/writing/index.html");
-    let body = common::between(&html, "<details>", "</pre>");
+    let body = support::between(&html, "<details>", "</pre>");
     for gone in ["<script", "alert(", "onerror", "onclick", "javascript:"] {
         assert!(!body.contains(gone), "{gone} is still there:\n{body}");
     }

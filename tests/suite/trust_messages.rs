@@ -4,11 +4,11 @@
 //! message`), the caret, the `help:` line, the exit status, and that the
 //! previous output was left byte for byte. (Every run of the binary also
 //! checks that each diagnostic it prints has a `help:` line:
-//! `common::assert_every_diagnostic_has_a_hint`.)
+//! `support::assert_every_diagnostic_has_a_hint`.)
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, assert_same_files, broken as fails, snapshot};
+use support::{Handbook, Run, assert_same_files, broken as fails, snapshot};
 
 /// Asserts that stderr shows `line` (a source line, as in the snippet
 /// `N | text`) and under it a caret of `carets` characters starting at

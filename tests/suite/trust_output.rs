@@ -4,10 +4,10 @@
 //! builds are cleaned up; and no copied file (`static/`, a page's asset)
 //! silently replaces a page or another generated file.
 
-use crate::common;
+use crate::support;
 
-use common::{Handbook, Run, assert_same_files, snapshot};
 use std::path::Path;
+use support::{Handbook, Run, assert_same_files, snapshot};
 
 /// Builds into `out` (a path relative to the handbook or absolute).
 fn build_into(hb: &Handbook, out: &Path) -> Run {

@@ -6,7 +6,7 @@
 //! No timings are asserted (machines differ); sizes are, since the
 //! quadratic steps were quadratic in what they kept and wrote.
 
-use crate::common::{Handbook, broken, snapshot};
+use crate::support::{Handbook, broken, snapshot};
 
 /// Every byte under `dir`.
 fn total_size(dir: &std::path::Path) -> u64 {

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder};
 
+use super::files::TempDir;
+use super::handbook::{build, example_handbook};
+
 /// Serves `dir` at `http://127.0.0.1:PORT{prefix}` from a background thread,
 /// like any static web server would (`/a/` → `a/index.html`, 404 → `404.html`).
 pub struct StaticServer {
@@ -95,7 +98,7 @@ fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) {
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    _profile: TempDir,
 }
 
 fn free_port() -> u16 {
@@ -144,7 +147,7 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let profile = tempfile::tempdir().expect("temp dir");
+        let profile = TempDir::new("chromium-profile");
         let mut args = vec![
             "--headless=new".to_string(),
             "--no-sandbox".into(),
@@ -203,62 +206,12 @@ impl Browser {
     }
 }
 
-/// Builds `root` with the real binary into `out` and panics with its
-/// diagnostics if that fails.
-pub fn build(root: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_esiin"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run esiin");
-    assert!(
-        status.status.success(),
-        "esiin build failed:\n{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
-
-/// A copy of the example handbook (`content/` and `handbook.yaml`) in a
-/// temp dir, at `TMP/handbook`; `base_url`, when given, replaces the
-/// example's `/`.
-pub fn example_handbook(base_url: Option<&str>) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("handbook");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&root).expect("mkdir");
-    copy_tree(&repo.join("content"), &root.join("content"));
-    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
-    let config = match base_url {
-        Some(base) => config.replace("base_url: /", &format!("base_url: {base}")),
-        None => config,
-    };
-    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
-    (tmp, root)
-}
-
 /// The example handbook built with `base_url: /handbook/`, served at that
 /// path by a plain static server.
-pub fn example_site() -> (tempfile::TempDir, StaticServer) {
+pub fn example_site() -> (TempDir, StaticServer) {
     let (tmp, root) = example_handbook(Some("/handbook/"));
     let out = tmp.path().join("public");
     build(&root, &out);
     let server = StaticServer::start(out, "/handbook/");
     (tmp, server)
-}
-
-/// Copies a folder tree (the example handbook into a temp dir).
-pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("readable tree");
-        let rel = entry.path().strip_prefix(from).expect("below from");
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
 }

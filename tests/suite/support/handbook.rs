@@ -1,49 +1,15 @@
-//! Helpers shared by the integration tests: a handbook copied from
-//! `tests/fixtures/` into a fresh folder, the real `esiin` binary run on it,
-//! and snapshots of folders to compare before and after.
+//! A handbook copied from `tests/fixtures/` (or the example handbook) into
+//! a temp folder of its own, the real `esiin` binary run on it, and what
+//! the run printed.
 
-pub mod serve;
-
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::files::{TempDir, assert_same_files, copy_tree, snapshot};
 
 /// "Today" for every run: 2026-06-15 12:00 UTC. Sessions before it are
 /// past, `review_by` dates before it are stale.
 pub const SOURCE_DATE_EPOCH: &str = "1781524800";
-
-/// A folder of its own under the system's temp folder, removed on drop
-/// (kept when `ESIIN_KEEP_TEST_DIRS` is set, to look at after a failure).
-pub struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    pub fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("esiin-test-{}-{n}-{name}", std::process::id()));
-        if path.exists() {
-            std::fs::remove_dir_all(&path).expect("remove an old temp folder");
-        }
-        std::fs::create_dir_all(&path).expect("create a temp folder");
-        TempDir { path }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        if std::env::var_os("ESIIN_KEEP_TEST_DIRS").is_none() {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
 
 /// What one run of `esiin` did.
 #[derive(Debug)]
@@ -177,7 +143,7 @@ impl Handbook {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
-        copy_dir(&src, &hb.root);
+        copy_tree(&src, &hb.root);
         hb
     }
 
@@ -277,119 +243,6 @@ impl Handbook {
     }
 }
 
-/// Copies the folder `from` into `to`, recursively.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create the folder");
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display()))
-    {
-        let entry = entry.expect("a folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("a file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}
-
-/// Every file under `dir`, as a sorted map from its `/`-separated path
-/// relative to `dir` to its bytes. Empty when `dir` does not exist.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries {
-            let entry = entry.expect("a folder entry");
-            let path = entry.path();
-            let kind = entry.file_type().expect("a file type");
-            if kind.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .expect("under the base")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                let bytes = if kind.is_symlink() {
-                    format!(
-                        "-> {}",
-                        std::fs::read_link(&path).expect("a link").display()
-                    )
-                    .into_bytes()
-                } else {
-                    std::fs::read(&path).expect("read a file")
-                };
-                out.insert(rel, bytes);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
-/// Asserts two snapshots are equal, naming the files that differ.
-pub fn assert_same_files(
-    before: &BTreeMap<String, Vec<u8>>,
-    after: &BTreeMap<String, Vec<u8>>,
-    what: &str,
-) {
-    if before == after {
-        return;
-    }
-    let mut diff = Vec::new();
-    for (k, v) in before {
-        match after.get(k) {
-            None => diff.push(format!("removed: {k}")),
-            Some(w) if w != v => diff.push(format!("changed: {k}")),
-            _ => {}
-        }
-    }
-    for k in after.keys() {
-        if !before.contains_key(k) {
-            diff.push(format!("added: {k}"));
-        }
-    }
-    panic!("{what}:\n{}", diff.join("\n"));
-}
-
-/// Decodes `%XX` escapes (for comparing URLs that may or may not encode
-/// non-ASCII letters), as esiin itself does.
-pub use esiin::resolve::links::percent_decode;
-
-/// The values of every `attr="…"` in `html`, in document order.
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let needle = format!(" {attr}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
-        rest = &rest[i + needle.len()..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        out.push(rest[..end].to_string());
-        rest = &rest[end..];
-    }
-    out
-}
-
-/// The `href`s in `html`, percent-decoded, in document order.
-pub fn hrefs(html: &str) -> Vec<String> {
-    attr_values(html, "href")
-        .iter()
-        .map(|h| percent_decode(h))
-        .collect()
-}
-
-/// The part of `html` from the first `start` to the next `end` after it.
-pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let i = html
-        .find(start)
-        .unwrap_or_else(|| panic!("no {start:?} in\n{html}"));
-    let rest = &html[i..];
-    let j = rest.find(end).map_or(rest.len(), |j| j + end.len());
-    &rest[..j]
-}
-
 /// Builds the basic fixture into `ROOT/public`, applies `breakage`, builds
 /// again and checks that the second build failed without touching the
 /// output, and that `check` fails too and writes nothing: the shape of
@@ -423,4 +276,40 @@ pub fn broken(breakage: impl FnOnce(&Handbook)) -> Run {
         "a failed check changed the output",
     );
     run
+}
+
+/// Builds `root` with the real binary into `out` and panics with its
+/// diagnostics if that fails.
+pub fn build(root: &Path, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_esiin"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run esiin");
+    assert!(
+        status.status.success(),
+        "esiin build failed:\n{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+/// A copy of the example handbook (`content/` and `handbook.yaml`) in a
+/// temp dir, at `TMP/handbook`; `base_url`, when given, replaces the
+/// example's `/`.
+pub fn example_handbook(base_url: Option<&str>) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new("example");
+    let root = tmp.path().join("handbook");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&root).expect("mkdir");
+    copy_tree(&repo.join("content"), &root.join("content"));
+    let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
+    let config = match base_url {
+        Some(base) => config.replace("base_url: /", &format!("base_url: {base}")),
+        None => config,
+    };
+    std::fs::write(root.join("handbook.yaml"), config).expect("write config");
+    (tmp, root)
 }
