@@ -37,6 +37,7 @@ fn broken_yaml_indentation() {
         run.stderr
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -58,6 +59,7 @@ fn unknown_front_matter_field() {
     );
     // The page's other references are not reported as broken because of it.
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -74,6 +76,7 @@ fn a_field_of_another_kind() {
         Some("`sessions` is a field of kind `module`; set `kind: module` or remove the field"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -94,6 +97,7 @@ fn unknown_handbook_yaml_key() {
         run.stderr
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -103,6 +107,7 @@ fn unknown_time_zone() {
         "handbook.yaml:4:1: unknown time zone `Europe/Helsingfors`",
         Some("write an IANA time zone name, e.g. `Europe/Helsinki` or `UTC`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -119,6 +124,7 @@ fn missing_title() {
         Some("add `title: …` to the front matter"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -134,6 +140,7 @@ fn empty_title() {
         "content/guide/channels/linkedin.md:2:1: the page has no title",
         Some("add `title: …` to the front matter"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -143,6 +150,7 @@ fn no_front_matter() {
         "content/guide/readme.md:1:1: the page has no front matter",
         Some("start the file with a `---` line, then `title: …`, then another `---` line"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -159,6 +167,7 @@ fn unknown_kind() {
         Some("did you mean `expert`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -175,6 +184,7 @@ fn invalid_date() {
         Some("write it as YYYY-MM-DD, e.g. 2026-03-31"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -191,6 +201,7 @@ fn invalid_session_date_time() {
         Some("write a date that is in the calendar, e.g. 2026-12-31"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -207,6 +218,7 @@ fn trainer_names_a_missing_expert() {
         Some("name an existing expert by its file name without `.md`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -223,6 +235,7 @@ fn owner_names_a_missing_expert() {
         Some("did you mean `mari-oksanen`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -239,6 +252,7 @@ fn plan_owner_names_a_missing_expert() {
         Some("did you mean `mari-oksanen`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -254,6 +268,7 @@ fn a_trainer_that_is_not_an_expert() {
         "content/training/basics.md:11:12: `trainers` names no expert `advanced`",
         None,
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -270,6 +285,7 @@ fn a_name_inside_a_longer_one_is_located_where_it_stands() {
         Some("did you mean `aino-virtanen`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -286,6 +302,7 @@ fn path_step_with_no_page() {
         Some("write a page's id (`guide/finding-your-channel`) or its `.md` path"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -302,6 +319,7 @@ fn missing_prerequisite_module() {
         Some("did you mean `basics`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -318,6 +336,7 @@ fn prerequisite_cycle() {
         Some("remove one of these prerequisites so the modules can be taken in some order"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -334,6 +353,7 @@ fn module_is_its_own_prerequisite() {
         Some("remove it from `prerequisites`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -355,6 +375,7 @@ fn broken_relative_link() {
         run.stderr
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -371,6 +392,7 @@ fn broken_content_root_link() {
         Some("did you mean `@/training/basics.md`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -387,6 +409,7 @@ fn link_to_a_missing_anchor() {
         Some("did you mean `#näkyvyys-ja-tavoitteet`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -397,6 +420,7 @@ fn link_to_a_missing_anchor_on_the_same_page() {
         Some("did you mean `#example`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -413,6 +437,7 @@ fn material_url_with_a_missing_anchor() {
         Some("did you mean `#goals-title`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -429,6 +454,7 @@ fn material_url_to_a_missing_page() {
         Some("did you mean `basics.md`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -445,6 +471,7 @@ fn path_step_to_a_missing_page() {
         Some("did you mean `training/basics`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -461,6 +488,7 @@ fn path_step_to_a_missing_relative_page() {
         Some("did you mean `@/guidelines.md`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -477,6 +505,7 @@ fn link_to_a_draft() {
         Some("publish the page (remove `draft: true`), remove the link, or build with `--drafts`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -508,6 +537,7 @@ fn path_step_to_a_draft() {
         Some("publish the page (remove `draft: true`), or build with `--drafts`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -522,6 +552,7 @@ fn invalid_utf8_in_a_page() {
         Some("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -542,6 +573,7 @@ fn two_pages_at_one_url() {
          this one and `content/guide/channels/linkedin.md`",
         Some("rename one of the files, or give one a different `slug`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -557,6 +589,7 @@ fn an_alias_that_is_a_page() {
         "content/guide/channels/mastodon.md:3:11: the alias `/guide/writing/` is already the URL of a page or another alias",
         Some("remove the alias"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -568,6 +601,7 @@ fn symlink_loop_in_content() {
         Some("remove the link or point it outside its own folder"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -584,6 +618,7 @@ fn missing_photo() {
         Some("put the image beside the page and give its file name"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -605,6 +640,7 @@ fn too_many_guideline_rules_for_one_poster() {
     assert!(line.contains("40"), "{line}");
     assert!(run.stderr.contains("= help: keep "), "{}", run.stderr);
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -622,6 +658,7 @@ fn photo_that_is_not_an_image() {
     assert!(line.contains("not"), "{line}");
     assert!(run.stderr.contains("help: "), "{}", run.stderr);
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -638,6 +675,7 @@ fn photo_saved_as_heic() {
         run.stderr
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -654,6 +692,7 @@ fn unknown_template_with_a_typo() {
         Some("did you mean `page.html`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -670,6 +709,7 @@ fn unknown_template() {
         Some("put the template in the handbook's `templates/` folder"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -685,6 +725,7 @@ fn tera_syntax_error_in_a_handbook_template() {
         Some("fix the template; the syntax is Tera 2's"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -703,6 +744,7 @@ fn template_error_while_rendering() {
             "while rendering `content/guide/channels/linkedin.md`; check the template against docs/templates.md (and 2 other pages)",
         ),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -738,6 +780,7 @@ fn several_errors_are_reported_together() {
         last,
         "build failed: 3 errors; the previous output was left as it was"
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]

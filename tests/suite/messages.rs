@@ -20,6 +20,7 @@ fn a_number_is_asked_for_with_examples() {
         Some("write a number, like 12 or 4.5"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -41,6 +42,7 @@ fn an_unknown_format_lists_the_formats() {
             .contains("format: webinar\n  |         ^^^^^^^\n")
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -57,6 +59,7 @@ fn a_misspelt_format_gets_the_nearest() {
          coaching, talk, self-study, not `workshp`",
         Some("did you mean `workshop`?"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -67,6 +70,7 @@ fn a_negative_count_asks_for_a_whole_number() {
          more, not the number `-1`",
         Some("write a whole number, 0 or more, such as `10`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -84,6 +88,7 @@ fn a_field_indented_too_little_names_what_it_should_line_up_with() {
         Some("indent it like `end:`, with 4 spaces: `    location: Tampere, room Näsi`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -100,6 +105,7 @@ fn a_list_item_indented_too_little_names_the_item_above() {
          but `- start:` above it is indented 2 spaces",
         Some("indent it like `- start:`, with 2 spaces: `  - start: 2026-03-12T09:00:00+02:00`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -116,6 +122,7 @@ fn a_field_indented_too_much_names_what_it_should_line_up_with() {
          but `location:` above it is indented 4 spaces",
         Some("indent it like `location:`, with 4 spaces: `    seats: 8`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -132,6 +139,7 @@ fn a_field_without_its_colon_is_shown_with_one() {
         Some("write a colon and a space after the field name: `level: Beginner`"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -148,6 +156,7 @@ fn a_misspelt_kind_is_one_error() {
         Some("did you mean `expert`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -157,6 +166,7 @@ fn a_field_of_another_kind_names_that_kind_not_a_near_name() {
         "content/guide/writing.md:2:1: unknown field `team` for a page of kind `page`",
         Some("`team` is a field of kind `expert`; set `kind: expert` or remove the field"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -172,6 +182,7 @@ fn a_key_written_twice_is_shown_at_its_second_place() {
         "content/training/basics.md:23:5: `seats` is written twice",
         Some("keep one `seats:` and merge the values into it"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -196,6 +207,7 @@ fn too_many_alike_rules_are_counted_not_one_blamed() {
         ),
     );
     assert!(!run.stderr.contains("too long"), "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -246,6 +258,7 @@ fn a_link_to_a_misspelt_template_id_gets_the_nearest() {
         Some("did you mean `#sessions`?"),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -269,4 +282,5 @@ fn a_link_to_a_missing_id_lists_headings_then_ids() {
         ),
     );
     only_one(&run);
+    crate::assert_diagnostics!(run);
 }

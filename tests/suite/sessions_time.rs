@@ -117,6 +117,7 @@ fn an_end_before_its_start_is_an_error_at_the_end() {
         Some("write an `end` later than `start`; a session that runs past midnight ends on the next day's date"),
     );
     assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -126,6 +127,7 @@ fn thirty_february_is_said_not_to_exist() {
         "content/training/times.md:6:12: sessions[0]: invalid date-time `2027-02-30T13:00:00+02:00`: 30 February 2027 does not exist (February 2027 has 28 days)",
         Some("write a date that is in the calendar, e.g. 2027-02-28"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]

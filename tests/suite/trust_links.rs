@@ -66,6 +66,7 @@ fn channel_values() {
         .collect();
     let at: Vec<(&str, &str)> = at.iter().map(|(p, s)| (p.as_str(), *s)).collect();
     assert_rejected(&run, "content/experts/aino-virtanen.md", &at);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -94,6 +95,7 @@ fn material_urls() {
             ("24:10", "vbscript"),
         ],
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -131,6 +133,7 @@ fn session_links() {
     }
     let at: Vec<(&str, &str)> = at.iter().map(|(p, s)| (p.as_str(), *s)).collect();
     assert_rejected(&run, "content/training/advanced.md", &at);
+    crate::assert_diagnostics!(run);
 }
 
 /// The column where a YAML value written after `prefix` starts: inside
@@ -175,6 +178,7 @@ fn photo_and_guidelines_image() {
     // Not also "the guidelines have no rules" for the stand-in that
     // replaces the page with errors.
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -203,6 +207,7 @@ fn markdown_inline_links() {
             ("19:5", "vbscript"),
         ],
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -228,6 +233,7 @@ fn markdown_reference_definitions_autolinks_and_images() {
             ("14:66", "vbscript"),
         ],
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -246,6 +252,7 @@ fn edit_url_and_repository_url() {
         "handbook.yaml",
         &[("6:9", "javascript"), ("7:14", "javascript")],
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -264,6 +271,7 @@ fn edit_url_that_starts_with_the_path() {
         ),
     );
     assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -291,6 +299,7 @@ fn nul_in_a_title_and_a_control_character_in_a_session() {
         None,
     );
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -428,4 +437,5 @@ fn an_unknown_raw_html_value() {
         run.stderr
     );
     assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }

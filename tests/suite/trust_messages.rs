@@ -42,6 +42,7 @@ fn a_key_written_twice_is_reported_at_its_second_place() {
     );
     assert_caret(&run, "topics: [go]", 1, 6);
     assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -54,6 +55,7 @@ fn a_key_written_twice_in_handbook_yaml_is_located_too() {
         "handbook.yaml:5:1: `language` is written twice",
         Some("keep one `language:` and merge the values into it"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -71,6 +73,7 @@ fn a_negative_duration_is_explained_at_the_value() {
         Some("write minutes (`90`) or text like `2h`, `90min`, `1h 30min`"),
     );
     assert_caret(&run, "duration: -180", 11, 4);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -87,6 +90,7 @@ fn a_duration_of_the_wrong_type_is_explained_at_the_value() {
          `duration` is a whole number of minutes",
         Some("write minutes (`90`) or text like `2h`, `90min`, `1h 30min`"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -126,6 +130,7 @@ fn a_missing_include_names_the_template_file_and_line() {
         19,
         14,
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -146,6 +151,7 @@ fn an_unknown_filter_names_the_template_file_and_line() {
         None,
     );
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -165,6 +171,7 @@ fn a_template_that_extends_itself_names_the_file_and_line() {
         ),
     );
     assert_caret(&run, "{% extends \"page.html\" %}", 13, 9);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -177,6 +184,7 @@ fn templates_that_extend_each_other_name_the_file_and_line() {
         "templates/a.html:1:13: template `a.html` extends itself: a.html → b.html → a.html",
         None,
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -186,6 +194,7 @@ fn a_missing_parent_template_is_suggested() {
         "templates/page.html:1:13: template `page.html` extends `bse.html`, which does not exist",
         Some("did you mean `base.html`?"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -225,6 +234,7 @@ fn a_value_of_the_wrong_type_is_named_in_an_editors_words() {
         Some("write a whole number, 0 or more, such as `10`"),
     );
     assert_caret(&run, "    seats: -1", 12, 2);
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -237,6 +247,7 @@ fn a_second_document_in_handbook_yaml_is_located_at_its_marker() {
         "handbook.yaml:5:1: the YAML holds more than one document (a line that is only `---` inside it)",
         Some("remove the `---` line, or quote it if it is part of a value"),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -259,6 +270,7 @@ fn an_image_linking_to_a_missing_heading_is_located() {
              #goal-draft-to-published-title, #toc-title",
         ),
     );
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -271,4 +283,5 @@ fn a_missing_theme_is_located_at_its_key() {
         "handbook.yaml:5:1: the theme `nope` does not exist",
         Some("create `themes/nope/templates/`, or remove `theme:` to use the built-in theme"),
     );
+    crate::assert_diagnostics!(run);
 }

@@ -129,6 +129,62 @@ pub fn assert_every_diagnostic_has_a_hint(stderr: &str) {
     }
 }
 
+/// `text` (what esiin printed) with what changes from run to run replaced,
+/// so that a snapshot of it changes only when a message does: the temp
+/// folder of a test (`/tmp/esiin-test-PID-N-NAME` → `[TMP]`) and the time
+/// a build took (`… in 1.2s` → `… in [TIME]`).
+pub fn redact(text: &str) -> String {
+    let temp = std::env::temp_dir();
+    let prefix = format!(
+        "{}/esiin-test-",
+        temp.display().to_string().trim_end_matches('/')
+    );
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, end) = match line.strip_suffix('\n') {
+            Some(body) => (body, "\n"),
+            None => (line, ""),
+        };
+        let mut body = body.to_string();
+        while let Some(at) = body.find(&prefix) {
+            // The folder's own name ends at the next `/`, quote or space.
+            let rest = &body[at + prefix.len()..];
+            let len = rest
+                .find(|c: char| c == '/' || c == '`' || c == '\'' || c == '"' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            body.replace_range(at..at + prefix.len() + len, "[TMP]");
+        }
+        if body.starts_with("built ")
+            && let Some(at) = body.rfind(" in ")
+        {
+            body.replace_range(at + 4.., "[TIME]");
+        }
+        out.push_str(&body);
+        out.push_str(end);
+    }
+    out
+}
+
+/// Asserts that a [`Run`]'s whole stderr, [`redact`]ed, is the snapshot
+/// reviewed in `tests/suite/snapshots/` (named after the test, or the
+/// name given first), so that a change in a message's wording, location,
+/// snippet or hint is a diff to review rather than a change no test
+/// notices. A missing or different snapshot fails the test; see the
+/// README's testing section for how to review one.
+#[macro_export]
+macro_rules! assert_diagnostics {
+    // Bound to `stderr` first: insta writes the expression into the
+    // snapshot's header, and `stderr` says what the snapshot is of.
+    ($run:expr) => {{
+        let stderr = $crate::support::handbook::redact(&$run.stderr);
+        insta::assert_snapshot!(stderr)
+    }};
+    ($name:expr, $run:expr) => {{
+        let stderr = $crate::support::handbook::redact(&$run.stderr);
+        insta::assert_snapshot!($name, stderr)
+    }};
+}
+
 /// A handbook in a temp folder of its own.
 pub struct Handbook {
     // Declared first: nothing else refers to it, it only has to outlive the test.
