@@ -6,8 +6,7 @@ use crate::support;
 
 use std::path::Path;
 
-use fantoccini::Locator;
-use support::browser::{Browser, example_site};
+use support::browser::{Browser, ElementExt, example_site};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn navigation_breadcrumbs_and_toc_work_under_a_base_path() {
@@ -15,70 +14,33 @@ async fn navigation_breadcrumbs_and_toc_work_under_a_base_path() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
+    let b = &browser;
 
-    c.goto(&server.base).await.expect("open home");
+    b.open(&server.base).await;
     // Top navigation leads to a section, which lists its pages.
-    c.find(Locator::LinkText("Experts"))
-        .await
-        .expect("nav link")
-        .click()
-        .await
-        .expect("click");
-    let url = c.current_url().await.expect("url");
-    assert_eq!(url.path(), "/handbook/experts/");
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .expect("h1")
-        .text()
-        .await
-        .expect("text");
-    assert_eq!(h1, "Experts");
+    b.click_link("Experts").await;
+    assert_eq!(b.path().await, "/handbook/experts/");
+    assert_eq!(b.text("h1").await, "Experts");
 
     // A card leads to a profile; its photo loads.
-    c.find(Locator::LinkText("Aino Virtanen"))
-        .await
-        .expect("card")
-        .click()
-        .await
-        .expect("click");
-    assert_eq!(
-        c.current_url().await.expect("url").path(),
-        "/handbook/experts/aino-virtanen/"
-    );
-    let loaded = c
-        .execute("const i = document.querySelector('img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
-        .await
-        .expect("script");
+    b.click_link("Aino Virtanen").await;
+    assert_eq!(b.path().await, "/handbook/experts/aino-virtanen/");
+    let loaded = b
+        .run("const i = document.querySelector('img'); return !!i && i.complete && i.naturalWidth > 0;", vec![])
+        .await;
     assert_eq!(loaded, serde_json::Value::Bool(true), "the photo loads");
 
     // Breadcrumbs go back up.
-    c.find(Locator::Css("nav.breadcrumbs a[href='/handbook/experts/']"))
-        .await
-        .expect("breadcrumb to Experts")
-        .click()
-        .await
-        .expect("click");
-    assert_eq!(
-        c.current_url().await.expect("url").path(),
-        "/handbook/experts/"
-    );
+    b.click("nav.breadcrumbs a[href='/handbook/experts/']")
+        .await;
+    assert_eq!(b.path().await, "/handbook/experts/");
 
     // The table of contents jumps to a heading with a Finnish anchor.
-    c.goto(&format!("{}plan/", server.base))
-        .await
-        .expect("open plan");
-    c.find(Locator::Css("aside.toc a[href='#näkyvyys-ja-tavoitteet']"))
-        .await
-        .expect("toc entry")
-        .click()
-        .await
-        .expect("click");
-    let hash = c
-        .execute("return decodeURIComponent(location.hash)", vec![])
-        .await
-        .expect("hash");
+    b.open(&format!("{}plan/", server.base)).await;
+    b.click("aside.toc a[href='#näkyvyys-ja-tavoitteet']").await;
+    let hash = b
+        .run("return decodeURIComponent(location.hash)", vec![])
+        .await;
     assert_eq!(hash, serde_json::json!("#näkyvyys-ja-tavoitteet"));
     browser.close().await;
 }
@@ -89,8 +51,8 @@ async fn every_link_and_asset_of_every_page_resolves() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&server.base).await.expect("open home");
+    let b = &browser;
+    b.open(&server.base).await;
     // Crawl the site from the browser: every same-origin link, stylesheet
     // and image must answer 200, and every stylesheet must parse.
     let script = r#"
@@ -117,7 +79,7 @@ async fn every_link_and_asset_of_every_page_resolves() {
           done({pages: seen.size, broken});
         })();
     "#;
-    let result = c.execute_async(script, vec![]).await.expect("crawl");
+    let result = b.run_async(script, vec![]).await;
     let broken = result["broken"].as_array().expect("list");
     assert!(broken.is_empty(), "broken links: {broken:?}");
     assert!(
@@ -203,19 +165,12 @@ fn listed_names(experts: &[Expert], keep: impl Fn(&Expert) -> bool) -> Vec<Strin
 }
 
 /// The names on the directory cards the reader can see, sorted.
-async fn visible_experts(c: &fantoccini::Client) -> Vec<String> {
+async fn visible_experts(b: &Browser) -> Vec<String> {
     let mut names = Vec::new();
-    for card in c
-        .find_all(Locator::Css("[data-directory-list] > li"))
-        .await
-        .expect("cards")
-    {
-        if card.is_displayed().await.expect("displayed?") {
-            let link = card
-                .find(Locator::Css(".card-title a"))
-                .await
-                .expect("name link");
-            names.push(link.text().await.expect("name").trim().to_string());
+    for card in b.elements("[data-directory-list] > li").await {
+        if card.shown().await {
+            let name = card.child(".card-title a").await.read_text().await;
+            names.push(name.trim().to_string());
         }
     }
     names.sort();
@@ -224,10 +179,10 @@ async fn visible_experts(c: &fantoccini::Client) -> Vec<String> {
 
 /// Waits (up to five seconds) until the visible cards are `expected`, and
 /// fails with what is shown otherwise.
-async fn assert_visible(c: &fantoccini::Client, expected: &[String], what: &str) {
+async fn assert_visible(b: &Browser, expected: &[String], what: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
-        let shown = visible_experts(c).await;
+        let shown = visible_experts(b).await;
         if shown == expected {
             return;
         }
@@ -239,38 +194,21 @@ async fn assert_visible(c: &fantoccini::Client, expected: &[String], what: &str)
 }
 
 /// The value of the select `#filter-KEY`.
-async fn select_value(c: &fantoccini::Client, key: &str) -> String {
-    c.find(Locator::Css(&format!("#filter-{key}")))
+async fn select_value(b: &Browser, key: &str) -> String {
+    b.prop(&format!("#filter-{key}"), "value")
         .await
-        .expect("filter select")
-        .prop("value")
-        .await
-        .expect("value")
         .unwrap_or_default()
 }
 
 /// The text of the directory's live status line.
-async fn status_text(c: &fantoccini::Client) -> String {
-    let status = c
-        .find(Locator::Css("[data-directory-status]"))
-        .await
-        .expect("status line");
+async fn status_text(b: &Browser) -> String {
+    const STATUS: &str = "[data-directory-status]";
     assert_eq!(
-        status.attr("aria-live").await.expect("attr").as_deref(),
+        b.attr(STATUS, "aria-live").await.as_deref(),
         Some("polite"),
         "the count is announced politely"
     );
-    status.text().await.expect("text")
-}
-
-/// Presses and releases one key in whatever has the focus.
-async fn press(c: &fantoccini::Client, key: fantoccini::key::Key) {
-    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    let k: char = key.into();
-    let actions = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: k })
-        .then(KeyAction::Up { value: k });
-    c.perform_actions(actions).await.expect("key press");
+    b.text(STATUS).await
 }
 
 /// The topic and availability the filter tests choose: a topic two listed
@@ -286,15 +224,13 @@ async fn directory_filters_combine_and_go_into_the_url() {
     };
     let (_tmp, server) = example_site();
     let experts = example_experts();
-    let c = &browser.client;
-    c.goto(&format!("{}experts/", server.base))
-        .await
-        .expect("open the directory");
+    let b = &browser;
+    b.open(&format!("{}experts/", server.base)).await;
 
     let everyone = listed_names(&experts, |_| true);
-    assert_visible(c, &everyone, "before filtering").await;
+    assert_visible(b, &everyone, "before filtering").await;
     let total = everyone.len();
-    assert_eq!(status_text(c).await, format!("{total} experts"));
+    assert_eq!(status_text(b).await, format!("{total} experts"));
 
     let topic_only = listed_names(&experts, |e| e.has_topic(TOPIC));
     let expected = listed_names(&experts, |e| {
@@ -305,43 +241,27 @@ async fn directory_filters_combine_and_go_into_the_url() {
         "the example content no longer makes this a test of combined filters"
     );
 
-    c.find(Locator::Css("#filter-topic"))
-        .await
-        .expect("topic filter")
-        .select_by_value(TOPIC)
-        .await
-        .expect("choose a topic");
-    assert_visible(c, &topic_only, "topic chosen").await;
-    c.find(Locator::Css("#filter-available"))
-        .await
-        .expect("availability filter")
-        .select_by_value(AVAILABLE)
-        .await
-        .expect("choose an availability");
-    assert_visible(c, &expected, "topic and availability chosen").await;
+    b.select("#filter-topic", TOPIC).await;
+    assert_visible(b, &topic_only, "topic chosen").await;
+    b.select("#filter-available", AVAILABLE).await;
+    assert_visible(b, &expected, "topic and availability chosen").await;
     assert_eq!(
-        status_text(c).await,
+        status_text(b).await,
         format!("{} of {total} experts", expected.len())
     );
 
-    let url = c.current_url().await.expect("url");
-    assert_eq!(url.path(), "/handbook/experts/");
+    assert_eq!(b.path().await, "/handbook/experts/");
     assert_eq!(
-        url.query(),
+        b.query().await.as_deref(),
         Some(format!("topic={TOPIC}&available={AVAILABLE}").as_str()),
         "the filters are in the URL, empty ones left out"
     );
 
     // Clearing the filters shows everyone again and empties the query.
-    c.find(Locator::Css("form [data-filter-clear]"))
-        .await
-        .expect("clear button")
-        .click()
-        .await
-        .expect("clear");
-    assert_visible(c, &everyone, "filters cleared").await;
-    assert_eq!(select_value(c, "topic").await, "");
-    assert_eq!(c.current_url().await.expect("url").query(), None);
+    b.click("form [data-filter-clear]").await;
+    assert_visible(b, &everyone, "filters cleared").await;
+    assert_eq!(select_value(b, "topic").await, "");
+    assert_eq!(b.query().await, None);
     browser.close().await;
 }
 
@@ -352,33 +272,31 @@ async fn a_shared_directory_url_shows_the_same_view() {
     };
     let (_tmp, server) = example_site();
     let experts = example_experts();
-    let c = &browser.client;
-    c.goto(&format!(
+    let b = &browser;
+    b.open(&format!(
         "{}experts/?topic={TOPIC}&available={AVAILABLE}",
         server.base
     ))
-    .await
-    .expect("open a filtered directory");
+    .await;
 
     let expected = listed_names(&experts, |e| {
         e.has_topic(TOPIC) && e.available_for.iter().any(|a| a == AVAILABLE)
     });
-    assert_visible(c, &expected, "opened from a shared URL").await;
-    assert_eq!(select_value(c, "topic").await, TOPIC);
-    assert_eq!(select_value(c, "available").await, AVAILABLE);
-    assert_eq!(select_value(c, "team").await, "");
+    assert_visible(b, &expected, "opened from a shared URL").await;
+    assert_eq!(select_value(b, "topic").await, TOPIC);
+    assert_eq!(select_value(b, "available").await, AVAILABLE);
+    assert_eq!(select_value(b, "team").await, "");
     let total = listed_names(&experts, |_| true).len();
     assert_eq!(
-        status_text(c).await,
+        status_text(b).await,
         format!("{} of {total} experts", expected.len())
     );
 
     // A value no option has (an old link) is dropped, not applied.
-    c.goto(&format!("{}experts/?topic=no-such-topic", server.base))
-        .await
-        .expect("open with an unknown topic");
-    assert_visible(c, &listed_names(&experts, |_| true), "unknown topic").await;
-    assert_eq!(select_value(c, "topic").await, "");
+    b.open(&format!("{}experts/?topic=no-such-topic", server.base))
+        .await;
+    assert_visible(b, &listed_names(&experts, |_| true), "unknown topic").await;
+    assert_eq!(select_value(b, "topic").await, "");
     browser.close().await;
 }
 
@@ -389,18 +307,11 @@ async fn without_javascript_the_directory_lists_every_listed_expert() {
     };
     let (_tmp, server) = example_site();
     let experts = example_experts();
-    let c = &browser.client;
+    let b = &browser;
     // Even a filtered URL shows everyone: nothing is hidden without the script.
-    c.goto(&format!("{}experts/?topic={TOPIC}", server.base))
-        .await
-        .expect("open the directory");
-    let submit_shown = c
-        .find(Locator::Css("[data-filter-apply]"))
-        .await
-        .expect("the form's submit button")
-        .is_displayed()
-        .await
-        .expect("displayed?");
+    b.open(&format!("{}experts/?topic={TOPIC}", server.base))
+        .await;
+    let submit_shown = b.shown("[data-filter-apply]").await;
     // The script hides the submit button (changes apply at once); here it shows.
     assert!(
         submit_shown,
@@ -408,18 +319,12 @@ async fn without_javascript_the_directory_lists_every_listed_expert() {
     );
 
     let everyone = listed_names(&experts, |_| true);
-    assert_eq!(visible_experts(c).await, everyone);
+    assert_eq!(visible_experts(b).await, everyone);
     // The filters are still a plain GET form to the directory.
-    let form = c
-        .find(Locator::Css("form[data-directory-filters]"))
-        .await
-        .expect("filter form");
+    const FORM: &str = "form[data-directory-filters]";
+    assert_eq!(b.attr(FORM, "method").await.as_deref(), Some("get"));
     assert_eq!(
-        form.attr("method").await.expect("attr").as_deref(),
-        Some("get")
-    );
-    assert_eq!(
-        form.attr("action").await.expect("attr").as_deref(),
+        b.attr(FORM, "action").await.as_deref(),
         Some("/handbook/experts/")
     );
     browser.close().await;
@@ -433,23 +338,15 @@ async fn the_directory_filters_work_from_the_keyboard() {
     };
     let (_tmp, server) = example_site();
     let experts = example_experts();
-    let c = &browser.client;
-    c.goto(&format!("{}experts/", server.base))
-        .await
-        .expect("open the directory");
+    let b = &browser;
+    b.open(&format!("{}experts/", server.base)).await;
 
     // Tab from the top of the page until the topic filter has the focus.
     let mut presses = 0;
     loop {
-        press(c, Key::Tab).await;
+        b.press(Key::Tab).await;
         presses += 1;
-        let id = c
-            .active_element()
-            .await
-            .expect("focused element")
-            .attr("id")
-            .await
-            .expect("id");
+        let id = b.focused().await.read_attr("id").await;
         if id.as_deref() == Some("filter-topic") {
             break;
         }
@@ -457,35 +354,33 @@ async fn the_directory_filters_work_from_the_keyboard() {
     }
 
     // Arrow down picks the first topic; the list follows at once.
-    press(c, Key::Down).await;
-    let first = c
-        .find(Locator::Css("#filter-topic option:nth-child(2)"))
+    b.press(Key::Down).await;
+    let first = b
+        .attr("#filter-topic option:nth-child(2)", "value")
         .await
-        .expect("first topic")
-        .attr("value")
-        .await
-        .expect("value")
-        .expect("a value");
-    assert_eq!(select_value(c, "topic").await, first);
+        .expect("the first topic has a value");
+    assert_eq!(select_value(b, "topic").await, first);
     assert_visible(
-        c,
+        b,
         &listed_names(&experts, |e| e.has_topic(&first)),
         "first topic chosen with the keyboard",
     )
     .await;
 
     // And the next one.
-    press(c, Key::Down).await;
-    let second = select_value(c, "topic").await;
+    b.press(Key::Down).await;
+    let second = select_value(b, "topic").await;
     assert_ne!(second, first);
     assert_visible(
-        c,
+        b,
         &listed_names(&experts, |e| e.has_topic(&second)),
         "second topic chosen with the keyboard",
     )
     .await;
-    let url = c.current_url().await.expect("url");
-    assert_eq!(url.query(), Some(format!("topic={second}").as_str()));
+    assert_eq!(
+        b.query().await.as_deref(),
+        Some(format!("topic={second}").as_str())
+    );
     browser.close().await;
 }
 
@@ -501,33 +396,23 @@ async fn an_unlisted_expert_appears_in_no_list() {
         unlisted.iter().any(|e| e.title == "Tuomas Lehtinen"),
         "the example no longer has the unlisted expert this test is about"
     );
-    let c = &browser.client;
+    let b = &browser;
 
     // The directory: no card, no mention, and filter options (with their
     // counts) made of listed experts only.
-    c.goto(&format!("{}experts/", server.base))
-        .await
-        .expect("open the directory");
-    let html = c.source().await.expect("source");
+    b.open(&format!("{}experts/", server.base)).await;
+    let html = b.source().await;
     for e in &unlisted {
         assert!(!html.contains(&e.title), "{} is on the directory", e.title);
     }
     assert!(!html.contains("tuomas-lehtinen"));
     let mut shown: Vec<(String, String)> = Vec::new();
-    for option in c
-        .find_all(Locator::Css("#filter-topic option"))
-        .await
-        .expect("topic options")
-    {
-        let value = option
-            .attr("value")
-            .await
-            .expect("attr")
-            .unwrap_or_default();
+    for option in b.elements("#filter-topic option").await {
+        let value = option.read_attr("value").await.unwrap_or_default();
         if value.is_empty() {
             continue;
         }
-        let text = option.text().await.expect("text");
+        let text = option.read_text().await;
         shown.push((value, text));
     }
     let mut expected: Vec<String> = experts
@@ -553,21 +438,11 @@ async fn an_unlisted_expert_appears_in_no_list() {
             "the option {value:?} reads {text:?}, but {count} listed experts have the topic"
         );
     }
-    for option in c
-        .find_all(Locator::Css("[data-directory-filters] option"))
-        .await
-        .expect("options")
-    {
-        let text = option.text().await.expect("text");
+    for option in b.elements("[data-directory-filters] option").await {
+        let text = option.read_text().await;
         assert!(!text.contains("Tuomas"), "an option reads {text:?}");
     }
-    let engineering = c
-        .find(Locator::Css("#filter-team option[value='engineering']"))
-        .await
-        .expect("team option")
-        .text()
-        .await
-        .expect("text");
+    let engineering = b.text("#filter-team option[value='engineering']").await;
     let listed_engineers = experts
         .iter()
         .filter(|e| e.listed() && e.team.as_deref() == Some("Engineering"))
@@ -585,13 +460,9 @@ async fn an_unlisted_expert_appears_in_no_list() {
             pages.push(format!("{}experts/topics/{}/", server.base, topic_slug(t)));
         }
     }
-    c.goto(&pages[0]).await.expect("open the topics page");
-    for link in c
-        .find_all(Locator::Css(".topic-list a"))
-        .await
-        .expect("topic links")
-    {
-        let href = link.prop("href").await.expect("href").expect("a link");
+    b.open(&pages[0]).await;
+    for link in b.elements(".topic-list a").await {
+        let href = link.read_prop("href").await.expect("a link");
         pages.push(href);
     }
     assert!(
@@ -616,13 +487,12 @@ async fn an_unlisted_expert_appears_in_no_list() {
         .iter()
         .flat_map(|e| [e.title.clone(), "tuomas-lehtinen".to_string()])
         .collect();
-    let found = c
-        .execute_async(
+    let found = b
+        .run_async(
             script,
             vec![serde_json::json!(pages), serde_json::json!(needles)],
         )
-        .await
-        .expect("fetch the topic pages");
+        .await;
     assert_eq!(
         found,
         serde_json::json!([]),
@@ -668,22 +538,14 @@ struct ListedStep {
     title: String,
 }
 
-async fn listed_steps(c: &fantoccini::Client) -> Vec<ListedStep> {
+async fn listed_steps(b: &Browser) -> Vec<ListedStep> {
     let mut steps = Vec::new();
-    for li in c
-        .find_all(Locator::Css("ol.steps > li.step"))
-        .await
-        .expect("steps")
-    {
-        let link = li.find(Locator::Css(".step-title a")).await.expect("link");
+    for li in b.elements("ol.steps > li.step").await {
+        let link = li.child(".step-title a").await;
         steps.push(ListedStep {
-            id: li
-                .attr("data-step")
-                .await
-                .expect("attr")
-                .expect("a page id"),
-            url: link.prop("href").await.expect("href").expect("a URL"),
-            title: link.text().await.expect("title").trim().to_string(),
+            id: li.read_attr("data-step").await.expect("a page id"),
+            url: link.read_prop("href").await.expect("a URL"),
+            title: link.read_text().await.trim().to_string(),
         });
     }
     steps
@@ -691,10 +553,10 @@ async fn listed_steps(c: &fantoccini::Client) -> Vec<ListedStep> {
 
 /// Waits (up to five seconds) until the element's text starts with
 /// `expected`, and fails with what it says otherwise.
-async fn assert_text_starts(c: &fantoccini::Client, css: &str, expected: &str) {
+async fn assert_text_starts(b: &Browser, css: &str, expected: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
-        let text = match c.find(Locator::Css(css)).await {
+        let text = match b.client.find(fantoccini::Locator::Css(css)).await {
             Ok(e) => e.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
@@ -708,30 +570,19 @@ async fn assert_text_starts(c: &fantoccini::Client, css: &str, expected: &str) {
     }
 }
 
-async fn checked(c: &fantoccini::Client, css: &str) -> bool {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"))
-        .is_selected()
-        .await
-        .expect("selected?")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_ticked_step_survives_a_reload_and_shows_on_its_own_page() {
     let Some(browser) = Browser::start().await else {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}{PATH_URL}", server.base))
-        .await
-        .expect("open the path");
-    let steps = listed_steps(c).await;
+    let b = &browser;
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let steps = listed_steps(b).await;
     let n = steps.len();
     assert_eq!(n, example_path().steps.len());
     assert_text_starts(
-        c,
+        b,
         "[data-path-page] [data-progress-text]",
         &format!("0 of {n} done"),
     )
@@ -739,35 +590,32 @@ async fn a_ticked_step_survives_a_reload_and_shows_on_its_own_page() {
 
     // Tick the second step.
     let second = "ol.steps > li.step:nth-child(2) [data-step-check]";
-    c.find(Locator::Css(second))
-        .await
-        .expect("the second step's checkbox")
-        .click()
-        .await
-        .expect("tick");
+    b.click(second).await;
     assert_text_starts(
-        c,
+        b,
         "[data-path-page] [data-progress-text]",
         &format!("1 of {n} done"),
     )
     .await;
 
     // It is kept under the path's storage key, as a JSON array of page ids.
-    let kept = c
-        .execute(
+    let kept = b
+        .run(
             "const k = document.querySelector('[data-path-page]').dataset.storageKey; return JSON.parse(localStorage.getItem(k));",
             vec![],
         )
-        .await
-        .expect("read localStorage");
+        .await;
     assert_eq!(kept, serde_json::json!([steps[1].id]));
 
     // A reload keeps it.
-    c.refresh().await.expect("reload");
-    assert!(checked(c, second).await, "the tick is gone after a reload");
-    assert!(!checked(c, "ol.steps > li.step:nth-child(1) [data-step-check]").await);
+    b.reload().await;
+    assert!(b.checked(second).await, "the tick is gone after a reload");
+    assert!(
+        !b.checked("ol.steps > li.step:nth-child(1) [data-step-check]")
+            .await
+    );
     assert_text_starts(
-        c,
+        b,
         "[data-path-page] [data-progress-text]",
         &format!("1 of {n} done"),
     )
@@ -775,51 +623,38 @@ async fn a_ticked_step_survives_a_reload_and_shows_on_its_own_page() {
 
     // The step's own page shows it: its checkbox is ticked, the path's
     // progress is the same.
-    c.goto(&steps[1].url).await.expect("open the step's page");
-    let title = c
-        .find(Locator::Css(".path-box .path-box-title"))
-        .await
-        .expect("the path box")
-        .text()
-        .await
-        .expect("text");
+    b.open(&steps[1].url).await;
+    let title = b.text(".path-box .path-box-title").await;
     assert!(
         title.contains(&format!("step 2 of {n}")),
         "the box reads {title:?}"
     );
     assert!(
-        checked(c, ".path-box [data-step-check]").await,
+        b.checked(".path-box [data-step-check]").await,
         "Mark this step done is not ticked on the step's page"
     );
     assert_text_starts(
-        c,
+        b,
         ".path-box [data-progress-text]",
         &format!("1 of {n} done"),
     )
     .await;
 
     // Unticking it there shows on the path page.
-    c.find(Locator::Css(".path-box [data-step-check]"))
-        .await
-        .expect("checkbox")
-        .click()
-        .await
-        .expect("untick");
+    b.click(".path-box [data-step-check]").await;
     assert_text_starts(
-        c,
+        b,
         ".path-box [data-progress-text]",
         &format!("0 of {n} done"),
     )
     .await;
-    c.goto(&format!("{}{PATH_URL}", server.base))
-        .await
-        .expect("back to the path");
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
     assert!(
-        !checked(c, second).await,
+        !b.checked(second).await,
         "the untick did not reach the path page"
     );
     assert_text_starts(
-        c,
+        b,
         "[data-path-page] [data-progress-text]",
         &format!("0 of {n} done"),
     )
@@ -833,54 +668,37 @@ async fn previous_and_next_lead_through_the_steps_in_order() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}{PATH_URL}", server.base))
-        .await
-        .expect("open the path");
-    let expected: Vec<String> = listed_steps(c).await.into_iter().map(|s| s.url).collect();
+    let b = &browser;
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let expected: Vec<String> = listed_steps(b).await.into_iter().map(|s| s.url).collect();
     let n = expected.len();
     assert!(n >= 3, "the example path has {n} steps");
 
-    c.goto(&expected[0]).await.expect("open the first step");
+    b.open(&expected[0]).await;
     assert!(
-        c.find(Locator::Css(".path-box a[rel='prev']"))
-            .await
-            .is_err(),
+        !b.has(".path-box a[rel='prev']").await,
         "the first step has a previous step"
     );
     let mut visited = Vec::new();
     loop {
-        visited.push(c.current_url().await.expect("url").to_string());
+        visited.push(b.url().await);
         let k = visited.len();
-        let title = c
-            .find(Locator::Css(".path-box .path-box-title"))
-            .await
-            .expect("the path box")
-            .text()
-            .await
-            .expect("text");
+        let title = b.text(".path-box .path-box-title").await;
         assert!(
             title.contains(&format!("step {k} of {n}")),
             "page {k} says {title:?}"
         );
-        let Ok(next) = c.find(Locator::Css(".path-box a[rel='next']")).await else {
+        if !b.has(".path-box a[rel='next']").await {
             break;
-        };
+        }
         assert!(k <= n, "next leads on past the last step");
-        next.click().await.expect("follow next");
+        b.click(".path-box a[rel='next']").await;
     }
     assert_eq!(visited, expected, "next does not follow the path's steps");
 
-    c.find(Locator::Css(".path-box a[rel='prev']"))
-        .await
-        .expect("the last step has a previous step")
-        .click()
-        .await
-        .expect("follow previous");
-    assert_eq!(
-        c.current_url().await.expect("url").as_str(),
-        expected[n - 2]
-    );
+    // The last step has a previous step.
+    b.click(".path-box a[rel='prev']").await;
+    assert_eq!(b.url().await, expected[n - 2]);
     browser.close().await;
 }
 
@@ -890,11 +708,9 @@ async fn without_javascript_the_path_is_a_list_of_links_and_steps_say_where_they
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}{PATH_URL}", server.base))
-        .await
-        .expect("open the path");
-    let steps = listed_steps(c).await;
+    let b = &browser;
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let steps = listed_steps(b).await;
     assert_eq!(steps.len(), example_path().steps.len());
     // No dead controls: checkboxes, progress and export stay hidden.
     for css in [
@@ -902,47 +718,23 @@ async fn without_javascript_the_path_is_a_list_of_links_and_steps_say_where_they
         "[data-step-check]",
         "[data-progress-bar]",
     ] {
-        for e in c.find_all(Locator::Css(css)).await.expect("find") {
-            assert!(
-                !e.is_displayed().await.expect("displayed?"),
-                "{css} shows without JavaScript"
-            );
+        for e in b.elements(css).await {
+            assert!(!e.shown().await, "{css} shows without JavaScript");
         }
     }
     // A step's page: the box with "step N of M" and its links, no checkbox.
-    c.goto(&steps[1].url).await.expect("open a step");
-    let text = c
-        .find(Locator::Css(".path-box"))
-        .await
-        .expect("the path box")
-        .text()
-        .await
-        .expect("text");
+    b.open(&steps[1].url).await;
+    let text = b.text(".path-box").await;
     assert!(
         text.contains(&format!("step 2 of {}", steps.len())),
         "{text:?}"
     );
-    let prev = c
-        .find(Locator::Css(".path-box a[rel='prev']"))
-        .await
-        .expect("previous")
-        .prop("href")
-        .await
-        .expect("href");
+    let prev = b.prop(".path-box a[rel='prev']", "href").await;
     assert_eq!(prev.as_deref(), Some(steps[0].url.as_str()));
-    let next = c
-        .find(Locator::Css(".path-box a[rel='next']"))
-        .await
-        .expect("next")
-        .prop("href")
-        .await
-        .expect("href");
+    let next = b.prop(".path-box a[rel='next']", "href").await;
     assert_eq!(next.as_deref(), Some(steps[2].url.as_str()));
-    let check = c
-        .find(Locator::Css(".path-box [data-step-check]"))
-        .await
-        .expect("checkbox in the HTML");
-    assert!(!check.is_displayed().await.expect("displayed?"));
+    // The checkbox is in the HTML, hidden.
+    assert!(!b.shown(".path-box [data-step-check]").await);
     browser.close().await;
 }
 
@@ -991,19 +783,11 @@ async fn the_export_copies_the_progress_as_a_markdown_checklist() {
     };
     let (_tmp, server) = example_site();
     let path = example_path();
-    let c = &browser.client;
-    c.goto(&format!("{}{PATH_URL}", server.base))
-        .await
-        .expect("open the path");
-    let steps = listed_steps(c).await;
-    c.find(Locator::Css(
-        "ol.steps > li.step:nth-child(1) [data-step-check]",
-    ))
-    .await
-    .expect("the first step's checkbox")
-    .click()
-    .await
-    .expect("tick");
+    let b = &browser;
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let steps = listed_steps(b).await;
+    b.click("ol.steps > li.step:nth-child(1) [data-step-check]")
+        .await;
     let expected = expected_checklist(&path, &steps, &[0]);
     assert!(expected.contains(&format!(
         "- [x] [{}]({}) (10 min)\n",
@@ -1011,52 +795,40 @@ async fn the_export_copies_the_progress_as_a_markdown_checklist() {
     )));
 
     // With a clipboard: what is written to it.
-    c.execute(
+    b.run(
         "window.__copied = null;
          Object.defineProperty(navigator, 'clipboard', {configurable: true, value: {
            writeText: (text) => { window.__copied = text; return Promise.resolve(); }
          }});",
         vec![],
     )
-    .await
-    .expect("stub the clipboard");
-    let export = c
-        .find(Locator::Css("[data-path-export]"))
-        .await
-        .expect("export button");
-    assert!(export.is_displayed().await.expect("displayed?"));
-    export.click().await.expect("export");
-    assert_text_starts(c, "[data-export-status]", "Copied").await;
-    let copied = c
-        .execute("return window.__copied;", vec![])
-        .await
-        .expect("read the stub");
+    .await;
+    const EXPORT: &str = "[data-path-export]";
+    assert!(b.shown(EXPORT).await);
+    b.click(EXPORT).await;
+    assert_text_starts(b, "[data-export-status]", "Copied").await;
+    let copied = b.run("return window.__copied;", vec![]).await;
     assert_eq!(copied.as_str(), Some(expected.as_str()));
 
     // Without one: the text is shown selected in a textarea instead.
-    c.execute(
+    b.run(
         "Object.defineProperty(navigator, 'clipboard', {configurable: true, value: undefined});",
         vec![],
     )
-    .await
-    .expect("remove the clipboard");
-    export.click().await.expect("export");
-    let area = c
-        .find(Locator::Css("textarea[data-export-text]"))
-        .await
-        .expect("the fallback textarea");
-    assert!(area.is_displayed().await.expect("displayed?"));
+    .await;
+    b.click(EXPORT).await;
+    const AREA: &str = "textarea[data-export-text]";
+    assert!(b.shown(AREA).await, "the fallback textarea shows");
     assert_eq!(
-        area.prop("value").await.expect("value").as_deref(),
+        b.prop(AREA, "value").await.as_deref(),
         Some(expected.as_str())
     );
-    let selected = c
-        .execute(
+    let selected = b
+        .run(
             "const a = document.activeElement; return a.matches('textarea[data-export-text]') && a.selectionStart === 0 && a.selectionEnd === a.value.length;",
             vec![],
         )
-        .await
-        .expect("selection");
+        .await;
     assert_eq!(
         selected,
         serde_json::Value::Bool(true),
@@ -1091,10 +863,8 @@ async fn the_plan_prints_on_at_most_two_a4_pages() {
         return;
     };
     let (tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}plan/", server.base))
-        .await
-        .expect("open the plan");
+    let b = &browser;
+    b.open(&format!("{}plan/", server.base)).await;
     let config = PrintConfiguration::builder()
         .size(PrintSize::A4)
         .background(true)
@@ -1108,7 +878,7 @@ async fn the_plan_prints_on_at_most_two_a4_pages() {
         .shrink_to_fit(false)
         .build()
         .expect("a print configuration");
-    let pdf = c.print(config).await.expect("print the plan");
+    let pdf = b.client.print(config).await.expect("print the plan");
     assert!(pdf.starts_with(b"%PDF"), "not a PDF");
     let file = tmp.path().join("plan.pdf");
     std::fs::write(&file, &pdf).expect("save the PDF");
@@ -1130,7 +900,7 @@ async fn the_subscribe_link_takes_the_page_host_when_base_url_has_none() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
+    let b = &browser;
     let host = server.base.trim_start_matches("http://");
     for (page, feed) in [
         (
@@ -1139,19 +909,14 @@ async fn the_subscribe_link_takes_the_page_host_when_base_url_has_none() {
         ),
         ("training/", "training/calendar.ics"),
     ] {
-        c.goto(&format!("{}{page}", server.base))
-            .await
-            .expect("open the page");
-        let link = c
-            .find(Locator::Css("a.calendar-subscribe"))
-            .await
-            .expect("the subscribe link");
+        b.open(&format!("{}{page}", server.base)).await;
+        const LINK: &str = "a.calendar-subscribe";
         assert_eq!(
-            link.attr("href").await.expect("href").as_deref(),
+            b.attr(LINK, "href").await.as_deref(),
             Some(format!("webcal://{host}{feed}").as_str()),
             "{page}"
         );
-        assert!(link.is_displayed().await.expect("displayed?"), "{page}");
+        assert!(b.shown(LINK).await, "{page}");
     }
     browser.close().await;
 }

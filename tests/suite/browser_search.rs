@@ -6,7 +6,7 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, Locator, key::Key};
+use fantoccini::key::Key;
 use support::browser::{Browser, StaticServer, example_site};
 
 /// A result as shown: title, kind label, link, section line, excerpt HTML.
@@ -21,18 +21,18 @@ struct Hit {
 
 /// Types `query` into the search box (replacing what is there) and
 /// returns the results once the list has settled for this query.
-async fn search(c: &Client, query: &str) -> (String, Vec<Hit>) {
-    let input = c
-        .find(Locator::Css("#site-search-input"))
+async fn search(b: &Browser, query: &str) -> (String, Vec<Hit>) {
+    b.element("#site-search-input")
         .await
-        .expect("search box");
-    input.clear().await.expect("clear");
-    input.send_keys(query).await.expect("type");
+        .clear()
+        .await
+        .expect("clear the search box");
+    b.type_into("#site-search-input", query).await;
     let deadline = Instant::now() + Duration::from_secs(15);
     let mut last = String::new();
     loop {
-        let v = c
-            .execute(
+        let v = b
+            .run(
                 r#"const panel = document.querySelector('.site-search-panel');
                 const status = document.querySelector('.site-search-status').textContent;
                 const hits = [...document.querySelectorAll('.site-search-results a')].map(a => ({
@@ -45,8 +45,7 @@ async fn search(c: &Client, query: &str) -> (String, Vec<Hit>) {
                 return { open: !panel.hidden, status, hits };"#,
                 vec![],
             )
-            .await
-            .expect("read results");
+            .await;
         let key = v.to_string();
         // Settled: open, and the same twice in a row (typing is debounced).
         if v["open"] == serde_json::Value::Bool(true) && key == last {
@@ -73,15 +72,13 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}guide/", server.base))
-        .await
-        .expect("open a page");
+    let b = &browser;
+    b.open(&format!("{}guide/", server.base)).await;
 
     // A Finnish inflected form that is nowhere in the handbook finds the
     // training pages (koulutus, koulutukset, koulutuksessa, …) on this
     // `language: en` handbook, with the matched words marked.
-    let (_, hits) = search(c, "koulutuksista").await;
+    let (_, hits) = search(b, "koulutuksista").await;
     assert!(
         hits.first()
             .is_some_and(|h| h.href.starts_with("/handbook/training/")),
@@ -90,7 +87,7 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
     assert!(hrefs(&hits).contains(&"/handbook/training/"), "{hits:#?}");
     assert!(hits[0].excerpt.contains("<mark>"), "{hits:#?}");
     // A match inside a section links to its heading, and says which.
-    let (_, hits) = search(c, "koulutukseen").await;
+    let (_, hits) = search(b, "koulutukseen").await;
     let first = &hits[0];
     assert_eq!(
         first.href, "/handbook/training/first-blog-post/#ennen-koulutukseen-tuloa",
@@ -102,7 +99,7 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
     );
 
     // English stemming: `presenting` finds the presentation training first.
-    let (_, hits) = search(c, "presenting").await;
+    let (_, hits) = search(b, "presenting").await;
     assert_eq!(
         hits[0].href, "/handbook/training/presentation-training/",
         "{hits:#?}"
@@ -111,12 +108,12 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
     assert_eq!(hits[0].title, "Presentation training");
 
     // Experts by topic rank above pages that merely mention the word.
-    let (status, hits) = search(c, "rust").await;
+    let (status, hits) = search(b, "rust").await;
     assert_eq!(status, "4 results");
     let kinds: Vec<&str> = hits.iter().map(|h| h.kind.as_str()).collect();
     assert_eq!(kinds[..2], ["Expert", "Expert"], "{hits:#?}");
     assert!(kinds[2..].iter().all(|k| *k != "Expert"), "{hits:#?}");
-    let (_, hits) = search(c, "on-call").await;
+    let (_, hits) = search(b, "on-call").await;
     assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
 
     // Never the unlisted expert (Tuomas Lehtinen), never a draft (Podcast
@@ -129,7 +126,7 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
         "podcast ideas",
         "work in progress",
     ] {
-        let (_, hits) = search(c, q).await;
+        let (_, hits) = search(b, q).await;
         for h in &hits {
             assert!(
                 !h.href.contains("tuomas") && !h.href.contains("podcast-ideas"),
@@ -138,7 +135,7 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
         }
     }
     // ä is not a: `sää` matches no `saa…` word.
-    let (_, hits) = search(c, "sää").await;
+    let (_, hits) = search(b, "sää").await;
     assert!(
         hits.iter()
             .all(|h| !h.excerpt.to_lowercase().contains("<mark>saa")),
@@ -153,55 +150,39 @@ async fn search_works_with_the_keyboard_only() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&format!("{}plan/", server.base))
-        .await
-        .expect("open a page");
-    let active = |c: &Client| {
-        let c = c.clone();
-        async move {
-            c.execute(
-                "const a = document.activeElement; return a.id || a.getAttribute('href') || a.tagName;",
-                vec![],
-            )
-            .await
-            .expect("active element")
-        }
+    let b = &browser;
+    b.open(&format!("{}plan/", server.base)).await;
+    let active = || {
+        b.run(
+            "const a = document.activeElement; return a.id || a.getAttribute('href') || a.tagName;",
+            vec![],
+        )
     };
     // `/` jumps to the search box.
-    c.find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .send_keys("/")
-        .await
-        .expect("press /");
-    assert_eq!(active(c).await, "site-search-input");
-    let (_, hits) = search(c, "kubernetes").await;
+    b.type_into("body", "/").await;
+    assert_eq!(active().await, "site-search-input");
+    let (_, hits) = search(b, "kubernetes").await;
     assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
     // ↓ into the results, ↓ ↑ between them, Esc back to the box.
-    let input = c
-        .find(Locator::Css("#site-search-input"))
+    b.type_into("#site-search-input", &Key::Down.to_string())
+        .await;
+    assert_eq!(active().await, "/handbook/experts/jukka-maki/");
+    b.focused()
         .await
-        .expect("box");
-    input.send_keys(&Key::Down.to_string()).await.expect("down");
-    assert_eq!(active(c).await, "/handbook/experts/jukka-maki/");
-    c.active_element()
-        .await
-        .expect("focused")
         .send_keys(&Key::Escape.to_string())
         .await
-        .expect("esc");
-    assert_eq!(active(c).await, "site-search-input");
-    input.send_keys(&Key::Down.to_string()).await.expect("down");
+        .expect("press Escape");
+    assert_eq!(active().await, "site-search-input");
+    b.type_into("#site-search-input", &Key::Down.to_string())
+        .await;
     // Enter follows the result, under the base path.
-    c.active_element()
+    b.focused()
         .await
-        .expect("focused")
         .send_keys(&Key::Enter.to_string())
         .await
-        .expect("enter");
+        .expect("press Enter");
     let deadline = Instant::now() + Duration::from_secs(10);
-    while c.current_url().await.expect("url").path() != "/handbook/experts/jukka-maki/" {
+    while b.path().await != "/handbook/experts/jukka-maki/" {
         assert!(Instant::now() < deadline, "Enter did not open the result");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -214,23 +195,11 @@ async fn without_javascript_the_box_is_not_shown() {
         return;
     };
     let (_tmp, server) = example_site();
-    let c = &browser.client;
-    c.goto(&server.base).await.expect("open home");
-    let shown = c
-        .find(Locator::Css("#site-search"))
-        .await
-        .expect("box in the page")
-        .is_displayed()
-        .await
-        .expect("displayed?");
+    let b = &browser;
+    b.open(&server.base).await;
+    let shown = b.shown("#site-search").await;
     assert!(!shown, "a search box that cannot work is hidden");
-    let note = c
-        .find(Locator::Css(".site-search-nojs"))
-        .await
-        .expect("the no-JS note")
-        .text()
-        .await
-        .expect("text");
+    let note = b.text(".site-search-nojs").await;
     assert_eq!(note, "Search needs JavaScript.");
     browser.close().await;
 }
@@ -253,21 +222,20 @@ async fn measure_bytes_per_query() {
         return;
     };
     let server = StaticServer::start(site.into(), prefix);
-    let c = &browser.client;
+    let b = &browser;
     let queries = std::env::var("ESIIN_SEARCH_QUERIES")
         .unwrap_or_else(|_| "kubernetes,koulutukseen,presenting,public speaking".into());
     for q in queries.split(',') {
-        c.goto(&server.base).await.expect("open home");
-        let (status, _) = search(c, q).await;
-        let v = c
-            .execute(
+        b.open(&server.base).await;
+        let (status, _) = search(b, q).await;
+        let v = b
+            .run(
                 r#"return performance.getEntriesByType('resource')
                   .filter(e => e.name.includes('/search/'))
                   .map(e => [e.name.replace(/^.*\/search\//, ''), e.encodedBodySize]);"#,
                 vec![],
             )
-            .await
-            .expect("resources");
+            .await;
         let files: Vec<(String, u64)> = serde_json::from_value(v).expect("entries");
         let total: u64 = files.iter().map(|f| f.1).sum();
         eprintln!(
@@ -292,11 +260,9 @@ async fn search_works_from_serve_and_follows_saves() {
     let serve = support::serve::Serve::start(&root);
     // serve builds the index after the pages: wait for the first one.
     serve.wait_for_search_index(Duration::from_secs(60));
-    let c = &browser.client;
-    c.goto(&format!("{}guide/", serve.url))
-        .await
-        .expect("open a page");
-    let (_, hits) = search(c, "presenting").await;
+    let b = &browser;
+    b.open(&format!("{}guide/", serve.url)).await;
+    let (_, hits) = search(b, "presenting").await;
     assert_eq!(
         hits[0].href, "/training/presentation-training/",
         "{hits:#?}"
@@ -309,10 +275,8 @@ async fn search_works_from_serve_and_follows_saves() {
     std::fs::write(&page, format!("{text}\nBring your kazoovalaatikko.\n")).expect("save");
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        c.goto(&format!("{}guide/", serve.url))
-            .await
-            .expect("reload");
-        let (_, hits) = search(c, "kazoovalaatikko").await;
+        b.open(&format!("{}guide/", serve.url)).await;
+        let (_, hits) = search(b, "kazoovalaatikko").await;
         if hits
             .first()
             .is_some_and(|h| h.href.starts_with("/training/presentation-training/#"))

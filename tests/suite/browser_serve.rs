@@ -18,10 +18,12 @@ const PAGE_TEXT: &str = r#"
     return parts.join('\n');
 "#;
 
-async fn wait_for(c: &fantoccini::Client, what: &str, pred: impl Fn(&str) -> bool) -> String {
+async fn wait_for(b: &Browser, what: &str, pred: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let text = c
+        // Read without failing: the page may be reloading.
+        let text = b
+            .client
             .execute(PAGE_TEXT, vec![])
             .await
             .ok()
@@ -45,11 +47,9 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
     };
     let (_tmp, root) = support::example_handbook(None);
     let serve = Serve::start(&root);
-    let c = &browser.client;
-    c.goto(&format!("{}guide/how-we-measure/", serve.url))
-        .await
-        .expect("open the page");
-    wait_for(c, "the page", |t| t.contains("How we measure")).await;
+    let b = &browser;
+    b.open(&format!("{}guide/how-we-measure/", serve.url)).await;
+    wait_for(b, "the page", |t| t.contains("How we measure")).await;
 
     // A save: the open page shows it without anyone touching it.
     let file = root.join("content/guide/how-we-measure.md");
@@ -59,7 +59,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
         format!("{original}\nA paragraph saved a moment ago.\n"),
     )
     .expect("save");
-    wait_for(c, "the saved paragraph", |t| {
+    wait_for(b, "the saved paragraph", |t| {
         t.contains("A paragraph saved a moment ago.")
     })
     .await;
@@ -68,7 +68,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
     // good page stays under it.
     let broken = original.replacen("title:", "titel:", 1);
     std::fs::write(&file, &broken).expect("save a broken file");
-    let text = wait_for(c, "the error overlay", |t| {
+    let text = wait_for(b, "the error overlay", |t| {
         t.contains("content/guide/how-we-measure.md:2:1")
     })
     .await;
@@ -81,7 +81,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
 
     // Fixed: the overlay goes away.
     std::fs::write(&file, &original).expect("fix the file");
-    wait_for(c, "the overlay to go", |t| {
+    wait_for(b, "the overlay to go", |t| {
         !t.contains("how-we-measure.md:2:1") && !t.contains("A paragraph saved a moment ago.")
     })
     .await;
@@ -91,7 +91,7 @@ async fn a_save_shows_in_the_open_page_and_errors_show_over_it_until_fixed() {
 /// The Content-Security-Policy violations the page has had since it
 /// started loading (the Reporting API keeps them for a late observer), as
 /// `directive blocked-url at source:line` lines.
-async fn csp_violations(c: &fantoccini::Client) -> Vec<String> {
+async fn csp_violations(b: &Browser) -> Vec<String> {
     let script = r#"
         const done = arguments[arguments.length - 1];
         const line = (r) => `${r.body.effectiveDirective} ${r.body.blockedURL} at ${r.body.sourceFile}:${r.body.lineNumber}`;
@@ -107,17 +107,15 @@ async fn csp_violations(c: &fantoccini::Client) -> Vec<String> {
           done(seen);
         }, 300);
     "#;
-    let value = c
-        .execute_async(script, vec![])
-        .await
-        .expect("read the CSP reports");
+    let value = b.run_async(script, vec![]).await;
     serde_json::from_value(value).expect("a list of reports")
 }
 
 /// Waits for the page to have loaded and its deferred scripts to have run.
-async fn loaded(c: &fantoccini::Client) {
+async fn loaded(b: &Browser) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while c
+    while b
+        .client
         .execute("return document.readyState", vec![])
         .await
         .ok()
@@ -150,13 +148,11 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
     )
     .expect("write the probe");
     let serve = Serve::start(&root);
-    let c = &browser.client;
+    let b = &browser;
 
-    c.goto(&format!("{}csp-probe.html", serve.url))
-        .await
-        .expect("open the probe");
-    loaded(c).await;
-    let probe = csp_violations(c).await;
+    b.open(&format!("{}csp-probe.html", serve.url)).await;
+    loaded(b).await;
+    let probe = csp_violations(b).await;
     assert!(
         probe
             .iter()
@@ -169,22 +165,13 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
             .any(|v| v.starts_with("script-src-attr inline")),
         "the inline handler is reported: {probe:?}"
     );
-    c.find(fantoccini::Locator::Id("js"))
-        .await
-        .expect("the javascript: link")
-        .click()
-        .await
-        .expect("click it");
-    let clicked = csp_violations(c).await;
+    b.click("#js").await;
+    let clicked = csp_violations(b).await;
     assert!(
         clicked.len() > probe.len(),
         "the javascript: link is reported: {clicked:?}"
     );
-    assert_eq!(
-        c.title().await.expect("title"),
-        "probe",
-        "nothing inline ran"
-    );
+    assert_eq!(b.title().await, "probe", "nothing inline ran");
 
     // Every kind of page: home, listings, an expert, a module, a path, the
     // plan, the guidelines, the generated topic and gaps pages, an alias
@@ -204,66 +191,56 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
         "old/channels/",
         "no/such/page/",
     ] {
-        c.goto(&format!("{}{path}", serve.url))
-            .await
-            .expect("open the page");
-        loaded(c).await;
-        let violations = csp_violations(c).await;
+        b.open(&format!("{}{path}", serve.url)).await;
+        loaded(b).await;
+        let violations = csp_violations(b).await;
         assert!(violations.is_empty(), "/{path}: {violations:?}");
         if path == "old/channels/" {
             // The alias's `<meta http-equiv="refresh">` went through.
-            let at = c.current_url().await.expect("the URL");
-            assert_eq!(at.path(), "/guide/channels/");
+            assert_eq!(b.path().await, "/guide/channels/");
         }
     }
 
     // The search, which compiles Pagefind's WebAssembly core.
     serve.wait_for_search_index(Duration::from_secs(60));
-    c.goto(&format!("{}guide/", serve.url))
-        .await
-        .expect("open a page");
-    loaded(c).await;
-    let input = c
-        .find(fantoccini::Locator::Css("#site-search-input"))
-        .await
-        .expect("the search box");
-    input.send_keys("presenting").await.expect("type");
-    wait_until_results(c).await;
-    let violations = csp_violations(c).await;
+    b.open(&format!("{}guide/", serve.url)).await;
+    loaded(b).await;
+    b.type_into("#site-search-input", "presenting").await;
+    wait_until_results(b).await;
+    let violations = csp_violations(b).await;
     assert!(violations.is_empty(), "searching: {violations:?}");
 
     // The live reload still connects and reloads under the policy.
-    c.goto(&format!("{}guide/how-we-measure/", serve.url))
-        .await
-        .expect("open the page");
-    wait_for(c, "the page", |t| t.contains("How we measure")).await;
+    b.open(&format!("{}guide/how-we-measure/", serve.url)).await;
+    wait_for(b, "the page", |t| t.contains("How we measure")).await;
     let file = root.join("content/guide/how-we-measure.md");
     let original = std::fs::read_to_string(&file).expect("the page's source");
     std::fs::write(&file, format!("{original}\nSaved under the policy.\n")).expect("save");
-    wait_for(c, "the saved paragraph", |t| {
+    wait_for(b, "the saved paragraph", |t| {
         t.contains("Saved under the policy.")
     })
     .await;
-    let violations = csp_violations(c).await;
+    let violations = csp_violations(b).await;
     assert!(violations.is_empty(), "after a reload: {violations:?}");
 
     // The error overlay (styled by a `<style>` in its shadow root).
     std::fs::write(&file, original.replacen("title:", "titel:", 1)).expect("break it");
-    wait_for(c, "the error overlay", |t| {
+    wait_for(b, "the error overlay", |t| {
         t.contains("unknown field `titel`")
     })
     .await;
-    let violations = csp_violations(c).await;
+    let violations = csp_violations(b).await;
     assert!(violations.is_empty(), "the error overlay: {violations:?}");
     std::fs::write(&file, &original).expect("fix it");
     browser.close().await;
 }
 
 /// Waits until the search panel lists at least one result.
-async fn wait_until_results(c: &fantoccini::Client) {
+async fn wait_until_results(b: &Browser) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let count = c
+        let count = b
+            .client
             .execute(
                 "return document.querySelectorAll('.site-search-results a').length",
                 vec![],
@@ -299,13 +276,14 @@ const WARNINGS_PANEL: &str = r#"
 "#;
 
 async fn wait_for_panel(
-    c: &fantoccini::Client,
+    b: &Browser,
     what: &str,
     pred: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let panel = c
+        let panel = b
+            .client
             .execute(WARNINGS_PANEL, vec![])
             .await
             .unwrap_or(serde_json::Value::Null);
@@ -322,16 +300,6 @@ async fn wait_for_panel(
 
 fn shown(panel: &serde_json::Value) -> bool {
     panel["shown"] == true
-}
-
-/// Presses and releases one key in whatever has the focus.
-async fn press(c: &fantoccini::Client, key: fantoccini::key::Key) {
-    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
-    let k: char = key.into();
-    let actions = KeyActions::new("keyboard".into())
-        .then(KeyAction::Down { value: k })
-        .then(KeyAction::Up { value: k });
-    c.perform_actions(actions).await.expect("key press");
 }
 
 /// Whether the error overlay's panel is on top wherever it is: at its
@@ -355,13 +323,11 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     };
     let (_tmp, root) = support::example_handbook(None);
     let serve = Serve::start(&root);
-    let c = &browser.client;
-    c.goto(&format!("{}training/", serve.url))
-        .await
-        .expect("open the page");
+    let b = &browser;
+    b.open(&format!("{}training/", serve.url)).await;
 
     // The example's warning from the start: a plan goal's topic no one covers.
-    let panel = wait_for_panel(c, "the start's warning", shown).await;
+    let panel = wait_for_panel(b, "the start's warning", shown).await;
     assert_eq!(panel["title"], "The handbook has 1 warning", "{panel}");
     let text = panel["text"].as_str().unwrap_or_default();
     assert!(
@@ -373,18 +339,18 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     assert_eq!(panel["live"], "polite", "announced politely");
 
     // Closed from the keyboard; still closed after a reload.
-    c.execute(
+    // Focus the close button.
+    b.run(
         "document.querySelector('esiin-warnings').shadowRoot.querySelector('button').focus()",
         vec![],
     )
-    .await
-    .expect("focus the close button");
-    press(c, fantoccini::key::Key::Enter).await;
-    wait_for_panel(c, "the panel to close", |p| p["shown"] == false).await;
-    c.refresh().await.expect("reload");
-    loaded(c).await;
+    .await;
+    b.press(fantoccini::key::Key::Enter).await;
+    wait_for_panel(b, "the panel to close", |p| p["shown"] == false).await;
+    b.reload().await;
+    loaded(b).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let panel = c.execute(WARNINGS_PANEL, vec![]).await.expect("the panel");
+    let panel = b.run(WARNINGS_PANEL, vec![]).await;
     assert!(!shown(&panel), "closed stays closed: {panel}");
 
     // A new warning, saved while serving: the panel is back, with both,
@@ -398,7 +364,7 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     );
     assert_ne!(tagged, original, "the module has the tags line");
     std::fs::write(&file, &tagged).expect("save");
-    let panel = wait_for_panel(c, "the new warning", |p| {
+    let panel = wait_for_panel(b, "the new warning", |p| {
         shown(p) && p["title"] == "The handbook has 2 warnings"
     })
     .await;
@@ -411,28 +377,28 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
     assert_eq!(panel["markup"], 0, "inserted as text: {panel}");
 
     // Escape closes it too.
-    c.execute(
+    // Focus the list.
+    b.run(
         "document.querySelector('esiin-warnings').shadowRoot.querySelector('.list').focus()",
         vec![],
     )
-    .await
-    .expect("focus the list");
-    press(c, fantoccini::key::Key::Escape).await;
-    wait_for_panel(c, "Escape to close the panel", |p| p["shown"] == false).await;
+    .await;
+    b.press(fantoccini::key::Key::Escape).await;
+    wait_for_panel(b, "Escape to close the panel", |p| p["shown"] == false).await;
 
     // The error overlay still works, and no warning covers it.
     let module = std::fs::read_to_string(&file).expect("the module's source");
     std::fs::write(&file, module.replacen("title:", "titel:", 1)).expect("break it");
-    wait_for(c, "the error overlay", |t| {
+    wait_for(b, "the error overlay", |t| {
         t.contains("unknown field `titel`")
     })
     .await;
     std::fs::write(&file, &original).expect("fix it, dropping the tag");
-    wait_for(c, "the overlay to go", |t| {
+    wait_for(b, "the overlay to go", |t| {
         !t.contains("unknown field `titel`")
     })
     .await;
-    let panel = wait_for_panel(c, "the one warning again", |p| {
+    let panel = wait_for_panel(b, "the one warning again", |p| {
         shown(p) && p["title"] == "The handbook has 1 warning"
     })
     .await;
@@ -445,13 +411,13 @@ async fn warnings_show_in_a_panel_that_stays_closed_until_they_change() {
 
     // With both showing, the overlay is on top.
     std::fs::write(&file, original.replacen("title:", "titel:", 1)).expect("break it");
-    wait_for(c, "the error overlay", |t| {
+    wait_for(b, "the error overlay", |t| {
         t.contains("unknown field `titel`")
     })
     .await;
-    let on_top = c.execute(OVERLAY_ON_TOP, vec![]).await.expect("hit-test");
+    let on_top = b.run(OVERLAY_ON_TOP, vec![]).await;
     assert_eq!(on_top, true, "the warnings panel covers the error overlay");
-    let panel = c.execute(WARNINGS_PANEL, vec![]).await.expect("the panel");
+    let panel = b.run(WARNINGS_PANEL, vec![]).await;
     assert!(shown(&panel), "a failed build keeps the warnings: {panel}");
     browser.close().await;
 }

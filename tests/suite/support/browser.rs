@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
 
 use super::files::TempDir;
 use super::handbook::{build, example_handbook};
@@ -203,6 +207,240 @@ impl Browser {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// What the tests ask of the page, one WebDriver command each, by CSS
+/// selector. Each fails the test with what was asked and the page's URL
+/// (a missing element's selector, not just "no such element"), so a test
+/// reads as what it checks instead of a `.await.expect(…)` per step.
+impl Browser {
+    /// `result`, or a failure naming `what` was asked and on which page.
+    async fn ok<T>(&self, what: impl FnOnce() -> String, result: Result<T, CmdError>) -> T {
+        match result {
+            Ok(value) => value,
+            Err(e) => {
+                let at = match self.client.current_url().await {
+                    Ok(url) => url.to_string(),
+                    Err(_) => "an unknown page".to_string(),
+                };
+                panic!("{} on {at}: {e}", what())
+            }
+        }
+    }
+
+    /// Opens `url` and waits for it to load.
+    pub async fn open(&self, url: &str) {
+        let result = self.client.goto(url).await;
+        self.ok(|| format!("cannot open {url}"), result).await
+    }
+
+    /// Reloads the page.
+    pub async fn reload(&self) {
+        let result = self.client.refresh().await;
+        self.ok(|| "cannot reload".into(), result).await
+    }
+
+    /// The element `css` selects (the first one).
+    pub async fn element(&self, css: &str) -> Element {
+        let result = self.client.find(Locator::Css(css)).await;
+        self.ok(|| format!("no element `{css}`"), result).await
+    }
+
+    /// Every element `css` selects, in document order.
+    pub async fn elements(&self, css: &str) -> Vec<Element> {
+        let result = self.client.find_all(Locator::Css(css)).await;
+        self.ok(|| format!("cannot look for `{css}`"), result).await
+    }
+
+    /// Whether the page has an element `css` selects.
+    pub async fn has(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    /// The text of the element `css` selects, as the reader sees it.
+    pub async fn text(&self, css: &str) -> String {
+        let result = self.element(css).await.text().await;
+        self.ok(|| format!("cannot read the text of `{css}`"), result)
+            .await
+    }
+
+    /// The attribute `name` of the element `css` selects, as written.
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let result = self.element(css).await.attr(name).await;
+        self.ok(|| format!("cannot read `{name}` of `{css}`"), result)
+            .await
+    }
+
+    /// The property `name` of the element `css` selects (an `href`
+    /// resolved, a field's current `value`).
+    pub async fn prop(&self, css: &str, name: &str) -> Option<String> {
+        let result = self.element(css).await.prop(name).await;
+        self.ok(
+            || format!("cannot read the property `{name}` of `{css}`"),
+            result,
+        )
+        .await
+    }
+
+    /// Whether the element `css` selects is displayed.
+    pub async fn shown(&self, css: &str) -> bool {
+        let result = self.element(css).await.is_displayed().await;
+        self.ok(
+            || format!("cannot tell whether `{css}` is displayed"),
+            result,
+        )
+        .await
+    }
+
+    /// Whether the checkbox (or option) `css` selects is checked.
+    pub async fn checked(&self, css: &str) -> bool {
+        let result = self.element(css).await.is_selected().await;
+        self.ok(|| format!("cannot tell whether `{css}` is checked"), result)
+            .await
+    }
+
+    /// Clicks the element `css` selects.
+    pub async fn click(&self, css: &str) {
+        let result = self.element(css).await.click().await;
+        self.ok(|| format!("cannot click `{css}`"), result).await
+    }
+
+    /// Clicks the link whose text is `text`.
+    pub async fn click_link(&self, text: &str) {
+        let link = self.client.find(Locator::LinkText(text)).await;
+        let link = self.ok(|| format!("no link {text:?}"), link).await;
+        let result = link.click().await;
+        self.ok(|| format!("cannot click the link {text:?}"), result)
+            .await
+    }
+
+    /// Chooses the option `value` of the select `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        let result = self.element(css).await.select_by_value(value).await;
+        self.ok(|| format!("cannot choose {value:?} in `{css}`"), result)
+            .await
+    }
+
+    /// Types `text` into the element `css` selects.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let result = self.element(css).await.send_keys(text).await;
+        self.ok(|| format!("cannot type {text:?} into `{css}`"), result)
+            .await
+    }
+
+    /// The element that has the focus.
+    pub async fn focused(&self) -> Element {
+        let result = self.client.active_element().await;
+        self.ok(|| "no element has the focus".into(), result).await
+    }
+
+    /// Presses and releases one key in whatever has the focus.
+    pub async fn press(&self, key: Key) {
+        let k: char = key.into();
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k });
+        let result = self.client.perform_actions(actions).await;
+        self.ok(|| format!("cannot press {key:?}"), result).await
+    }
+
+    /// The page's URL.
+    pub async fn url(&self) -> String {
+        let result = self.client.current_url().await.map(|u| u.to_string());
+        self.ok(|| "cannot read the URL".into(), result).await
+    }
+
+    /// The path of the page's URL (`/handbook/experts/`).
+    pub async fn path(&self) -> String {
+        let result = self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.path().to_string());
+        self.ok(|| "cannot read the URL".into(), result).await
+    }
+
+    /// The query of the page's URL, without its `?`.
+    pub async fn query(&self) -> Option<String> {
+        let result = (self.client.current_url().await).map(|u| u.query().map(str::to_string));
+        self.ok(|| "cannot read the URL".into(), result).await
+    }
+
+    /// The page's HTML as the browser has it now.
+    pub async fn source(&self) -> String {
+        let result = self.client.source().await;
+        self.ok(|| "cannot read the page's source".into(), result)
+            .await
+    }
+
+    /// The page's title.
+    pub async fn title(&self) -> String {
+        let result = self.client.title().await;
+        self.ok(|| "cannot read the title".into(), result).await
+    }
+
+    /// Runs `script` in the page (with `args` as `arguments`) and returns
+    /// what it returned.
+    pub async fn run(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        let result = self.client.execute(script, args).await;
+        self.ok(|| format!("the script failed:\n{script}"), result)
+            .await
+    }
+
+    /// Runs `script` in the page, which calls its last argument with the
+    /// value to return, and returns that.
+    pub async fn run_async(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        let result = self.client.execute_async(script, args).await;
+        self.ok(|| format!("the script failed:\n{script}"), result)
+            .await
+    }
+}
+
+/// The same questions of an element already found (one of
+/// [`Browser::elements`]), failing with what was asked.
+pub trait ElementExt {
+    /// Whether it is displayed.
+    async fn shown(&self) -> bool;
+    /// Its text, as the reader sees it.
+    async fn read_text(&self) -> String;
+    /// Its attribute `name`, as written.
+    async fn read_attr(&self, name: &str) -> Option<String>;
+    /// Its property `name`.
+    async fn read_prop(&self, name: &str) -> Option<String>;
+    /// The element `css` selects inside it.
+    async fn child(&self, css: &str) -> Element;
+}
+
+impl ElementExt for Element {
+    async fn shown(&self) -> bool {
+        self.is_displayed()
+            .await
+            .unwrap_or_else(|e| panic!("cannot tell whether an element is displayed: {e}"))
+    }
+
+    async fn read_text(&self) -> String {
+        self.text()
+            .await
+            .unwrap_or_else(|e| panic!("cannot read an element's text: {e}"))
+    }
+
+    async fn read_attr(&self, name: &str) -> Option<String> {
+        self.attr(name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot read `{name}` of an element: {e}"))
+    }
+
+    async fn read_prop(&self, name: &str) -> Option<String> {
+        self.prop(name)
+            .await
+            .unwrap_or_else(|e| panic!("cannot read the property `{name}` of an element: {e}"))
+    }
+
+    async fn child(&self, css: &str) -> Element {
+        self.find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no `{css}` in the element: {e}"))
     }
 }
 
