@@ -836,6 +836,12 @@ fn refused(output: &str, why: &str) {
         &snapshot(hb.outer()),
         "a refused build wrote files",
     );
+    // Named after the output: every test of a refused output comes here.
+    let name = output
+        .replace("..", "up")
+        .replace('.', "dot")
+        .replace('/', "_");
+    crate::assert_diagnostics!(format!("refused_output_{name}"), run);
 }
 
 #[test]

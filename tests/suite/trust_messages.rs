@@ -223,6 +223,7 @@ fn a_missing_content_folder_is_said_without_an_empty_location() {
         "a failed build changed the output",
     );
     hb.assert_no_staging_left();
+    crate::assert_diagnostics!(run);
 }
 
 #[test]

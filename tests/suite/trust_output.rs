@@ -34,6 +34,7 @@ fn an_unrelated_folder_is_refused_and_left_whole() {
         ),
     );
     assert_same_files(&before, &snapshot(hb.outer()), "a refused build wrote");
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -84,6 +85,7 @@ fn a_linked_output_is_refused_and_its_target_left_whole() {
     assert_same_files(&before, &snapshot(hb.outer()), "a refused build wrote");
     assert!(hb.public().is_symlink());
     hb.assert_no_staging_left();
+    crate::assert_diagnostics!(run);
 }
 
 /// A process id that no longer runs: a child that has exited and been
