@@ -871,6 +871,9 @@ fn long_page(title: &str) -> String {
     )
 }
 
+// Long, and one test rather than several: each step starts from the page
+// the previous one left (`window.__kept` proves that no reload happened in
+// between), and each browser session costs seconds to start.
 #[test]
 fn live_js_reloads_swaps_stylesheets_and_shows_errors_in_a_browser() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
