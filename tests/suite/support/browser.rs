@@ -70,8 +70,7 @@ fn serve(mut stream: TcpStream, dir: &Path, prefix: &str) {
         }
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path =
-        esiin::resolve::links::percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
+    let path = super::html::percent_decode(target.split(['?', '#']).next().unwrap_or("/"));
     let found = path
         .strip_prefix(prefix.trim_end_matches('/'))
         .and_then(|rel| {
