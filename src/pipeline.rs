@@ -582,7 +582,8 @@ pub fn build_into_cached(
         };
         let pages = Pages::new(&site, &state);
         let render_page = |i: usize| -> PageOutcome {
-            let rel = format!("{}index.html", site.node(PageId::new(i)).url);
+            let id = PageId::new(i);
+            let rel = format!("{}index.html", site.node(id).url);
             let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
             // The same structure, body and read summaries: the same
             // context, so the same HTML, without building the context.
@@ -599,12 +600,8 @@ pub fn build_into_cached(
                     Some(html.clone()),
                 );
             }
-            let ((site_ctx, page_ctx), reads) = reading_summaries(|| {
-                (
-                    pages.site_ctx(PageId::new(i)),
-                    pages.page_ctx(PageId::new(i)),
-                )
-            });
+            let ((site_ctx, page_ctx), reads) =
+                reading_summaries(|| (pages.site_ctx(id), pages.page_ctx(id)));
             // Only a build that keeps its work for the next needs fingerprints.
             let print = if keep {
                 fingerprint(&[&site_ctx, &page_ctx, &names[i]])
@@ -625,7 +622,7 @@ pub fn build_into_cached(
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_ctx);
             ctx.insert("page", &page_ctx);
-            let what = format!("`{}`", site.page(PageId::new(i)).src.rel.display());
+            let what = format!("`{}`", site.page(id).src.rel.display());
             let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
                 Ok(h) => Arc::from(h.into_bytes()),
                 Err(d) => return (Some(d), None, reads, None),

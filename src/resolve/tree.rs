@@ -206,6 +206,14 @@ fn check_url_collisions(
     }
 }
 
+/// How a page is listed in its section.
+enum Listed {
+    Subsection,
+    Page,
+    /// Only given its parent (breadcrumbs): an unlisted expert.
+    Not,
+}
+
 impl Site {
     /// The section tree (each page's parent, each section's pages and
     /// subsections, by weight then title), the home page and the
@@ -217,9 +225,8 @@ impl Site {
             .map(|(id, p)| (p.dir(), id))
             .collect();
         let home = section_of_dir.get("").copied().unwrap_or(PageId::new(0));
-        // Where each page goes: (page, its section, listed as a subsection
-        // or as a page, or only given its parent).
-        let placed: Vec<(PageId, PageId, Option<bool>)> = self
+        // Where each page goes: its section, and how it is listed there.
+        let placed: Vec<(PageId, PageId, Listed)> = self
             .pages()
             .filter_map(|(id, p)| {
                 let dir = p.dir();
@@ -236,17 +243,23 @@ impl Site {
                 // out of the directory (SPEC.md, `visibility`).
                 let unlisted =
                     matches!(&p.data, KindData::Expert(e) if e.visibility == Visibility::Unlisted);
-                let listed_as = (p.is_section || !unlisted).then_some(p.is_section);
-                Some((id, s, listed_as))
+                let listed = if p.is_section {
+                    Listed::Subsection
+                } else if unlisted {
+                    Listed::Not
+                } else {
+                    Listed::Page
+                };
+                Some((id, s, listed))
             })
             .collect();
-        for (id, s, listed_as) in placed {
+        for (id, s, listed) in placed {
             self.nodes[id.index()].parent = Some(s);
             let section = &mut self.nodes[s.index()];
-            match listed_as {
-                Some(true) => section.subsections.push(id),
-                Some(false) => section.children.push(id),
-                None => {}
+            match listed {
+                Listed::Subsection => section.subsections.push(id),
+                Listed::Page => section.children.push(id),
+                Listed::Not => {}
             }
         }
         for i in 0..self.nodes.len() {
