@@ -219,15 +219,49 @@ impl Site {
     /// subsections, by weight then title), the home page and the
     /// navigation.
     pub(super) fn build_tree(&mut self) {
+        let home = self
+            .pages()
+            .find(|(_, p)| p.is_section && p.dir().is_empty())
+            .map_or(PageId::new(0), |(id, _)| id);
+        self.home = home;
+        for (id, s, listed) in self.placements() {
+            self.nodes[id.index()].parent = Some(s);
+            let section = &mut self.nodes[s.index()];
+            match listed {
+                Listed::Subsection => section.subsections.push(id),
+                Listed::Page => section.children.push(id),
+                Listed::Not => {}
+            }
+        }
+        for i in 0..self.nodes.len() {
+            let mut children = std::mem::take(&mut self.nodes[i].children);
+            let mut subsections = std::mem::take(&mut self.nodes[i].subsections);
+            self.order(&mut children);
+            self.order(&mut subsections);
+            self.nodes[i].children = children;
+            self.nodes[i].subsections = subsections;
+        }
+        // The navigation: the home page's sections and pages (`plan.md`,
+        // `guidelines.md` at the top are as important as any section).
+        let home = self.node(self.home);
+        let mut nav: Vec<PageId> = home
+            .subsections
+            .iter()
+            .chain(&home.children)
+            .copied()
+            .collect();
+        self.order(&mut nav);
+        self.nav = nav;
+    }
+
+    /// Where each page goes: its section, and how it is listed there.
+    fn placements(&self) -> Vec<(PageId, PageId, Listed)> {
         let section_of_dir: HashMap<&str, PageId> = self
             .pages()
             .filter(|(_, p)| p.is_section)
             .map(|(id, p)| (p.dir(), id))
             .collect();
-        let home = section_of_dir.get("").copied().unwrap_or(PageId::new(0));
-        // Where each page goes: its section, and how it is listed there.
-        let placed: Vec<(PageId, PageId, Listed)> = self
-            .pages()
+        self.pages()
             .filter_map(|(id, p)| {
                 let dir = p.dir();
                 let parent_dir = if p.is_section {
@@ -252,36 +286,7 @@ impl Site {
                 };
                 Some((id, s, listed))
             })
-            .collect();
-        for (id, s, listed) in placed {
-            self.nodes[id.index()].parent = Some(s);
-            let section = &mut self.nodes[s.index()];
-            match listed {
-                Listed::Subsection => section.subsections.push(id),
-                Listed::Page => section.children.push(id),
-                Listed::Not => {}
-            }
-        }
-        for i in 0..self.nodes.len() {
-            let mut children = std::mem::take(&mut self.nodes[i].children);
-            let mut subsections = std::mem::take(&mut self.nodes[i].subsections);
-            self.order(&mut children);
-            self.order(&mut subsections);
-            self.nodes[i].children = children;
-            self.nodes[i].subsections = subsections;
-        }
-        self.home = home;
-        // The navigation: the home page's sections and pages (`plan.md`,
-        // `guidelines.md` at the top are as important as any section).
-        let home = self.node(self.home);
-        let mut nav: Vec<PageId> = home
-            .subsections
-            .iter()
-            .chain(&home.children)
-            .copied()
-            .collect();
-        self.order(&mut nav);
-        self.nav = nav;
+            .collect()
     }
 
     /// Sorts pages as lists show them: by weight, then title, then path.
