@@ -10,13 +10,13 @@ use rayon::prelude::*;
 
 use crate::diag::{self, Diagnostic};
 use crate::load::Kind;
-use crate::render::context::{Img, Photos, PosterCtx, RenderState, reading_summaries};
 use crate::render::images::ThumbCache;
 use crate::render::poster::PngCache;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
+use crate::render::view::{Img, Pages, Photos, PosterCtx, RenderState, reading_summaries};
 use crate::render::{highlight, markdown};
-use crate::resolve::Site;
+use crate::resolve::{PageId, Site};
 use crate::write::{Discard, Sink, Staging};
 use crate::{config, load, resolve, write};
 
@@ -243,7 +243,7 @@ fn structure_key(resolved: u64, site: &Site, state: &RenderState, names: &[Strin
     resolved.hash(&mut h);
     state.build_date.hash(&mut h);
     names.hash(&mut h);
-    for p in &site.pages {
+    for (_, p) in site.pages() {
         if let KindData::Module(m) = &p.data {
             for s in &m.sessions {
                 (s.end.unwrap_or(s.start).0 < state.now).hash(&mut h);
@@ -333,9 +333,9 @@ fn links_epoch(site: &Site) -> u64 {
     site.config.base_path.hash(&mut h);
     site.config.raw.language.code().hash(&mut h);
     site.config.raw.markdown.raw_html.hash(&mut h);
-    for (p, url) in site.pages.iter().zip(&site.urls) {
-        p.path.hash(&mut h);
-        url.hash(&mut h);
+    for (_, node) in site.nodes() {
+        node.page.path.hash(&mut h);
+        node.url.hash(&mut h);
     }
     let mut drafts: Vec<&String> = site.drafts.iter().collect();
     drafts.sort();
@@ -413,10 +413,11 @@ pub fn build_into_cached(
     let rest = || -> Result<Report, Vec<Diagnostic>> {
         let epoch = links_epoch(&site);
         let previous = &cache.markdown;
-        let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.pages.len())
+        let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.len())
             .into_par_iter()
             .map(|i| {
-                let p = &site.pages[i];
+                let i = PageId::new(i);
+                let p = site.page(i);
                 let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
                 let r = match previous.get(&p.path) {
                     Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
@@ -427,7 +428,7 @@ pub fn build_into_cached(
             .unzip();
         if cache.keep {
             // Updated in place: after an edit, nearly every entry stays.
-            for ((p, text), r) in site.pages.iter().zip(texts).zip(&rendered) {
+            for (((_, p), text), r) in site.pages().zip(texts).zip(&rendered) {
                 match cache.markdown.get_mut(&p.path) {
                     Some(entry) => {
                         if !Arc::ptr_eq(&entry.2, r) || entry.0 != text || entry.1 != epoch {
@@ -441,7 +442,7 @@ pub fn build_into_cached(
                     }
                 }
             }
-            if cache.markdown.len() != site.pages.len() {
+            if cache.markdown.len() != site.len() {
                 cache
                     .markdown
                     .retain(|path, _| site.by_path.contains_key(path));
@@ -463,16 +464,17 @@ pub fn build_into_cached(
                 &headings,
             )
         };
-        let mut needs_ids = vec![false; site.pages.len()];
+        let mut needs_ids = vec![false; site.len()];
         for p in &unresolved {
-            needs_ids[p.target] = true;
+            needs_ids[p.target.index()] = true;
         }
         lap("markdown", &mut timings);
 
         let Some(templates) = templates else {
             return Err(failed(diags));
         };
-        let names: Vec<String> = (0..site.pages.len())
+        let names: Vec<String> = site
+            .ids()
             .map(|i| template_for(&site, i, &templates, &mut diags))
             .collect();
         if diags.iter().any(Diagnostic::is_error) {
@@ -509,7 +511,6 @@ pub fn build_into_cached(
             now,
             build_date: today.to_string(),
         };
-        let build_date = &state.build_date;
         let emit = |rel: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
             sink.write(rel, bytes).map_err(|e| {
                 Diagnostic::error(format!("cannot write `{rel}` into the output: {e}"))
@@ -545,7 +546,7 @@ pub fn build_into_cached(
         let last = cache
             .last
             .take()
-            .filter(|l| Some(l.structure) == structure && l.bodies.len() == site.pages.len());
+            .filter(|l| Some(l.structure) == structure && l.bodies.len() == site.len());
         // The search index: a one-off build makes it on a thread of its own
         // while the pages render (the index builder works mostly on one
         // core, the pages keep the others busy); a build that keeps its
@@ -556,14 +557,15 @@ pub fn build_into_cached(
         let page_records: Option<Vec<Option<Arc<crate::search::Record>>>> =
             (site.config.raw.search && !sink.discards() && !diags.iter().any(Diagnostic::is_error))
                 .then(|| {
-                    let kept = last.as_ref().filter(|l| {
-                        l.templates == templates_key && l.records.len() == site.pages.len()
-                    });
-                    (0..site.pages.len())
+                    let kept = last
+                        .as_ref()
+                        .filter(|l| l.templates == templates_key && l.records.len() == site.len());
+                    (0..site.len())
                         .into_par_iter()
                         .map(|i| match kept {
                             Some(l) if l.same_body(i, &state.rendered) => l.records[i].clone(),
-                            _ => crate::search::record(&site, &state, &strings, i).map(Arc::new),
+                            _ => crate::search::record(&site, &state, &strings, PageId::new(i))
+                                .map(Arc::new),
                         })
                         .collect()
                 });
@@ -578,8 +580,10 @@ pub fn build_into_cached(
             Some(job) if !cache.keep => (None, Some(std::thread::spawn(move || job.run()))),
             job => (job, None),
         };
+        let pages = Pages::new(&site, &state);
         let render_page = |i: usize| -> PageOutcome {
-            let rel = format!("{}index.html", site.urls[i]);
+            let id = PageId::new(i);
+            let rel = format!("{}index.html", site.node(id).url);
             let write = |html: &Arc<[u8]>| write_shared(&rel, html).err();
             // The same structure, body and read summaries: the same
             // context, so the same HTML, without building the context.
@@ -597,7 +601,7 @@ pub fn build_into_cached(
                 );
             }
             let ((site_ctx, page_ctx), reads) =
-                reading_summaries(|| (site.site_ctx(i, build_date), site.page_ctx(i, &state)));
+                reading_summaries(|| (pages.site_ctx(id), pages.page_ctx(id)));
             // Only a build that keeps its work for the next needs fingerprints.
             let print = if keep {
                 fingerprint(&[&site_ctx, &page_ctx, &names[i]])
@@ -618,7 +622,7 @@ pub fn build_into_cached(
             let mut ctx = tera::Context::new();
             ctx.insert("site", &site_ctx);
             ctx.insert("page", &page_ctx);
-            let what = format!("`{}`", site.pages[i].src.rel.display());
+            let what = format!("`{}`", site.page(id).src.rel.display());
             let html: Arc<[u8]> = match templates.render(&names[i], &ctx, &what) {
                 Ok(h) => Arc::from(h.into_bytes()),
                 Err(d) => return (Some(d), None, reads, None),
@@ -631,7 +635,7 @@ pub fn build_into_cached(
                 Some(html),
             )
         };
-        let results: Vec<_> = (0..site.pages.len())
+        let results: Vec<_> = (0..site.len())
             .into_par_iter()
             .map(|i| {
                 let (err, kept, reads, html) = render_page(i);
@@ -658,7 +662,7 @@ pub fn build_into_cached(
         diags.extend(once_per_place(render_errors));
         let headings: Vec<&HashSet<String>> = state.rendered.iter().map(|r| &r.anchors).collect();
         diags.extend(markdown::check_anchors(&unresolved, &headings, &ids));
-        let mut files = site.pages.len();
+        let mut files = site.len();
         lap("pages", &mut timings);
 
         // Pages without a source: topics, the topic index, expertise gaps.
@@ -681,15 +685,14 @@ pub fn build_into_cached(
                 (reads, gen_files, errors)
             }
             None => {
-                let (generated, reads) =
-                    reading_summaries(|| site.generated_pages(&state, &strings));
+                let (generated, reads) = reading_summaries(|| pages.generated_pages(&strings));
                 let nav_page = site.experts_section.unwrap_or(site.home);
                 let rendered: Vec<Result<OutFile, Diagnostic>> = generated
                     .par_iter()
                     .filter(|g| templates.exists(g.template))
                     .map(|g| {
                         let mut ctx = tera::Context::new();
-                        ctx.insert("site", &site.site_ctx(nav_page, build_date));
+                        ctx.insert("site", &pages.site_ctx(nav_page));
                         ctx.insert("page", &g.page);
                         let what = format!("the generated page `{}`", site.config.url(&g.url));
                         let html: Arc<[u8]> =
@@ -741,7 +744,7 @@ pub fn build_into_cached(
         }
 
         // Calendars: one per module with sessions, one for all sessions.
-        for (rel, ics) in site.calendars(now) {
+        for (rel, ics) in crate::render::calendars::calendars(&site, now) {
             match emit(&rel, ics.as_bytes()) {
                 Ok(()) => files += 1,
                 Err(d) => diags.push(d),
@@ -749,12 +752,12 @@ pub fn build_into_cached(
         }
         for (alias, target) in &site.aliases {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &site.site_ctx(*target, build_date));
+            ctx.insert("site", &pages.site_ctx(*target));
             let url = markdown::encode_path(&site.url(*target));
             let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
             ctx.insert(
             "page",
-            &serde_json::json!({ "title": site.pages[*target].title, "url": url, "permalink": permalink }),
+            &serde_json::json!({ "title": site.page(*target).title, "url": url, "permalink": permalink }),
         );
             let path = if alias.ends_with('/') {
                 format!("{alias}index.html")
@@ -775,7 +778,7 @@ pub fn build_into_cached(
         }
         if templates.exists("404.html") {
             let mut ctx = tera::Context::new();
-            ctx.insert("site", &site.site_ctx(site.home, build_date));
+            ctx.insert("site", &pages.site_ctx(site.home));
             let title = strings
                 .get("not_found_title")
                 .and_then(|v| v.as_str())
@@ -818,7 +821,7 @@ pub fn build_into_cached(
         }
 
         let mut report = Report {
-            pages: site.pages.len(),
+            pages: site.len(),
             files,
             warnings: Vec::new(),
             timings: Vec::new(),
@@ -875,9 +878,7 @@ impl Resolved {
         loaded: load::Loaded,
     ) -> (Site, Vec<resolve::PendingAnchor>, Vec<Diagnostic>) {
         for page in loaded.pages {
-            if let Some(&i) = self.site.by_path.get(&page.path) {
-                self.site.pages[i] = page;
-            }
+            self.site.swap_page(page);
         }
         (self.site, self.pending, self.diags)
     }
@@ -913,7 +914,7 @@ fn resolve_key(
 const CARD_PX: u32 = 160;
 const PROFILE_PX: u32 = 320;
 
-type Thumbs = (HashMap<usize, Photos>, Vec<OutFile>, Vec<Diagnostic>);
+type Thumbs = (HashMap<PageId, Photos>, Vec<OutFile>, Vec<Diagnostic>);
 
 /// Thumbnails made by the last build (`serve`), by photo: a photo whose
 /// stamp is unchanged is not read again.
@@ -925,10 +926,8 @@ type ThumbMemo = load::ByStamp<Vec<crate::render::images::Thumb>>;
 fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> Thumbs {
     use crate::load::kinds::KindData;
     use crate::resolve::Target;
-    let jobs: Vec<(usize, String, String)> = site
-        .pages
-        .iter()
-        .enumerate()
+    let jobs: Vec<(PageId, String, String)> = site
+        .pages()
         .filter_map(|(i, p)| match &p.data {
             KindData::Expert(e) => {
                 let photo = e.photo.as_deref()?;
@@ -985,7 +984,7 @@ fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> 
                 }
             }
             Err(e) => diags.push(
-                site.pages[i]
+                site.page(i)
                     .src
                     .error_at_key("photo", Some(written), e.to_string())
                     .hint(e.hint()),
@@ -996,7 +995,7 @@ fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut ThumbMemo>) -> 
 }
 
 type Posters = (
-    HashMap<usize, PosterCtx>,
+    HashMap<PageId, PosterCtx>,
     Vec<(String, Vec<u8>)>,
     Vec<Diagnostic>,
 );
@@ -1014,8 +1013,9 @@ fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache) -> Poster
             .to_string()
     };
     let (do_label, dont_label) = (label("do", "Do"), label("dont", "Don't"));
-    let jobs: Vec<(usize, &crate::load::kinds::Guidelines)> = (0..site.pages.len())
-        .filter_map(|i| match &site.pages[i].data {
+    let jobs: Vec<(PageId, &crate::load::kinds::Guidelines)> = site
+        .pages()
+        .filter_map(|(i, p)| match &p.data {
             KindData::Guidelines(g) if g.image.is_none() && !g.rules.is_empty() => Some((i, &**g)),
             _ => None,
         })
@@ -1025,7 +1025,7 @@ fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache) -> Poster
         .map(|&(i, g)| {
             let text = PosterText {
                 title: &site.config.raw.title,
-                heading: &site.pages[i].title,
+                heading: &site.page(i).title,
                 do_label: &do_label,
                 dont_label: &dont_label,
             };
@@ -1036,10 +1036,10 @@ fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache) -> Poster
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for (i, g, result) in results {
-        let p = &site.pages[i];
+        let p = site.page(i);
         match result {
             Ok(poster) => {
-                let base = &site.urls[i];
+                let base = &site.node(i).url;
                 let url =
                     |file: &str| markdown::encode_path(&site.config.url(&format!("{base}{file}")));
                 ctx.insert(
@@ -1140,11 +1140,11 @@ fn finish(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// The template that renders page `i`.
 fn template_for(
     site: &Site,
-    i: usize,
+    i: PageId,
     templates: &Templates,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let p = &site.pages[i];
+    let p = site.page(i);
     if let Some(name) = &p.common.template {
         if templates.exists(name) {
             return name.clone();
@@ -1404,8 +1404,8 @@ fn clash_with_written(
 fn written_by(site: &Site, rel: &str) -> String {
     // Site URLs and aliases are kept without the leading `/`.
     let page_url = rel.strip_suffix("index.html");
-    let source = |i: usize| site.pages[i].src.rel.display().to_string();
-    if let Some(i) = page_url.and_then(|u| site.urls.iter().position(|p| p == u)) {
+    let source = |i: PageId| site.page(i).src.rel.display().to_string();
+    if let Some(i) = page_url.and_then(|u| site.nodes().find(|(_, n)| n.url == u).map(|(i, _)| i)) {
         return format!("the page of `{}`", source(i));
     }
     let alias = site.aliases.iter().find(|(a, _)| {

@@ -11,15 +11,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::context::{
-    Channel, Crumb, ModuleSummary, Ref, RenderState, SessionRow, channel, channel_links,
-};
+use super::calendars::calendar_links;
 use super::markdown::encode_path;
+use super::view::{Channel, Crumb, ModuleSummary, Pages, Ref, SessionRow, channel, channel_links};
 use crate::load::Kind;
-use crate::load::kinds::KindData;
+use crate::load::kinds::{Expert, KindData};
 use crate::render::markdown::slugify;
-use crate::resolve::Site;
-use crate::resolve::index::SessionRef;
+use crate::resolve::PageId;
+use crate::resolve::index::{SessionRef, Topic, topic_slug};
 
 /// One option of a directory filter.
 #[derive(Serialize)]
@@ -166,119 +165,38 @@ fn availability_name(a: crate::load::kinds::Availability) -> &'static str {
     }
 }
 
-impl Site {
-    /// Listed experts at or below the folder of section `section`, by title.
-    fn listed_experts_under(&self, section: usize) -> Vec<usize> {
-        let dir = self.pages[section].dir();
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let mut out: Vec<usize> = (0..self.pages.len())
-            .filter(|&i| self.is_listed_expert(i) && self.pages[i].path.starts_with(&prefix))
-            .collect();
-        out.sort_by_key(|&i| self.pages[i].title.to_lowercase());
-        out
+/// The directory's filters and matrix, counted card by card.
+#[derive(Default)]
+struct Tally<'a> {
+    /// Filter key → value → (label, how many experts).
+    options: BTreeMap<&'static str, BTreeMap<String, (String, usize)>>,
+    /// Team → channel → how many experts.
+    matrix: BTreeMap<&'a str, BTreeMap<&'a str, usize>>,
+    /// Team → how many experts.
+    people: BTreeMap<&'a str, usize>,
+    /// Every channel some expert uses.
+    channels: BTreeSet<&'a str>,
+}
+
+impl<'a> Tally<'a> {
+    /// One more expert with `value` for filter `key` (shown as `label`).
+    fn count(&mut self, key: &'static str, value: String, label: &str) {
+        let e = self
+            .options
+            .entry(key)
+            .or_default()
+            .entry(value)
+            .or_insert_with(|| (label.to_string(), 0));
+        e.1 += 1;
     }
 
-    pub fn directory_ctx<'a>(&'a self, section: usize, state: &'a RenderState) -> DirectoryCtx<'a> {
-        let experts = self.listed_experts_under(section);
-        let mut options: BTreeMap<&'static str, BTreeMap<String, (String, usize)>> =
-            BTreeMap::new();
-        let mut count = |key: &'static str, value: String, label: &str| {
-            let e = options
-                .entry(key)
-                .or_default()
-                .entry(value)
-                .or_insert_with(|| (label.to_string(), 0));
-            e.1 += 1;
-        };
-        let mut cards = Vec::new();
-        // team → channel → count, and team → people
-        let mut matrix: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-        let mut people: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut all_channels: BTreeSet<&str> = BTreeSet::new();
-        for &i in &experts {
-            let KindData::Expert(e) = &self.pages[i].data else {
-                continue;
-            };
-            let mut filter = BTreeMap::new();
-            let topics: BTreeSet<String> = e
-                .topics
-                .iter()
-                .map(|t| crate::resolve::index::topic_slug(t))
-                .collect();
-            for t in &topics {
-                let label = self
-                    .index
-                    .topic_by_slug
-                    .get(t)
-                    .map_or(t.as_str(), |&k| self.index.topics[k].name.as_str());
-                count("topic", t.clone(), label);
-            }
-            filter.insert("topic", topics.into_iter().collect::<Vec<_>>().join(" "));
-            let team = e.team.as_deref().unwrap_or("");
-            *people
-                .entry(if team.is_empty() { "–" } else { team })
-                .or_default() += 1;
-            if !team.is_empty() {
-                count("team", slugify(&team.to_lowercase()), team);
-                filter.insert("team", slugify(&team.to_lowercase()));
-            }
-            let channels = channel_links(&e.channels);
-            for c in &channels {
-                count("channel", c.name.to_string(), &c.label);
-                all_channels.insert(c.name);
-                *matrix
-                    .entry(if team.is_empty() { "–" } else { team })
-                    .or_default()
-                    .entry(c.name)
-                    .or_default() += 1;
-            }
-            if channels.is_empty() {
-                matrix
-                    .entry(if team.is_empty() { "–" } else { team })
-                    .or_default();
-            }
-            filter.insert(
-                "channel",
-                channels
-                    .iter()
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-            let available: Vec<&'static str> = e
-                .available_for
-                .iter()
-                .map(|a| availability_name(*a))
-                .collect();
-            for a in &available {
-                count("available", a.to_string(), a);
-            }
-            filter.insert("available", available.join(" "));
-            let languages: Vec<String> = e
-                .languages
-                .iter()
-                .map(|l| slugify(&l.to_lowercase()))
-                .collect();
-            for (l, shown) in languages.iter().zip(&e.languages) {
-                count("language", l.clone(), shown);
-            }
-            filter.insert("language", languages.join(" "));
-            cards.push(Card {
-                expert: self.page_ref(i, state),
-                channels,
-                available_for: available,
-                languages: &e.languages,
-                filter,
-            });
-        }
-        let filters = ["topic", "team", "channel", "available", "language"]
+    /// The filters, each option by label.
+    fn filters(&mut self) -> Vec<Filter> {
+        ["topic", "team", "channel", "available", "language"]
             .into_iter()
             .map(|key| {
-                let mut opts: Vec<FilterOption> = options
+                let mut opts: Vec<FilterOption> = self
+                    .options
                     .remove(key)
                     .unwrap_or_default()
                     .into_iter()
@@ -291,18 +209,23 @@ impl Site {
                 opts.sort_by_key(|o| o.label.to_lowercase());
                 Filter { key, options: opts }
             })
-            .collect();
-        let channel_list: Vec<&str> = all_channels.into_iter().collect();
-        let rows: Vec<MatrixRow> = matrix
+            .collect()
+    }
+
+    /// The team × channel matrix.
+    fn matrix(&self) -> Matrix<'a> {
+        let channel_list: Vec<&str> = self.channels.iter().copied().collect();
+        let rows: Vec<MatrixRow> = self
+            .matrix
             .iter()
-            .map(|(team, per)| {
+            .map(|(&team, per)| {
                 let counts: Vec<usize> = channel_list
                     .iter()
                     .map(|c| per.get(c).copied().unwrap_or(0))
                     .collect();
                 MatrixRow {
                     team,
-                    total: people.get(team).copied().unwrap_or(0),
+                    total: self.people.get(team).copied().unwrap_or(0),
                     counts,
                 }
             })
@@ -310,57 +233,176 @@ impl Site {
         let totals = (0..channel_list.len())
             .map(|k| rows.iter().map(|r| r.counts[k]).sum())
             .collect();
-        let base = self.experts_base();
+        Matrix {
+            channels: channel_list
+                .iter()
+                .map(|c| Channel {
+                    name: c,
+                    label: channel(c, "").0,
+                    url: String::new(),
+                    handle: "",
+                })
+                .collect(),
+            rows,
+            totals,
+        }
+    }
+}
+
+impl<'a> Pages<'a> {
+    /// Listed experts at or below the folder of section `section`, by title.
+    fn listed_experts_under(self, section: PageId) -> Vec<PageId> {
+        let site = self.site;
+        let prefix = folder_prefix(site.page(section).dir());
+        let mut out: Vec<PageId> = site
+            .pages()
+            .filter(|&(i, p)| site.is_listed_expert(i) && p.path.starts_with(&prefix))
+            .map(|(i, _)| i)
+            .collect();
+        out.sort_by_key(|&i| site.page(i).title.to_lowercase());
+        out
+    }
+
+    /// The expert directory of section `section`: a card per listed expert,
+    /// the filters, the team × channel matrix, links to topics and gaps.
+    pub fn directory_ctx(self, section: PageId) -> DirectoryCtx<'a> {
+        let site = self.site;
+        let mut tally = Tally::default();
+        let cards = self
+            .listed_experts_under(section)
+            .into_iter()
+            .filter_map(|i| match &site.page(i).data {
+                KindData::Expert(e) => Some(self.card(i, e, &mut tally)),
+                _ => None,
+            })
+            .collect();
+        let base = site.experts_base();
         DirectoryCtx {
             experts: cards,
-            filters,
-            matrix: Matrix {
-                channels: channel_list
-                    .iter()
-                    .map(|c| Channel {
-                        name: c,
-                        label: channel(c, "").0,
-                        url: String::new(),
-                        handle: "",
-                    })
-                    .collect(),
-                rows,
-                totals,
-            },
-            topics_url: encode_path(&self.config.url(&format!("{base}topics/"))),
-            gaps_url: encode_path(&self.config.url(&format!("{base}gaps/"))),
-            gaps: self.index.gaps().count(),
+            filters: tally.filters(),
+            matrix: tally.matrix(),
+            topics_url: encode_path(&site.config.url(&format!("{base}topics/"))),
+            gaps_url: encode_path(&site.config.url(&format!("{base}gaps/"))),
+            gaps: site.index.gaps().count(),
         }
     }
 
-    pub fn catalogue_ctx<'a>(&'a self, section: usize, state: &'a RenderState) -> CatalogueCtx<'a> {
-        let dir = self.pages[section].dir();
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let mut modules: Vec<usize> = (0..self.pages.len())
-            .filter(|&i| {
-                self.pages[i].kind == Kind::Module && self.pages[i].path.starts_with(&prefix)
-            })
+    /// Expert `i`'s card, counted into the filters and the matrix.
+    fn card(self, i: PageId, e: &'a Expert, tally: &mut Tally<'a>) -> Card<'a> {
+        let mut filter = BTreeMap::new();
+        filter.insert("topic", self.topic_filter(e, tally));
+        let team = e.team.as_deref().unwrap_or("");
+        let row = if team.is_empty() { "–" } else { team };
+        *tally.people.entry(row).or_default() += 1;
+        if !team.is_empty() {
+            tally.count("team", slugify(&team.to_lowercase()), team);
+            filter.insert("team", slugify(&team.to_lowercase()));
+        }
+        let channels = channel_links(&e.channels);
+        for c in &channels {
+            tally.count("channel", c.name.to_string(), &c.label);
+            tally.channels.insert(c.name);
+            *tally
+                .matrix
+                .entry(row)
+                .or_default()
+                .entry(c.name)
+                .or_default() += 1;
+        }
+        if channels.is_empty() {
+            tally.matrix.entry(row).or_default();
+        }
+        filter.insert(
+            "channel",
+            channels
+                .iter()
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        let available: Vec<&'static str> = e
+            .available_for
+            .iter()
+            .map(|a| availability_name(*a))
+            .collect();
+        for a in &available {
+            tally.count("available", a.to_string(), a);
+        }
+        filter.insert("available", available.join(" "));
+        let languages: Vec<String> = e
+            .languages
+            .iter()
+            .map(|l| slugify(&l.to_lowercase()))
+            .collect();
+        for (l, shown) in languages.iter().zip(&e.languages) {
+            tally.count("language", l.clone(), shown);
+        }
+        filter.insert("language", languages.join(" "));
+        Card {
+            expert: self.page_ref(i),
+            channels,
+            available_for: available,
+            languages: &e.languages,
+            filter,
+        }
+    }
+
+    /// The slugs of an expert's topics for the topic filter, counted.
+    fn topic_filter(self, e: &Expert, tally: &mut Tally<'a>) -> String {
+        let index = &self.site.index;
+        let topics: BTreeSet<String> = e.topics.iter().map(|t| topic_slug(t)).collect();
+        for t in &topics {
+            let label = index
+                .topic_by_slug
+                .get(t)
+                .map_or(t.as_str(), |&k| index.topics[k].name.as_str());
+            tally.count("topic", t.clone(), label);
+        }
+        topics.into_iter().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The training catalogue of section `section`: its modules grouped by
+    /// format, and their upcoming and past sessions.
+    pub fn catalogue_ctx(self, section: PageId) -> CatalogueCtx<'a> {
+        let site = self.site;
+        let prefix = folder_prefix(site.page(section).dir());
+        let mut modules: Vec<PageId> = site
+            .pages()
+            .filter(|(_, p)| p.kind == Kind::Module && p.path.starts_with(&prefix))
+            .map(|(i, _)| i)
             .collect();
         modules.sort_by_key(|&i| {
-            (
-                self.pages[i].common.weight.unwrap_or(0),
-                self.pages[i].title.to_lowercase(),
-            )
+            let p = site.page(i);
+            (p.common.weight.unwrap_or(0), p.title.to_lowercase())
         });
+        // A set: a catalogue of many modules would otherwise scan them all
+        // for every session.
+        let in_section: std::collections::HashSet<PageId> = modules.iter().copied().collect();
+        let mine = |s: &SessionRef| in_section.contains(&s.module);
+        let mut past = self.session_rows(site.index.sessions.iter().copied().filter(mine), false);
+        past.reverse();
+        let (ics_url, webcal_url) = calendar_links(site, &site.all_sessions_feed());
+        CatalogueCtx {
+            groups: self.format_groups(&modules),
+            upcoming: self.session_rows(site.index.sessions.iter().copied().filter(mine), true),
+            past,
+            ics_url,
+            webcal_url,
+        }
+    }
+
+    /// `modules` grouped by format, in the catalogue's order of formats.
+    fn format_groups(self, modules: &[PageId]) -> Vec<FormatGroup<'a>> {
         let mut groups: Vec<FormatGroup> = Vec::new();
         let order = ["workshop", "clinic", "coaching", "talk", "self-study", ""];
         for format in order {
             let list: Vec<ModuleSummary> = modules
                 .iter()
-                .filter(|&&m| match &self.pages[m].data {
+                .filter(|&&m| match &self.site.page(m).data {
                     KindData::Module(x) => x.format.map_or("", |f| f.name()) == format,
                     _ => false,
                 })
-                .map(|&m| self.module_summary(m, state))
+                .map(|&m| self.module_summary(m))
                 .collect();
             if !list.is_empty() {
                 groups.push(FormatGroup {
@@ -369,44 +411,14 @@ impl Site {
                 });
             }
         }
-        // A set: a catalogue of many modules would otherwise scan them all
-        // for every session.
-        let in_section: std::collections::HashSet<usize> = modules.iter().copied().collect();
-        let mine = |s: &crate::resolve::index::SessionRef| in_section.contains(&s.module);
-        let mut past = self.session_rows(
-            self.index.sessions.iter().copied().filter(mine),
-            state,
-            false,
-        );
-        past.reverse();
-        let (ics_url, webcal_url) = self.calendar_links(&self.all_sessions_feed());
-        CatalogueCtx {
-            groups,
-            upcoming: self.session_rows(
-                self.index.sessions.iter().copied().filter(mine),
-                state,
-                true,
-            ),
-            past,
-            ics_url,
-            webcal_url,
-        }
+        groups
     }
 
-    fn crumbs_to<'a>(&'a self, last: Option<(&'a str, String)>) -> Vec<Crumb<'a>> {
-        let mut crumbs = Vec::new();
-        let mut up = self.experts_section.or(Some(self.home));
-        let mut chain = Vec::new();
-        while let Some(s) = up {
-            chain.push(s);
-            up = self.parent[s];
-        }
-        for s in chain.into_iter().rev() {
-            crumbs.push(Crumb {
-                title: &self.pages[s].title,
-                url: encode_path(&self.url(s)),
-            });
-        }
+    /// The breadcrumbs of a generated page: down to the directory, then
+    /// `last` when given.
+    fn generated_crumbs(self, last: Option<(&'a str, String)>) -> Vec<Crumb<'a>> {
+        let site = self.site;
+        let mut crumbs = self.crumbs_to(site.experts_section.or(Some(site.home)));
         if let Some((title, url)) = last {
             crumbs.push(Crumb { title, url });
         }
@@ -414,132 +426,146 @@ impl Site {
     }
 
     /// The pages esiin writes besides the content: the topic index, a page
-    /// per topic, and the expertise gaps.
-    pub fn generated_pages<'a>(
-        &'a self,
-        state: &'a RenderState,
-        t: &'a serde_json::Value,
-    ) -> Vec<Generated<'a>> {
-        let text = |key: &str, default: &'static str| -> &'a str {
-            t.get(key).and_then(|v| v.as_str()).unwrap_or(default)
-        };
-        let base = self.experts_base();
-        let topics_url = format!("{base}topics/");
-        let gaps_url = format!("{base}gaps/");
-        let topics_title: &'a str = text("topics_title", "Topics");
-        let refs = |list: &[usize]| {
-            list.iter()
-                .map(|&i| self.page_ref(i, state))
-                .collect::<Vec<_>>()
-        };
-        let page = |id: String,
-                    kind: &'static str,
-                    title: String,
-                    description: Option<String>,
-                    url: &str,
-                    crumbs| GeneratedPage {
+    /// per topic, and the expertise gaps. `t` holds the theme's UI strings.
+    pub fn generated_pages(self, t: &'a serde_json::Value) -> Vec<Generated<'a>> {
+        // A handbook without experts has no one to find by topic.
+        if !self.site.pages().any(|(_, p)| p.kind == Kind::Expert) {
+            return Vec::new();
+        }
+        let g = GeneratedUrls::new(self, t);
+        let mut out = vec![self.topic_index(&g)];
+        out.extend(
+            self.site
+                .index
+                .topics
+                .iter()
+                .map(|topic| self.topic_page(&g, topic)),
+        );
+        out.push(self.gaps_page(&g));
+        out
+    }
+
+    /// The `page` of a generated page, without its own list.
+    fn generated_page(
+        self,
+        g: &GeneratedUrls<'a>,
+        id: String,
+        kind: &'static str,
+        title: String,
+        url: &str,
+        breadcrumbs: Vec<Crumb<'a>>,
+    ) -> GeneratedPage<'a> {
+        let site = self.site;
+        GeneratedPage {
             id,
             kind,
             title,
-            description,
-            url: encode_path(&self.config.url(url)),
-            breadcrumbs: crumbs,
+            description: None,
+            url: encode_path(&site.config.url(url)),
+            breadcrumbs,
             toc: [],
             tags: [],
             content: "",
             draft: false,
             stale: false,
-            directory_url: encode_path(&self.url(self.experts_section.unwrap_or(self.home))),
-            topics_url: encode_path(&self.config.url(&topics_url)),
-            gaps_url: encode_path(&self.config.url(&gaps_url)),
+            directory_url: encode_path(&site.url(site.experts_section.unwrap_or(site.home))),
+            topics_url: encode_path(&site.config.url(&g.topics)),
+            gaps_url: encode_path(&site.config.url(&g.gaps)),
             topic: None,
             topics: None,
             gaps: None,
-        };
-        let mut out = Vec::new();
-        // A handbook without experts has no one to find by topic.
-        if !self.pages.iter().any(|p| p.kind == Kind::Expert) {
-            return out;
         }
-        let mut index_page = page(
+    }
+
+    /// The topic index: every topic some listed expert covers.
+    fn topic_index(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
+        let site = self.site;
+        let description = g.text(
+            "topics_description",
+            "Every topic our experts know, and the training and pages about it.",
+        );
+        let mut page = self.generated_page(
+            g,
             "topics".into(),
             "topics",
-            topics_title.to_string(),
-            Some(
-                text(
-                    "topics_description",
-                    "Every topic our experts know, and the training and pages about it.",
-                )
-                .to_string(),
-            ),
-            &topics_url,
-            self.crumbs_to(None),
+            g.topics_title.to_string(),
+            &g.topics,
+            self.generated_crumbs(None),
         );
-        index_page.topics = Some(
-            self.index
+        page.description = Some(description.to_string());
+        page.topics = Some(
+            site.index
                 .topics
                 .iter()
                 .filter(|t| !t.experts.is_empty())
                 .map(|t| TopicEntry {
                     name: &t.name,
-                    url: encode_path(&self.config.url(&format!("{topics_url}{}/", t.slug))),
+                    url: g.topic_url(t),
                     experts: t.experts.len(),
                     modules: t.modules.len(),
                     pages: t.pages.len(),
                 })
                 .collect(),
         );
-        out.push(Generated {
-            url: topics_url.clone(),
+        Generated {
+            url: g.topics.clone(),
             template: "topics.html",
-            page: index_page,
-        });
-        for topic in &self.index.topics {
-            let url = format!("{topics_url}{}/", topic.slug);
-            let mut p = page(
-                format!("topics/{}", topic.slug),
-                "topic",
-                topic.name.clone(),
-                None,
-                &url,
-                self.crumbs_to(Some((
-                    topics_title,
-                    encode_path(&self.config.url(&topics_url)),
-                ))),
-            );
-            p.topic = Some(TopicCtx {
-                name: &topic.name,
-                slug: &topic.slug,
-                experts: refs(&topic.experts),
-                modules: refs(&topic.modules),
-                pages: refs(&topic.pages),
-                plans: refs(&topic.plans),
-            });
-            out.push(Generated {
-                url,
-                template: "topic.html",
-                page: p,
-            });
+            page,
         }
-        let mut gaps = page(
+    }
+
+    /// A topic's page: its experts, modules, pages and plans.
+    fn topic_page(self, g: &GeneratedUrls<'a>, topic: &'a Topic) -> Generated<'a> {
+        let url = format!("{}{}/", g.topics, topic.slug);
+        let crumb = (
+            g.topics_title,
+            encode_path(&self.site.config.url(&g.topics)),
+        );
+        let mut page = self.generated_page(
+            g,
+            format!("topics/{}", topic.slug),
+            "topic",
+            topic.name.clone(),
+            &url,
+            self.generated_crumbs(Some(crumb)),
+        );
+        page.topic = Some(TopicCtx {
+            name: &topic.name,
+            slug: &topic.slug,
+            experts: self.page_refs(&topic.experts),
+            modules: self.page_refs(&topic.modules),
+            pages: self.page_refs(&topic.pages),
+            plans: self.page_refs(&topic.plans),
+        });
+        Generated {
+            url,
+            template: "topic.html",
+            page,
+        }
+    }
+
+    /// The expertise gaps: topics no listed expert covers, with the pages
+    /// that name them.
+    fn gaps_page(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
+        let description = g.text(
+            "gaps_description",
+            "Topics that training, pages or the plan name, but no listed expert covers yet.",
+        );
+        let mut page = self.generated_page(
+            g,
             "gaps".into(),
             "gaps",
-            text("gaps_title", "Expertise gaps").to_string(),
-            Some(
-                text(
-                    "gaps_description",
-                    "Topics that training, pages or the plan name, but no listed expert covers yet.",
-                )
-                .to_string(),
-            ),
-            &gaps_url,
-            self.crumbs_to(None),
+            g.text("gaps_title", "Expertise gaps").to_string(),
+            &g.gaps,
+            self.generated_crumbs(None),
         );
-        gaps.gaps = Some(
-            self.index
+        page.description = Some(description.to_string());
+        page.gaps = Some(
+            self.site
+                .index
                 .gaps()
                 .map(|t| {
-                    let mut named: Vec<usize> = t
+                    let mut named: Vec<PageId> = t
                         .modules
                         .iter()
                         .chain(&t.pages)
@@ -550,142 +576,66 @@ impl Site {
                     named.dedup();
                     GapCtx {
                         name: &t.name,
-                        url: encode_path(&self.config.url(&format!("{topics_url}{}/", t.slug))),
-                        named_by: refs(&named),
+                        url: g.topic_url(t),
+                        named_by: self.page_refs(&named),
                     }
                 })
                 .collect(),
         );
-        out.push(Generated {
-            url: gaps_url,
+        Generated {
+            url: g.gaps.clone(),
             template: "gaps.html",
-            page: gaps,
-        });
-        out
+            page,
+        }
     }
 }
 
-impl Site {
-    /// The calendars to write: `(site-relative path, iCalendar text)`. A
-    /// file per session (past ones too, so a link kept from an earlier
-    /// visit still works) and two feeds of upcoming sessions only — a
-    /// module's and all modules' — so a subscription does not fill a
-    /// calendar with sessions that are over. Cancelled sessions stay in
-    /// the feeds as `STATUS:CANCELLED` until they are past, so calendars
-    /// that hold them learn of it.
-    pub fn calendars(&self, now: jiff::Timestamp) -> Vec<(String, String)> {
-        use super::ics::{Event, calendar};
-        let stamp = self
-            .today
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .map_or(now, |z| z.timestamp());
-        let tz_name = &self.config.raw.timezone;
-        let tz = &self.config.tz;
-        let upcoming = |r: &SessionRef| {
-            self.session(*r)
-                .is_some_and(|s| s.end.unwrap_or(s.start).0 >= now)
+/// Where the generated pages go (site-relative), and their UI strings.
+struct GeneratedUrls<'a> {
+    pages: Pages<'a>,
+    strings: &'a serde_json::Value,
+    /// `experts/topics/`.
+    topics: String,
+    /// `experts/gaps/`.
+    gaps: String,
+    topics_title: &'a str,
+}
+
+impl<'a> GeneratedUrls<'a> {
+    fn new(pages: Pages<'a>, strings: &'a serde_json::Value) -> GeneratedUrls<'a> {
+        let base = pages.site.experts_base();
+        let mut g = GeneratedUrls {
+            pages,
+            strings,
+            topics: format!("{base}topics/"),
+            gaps: format!("{base}gaps/"),
+            topics_title: "",
         };
-        let events = |refs: &mut dyn Iterator<Item = &SessionRef>| -> Vec<Event<'_>> {
-            refs.filter_map(|&r| self.session_event(r)).collect()
-        };
-        let mut out = Vec::new();
-        for &r in &self.index.sessions {
-            if let (Some(path), Some(e)) = (self.session_file(r), self.session_event(r)) {
-                let name = self.pages[r.module].title.as_str();
-                out.push((path, calendar(name, tz_name, tz, stamp, &[e])));
-            }
-        }
-        // Each module's sessions, in the index's date order, grouped in one
-        // pass: a scan of every session per module is quadratic in a
-        // handbook of many modules.
-        let mut by_module: std::collections::HashMap<usize, Vec<SessionRef>> =
-            std::collections::HashMap::new();
-        for &r in &self.index.sessions {
-            by_module.entry(r.module).or_default().push(r);
-        }
-        for (i, p) in self.pages.iter().enumerate() {
-            match &p.data {
-                KindData::Module(m) if !m.sessions.is_empty() => {}
-                _ => continue,
-            }
-            let mine = events(
-                &mut by_module
-                    .get(&i)
-                    .into_iter()
-                    .flatten()
-                    .filter(|r| upcoming(r)),
-            );
-            let text = calendar(&p.title, tz_name, tz, stamp, &mine);
-            out.push((self.module_feed(i), text));
-        }
-        if !self.index.sessions.is_empty() {
-            let all = events(&mut self.index.sessions.iter().filter(|r| upcoming(r)));
-            let name = match self.training_section {
-                Some(t) => format!("{} – {}", self.config.raw.title, self.pages[t].title),
-                None => self.config.raw.title.clone(),
-            };
-            out.push((
-                self.all_sessions_feed(),
-                calendar(&name, tz_name, tz, stamp, &all),
-            ));
-        }
-        out
+        g.topics_title = g.text("topics_title", "Topics");
+        g
     }
 
-    /// One session as a calendar event. Its `URL:` is the module page's
-    /// absolute address, and left out when `base_url` has no origin
-    /// (`base_url: /`): a calendar program has no page to resolve a
-    /// relative URL against, and guessing a host would link elsewhere.
-    fn session_event(&self, r: SessionRef) -> Option<super::ics::Event<'_>> {
-        let s = self.session(r)?;
-        let p = &self.pages[r.module];
-        let KindData::Module(m) = &p.data else {
-            return None;
-        };
-        let host = self
-            .config
-            .origin
-            .as_deref()
-            .and_then(|o| o.split("://").nth(1))
-            .unwrap_or("esiin.invalid");
-        let url = self
-            .config
-            .origin
-            .as_deref()
-            .map(|o| format!("{o}{}", encode_path(&self.url(r.module))));
-        let mut description = m.summary.clone().unwrap_or_default();
-        if let Some(signup) = s.signup_url.as_ref().filter(|_| !s.cancelled) {
-            description.push_str(&format!("\n\nSign up: {signup}"));
-        }
-        if let Some(online) = &s.online_url {
-            description.push_str(&format!("\nOnline: {online}"));
-        }
-        let session_id =
-            s.id.clone()
-                .unwrap_or_else(|| s.start.0.strftime("%Y%m%dT%H%M%SZ").to_string());
-        Some(super::ics::Event {
-            uid: super::ics::uid(&p.id, &session_id, host),
-            start: s.start.0,
-            end: s.end.map(|e| e.0),
-            summary: &p.title,
-            description: Some(description.trim().to_string()).filter(|d| !d.is_empty()),
-            location: s.location.clone().or_else(|| s.online_url.clone()),
-            url,
-            cancelled: s.cancelled,
-        })
+    /// The UI string `key`, else `default`.
+    fn text(&self, key: &str, default: &'static str) -> &'a str {
+        self.strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(default)
     }
 
-    /// The download and subscribe links of a calendar file: the path under
-    /// `base_url`, and a `webcal:` URL when `base_url` has an origin (a
-    /// subscription needs a whole address).
-    pub fn calendar_links(&self, rel: &str) -> (String, Option<String>) {
-        let url = encode_path(&self.config.url(rel));
-        let webcal = self.config.origin.as_deref().and_then(|o| {
-            let host = o
-                .strip_prefix("https://")
-                .or_else(|| o.strip_prefix("http://"))?;
-            Some(format!("webcal://{host}{url}"))
-        });
-        (url, webcal)
+    /// The URL of a topic's page, under the base path.
+    fn topic_url(&self, t: &Topic) -> String {
+        let url = format!("{}{}/", self.topics, t.slug);
+        encode_path(&self.pages.site.config.url(&url))
+    }
+}
+
+/// `dir/`, the prefix of the paths of the pages in folder `dir` (`""` for
+/// the root).
+fn folder_prefix(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
     }
 }

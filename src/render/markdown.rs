@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::config::{Language, RawHtml};
 use crate::diag::{Diagnostic, suggest};
-use crate::resolve::{PendingAnchor, Site, Target};
+use crate::resolve::{PageId, PendingAnchor, Site, Target};
 
 use super::highlight;
 
@@ -140,8 +140,8 @@ pub fn encode_path(s: &str) -> String {
 }
 
 /// Renders the body of page `page`.
-pub fn render<'s>(site: &'s Site, page: usize) -> Rendered {
-    let p = &site.pages[page];
+pub fn render<'s>(site: &'s Site, page: PageId) -> Rendered {
+    let p = site.page(page);
     let text = &p.src.text;
     let body = p.src.body_text();
     let base = p.src.body;
@@ -403,7 +403,7 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
 /// the site serves it at. An `#anchor` to another page is queued in `pending`.
 fn rewrite(
     site: &Site,
-    page: usize,
+    page: PageId,
     dest: &str,
     pending: &mut Vec<PendingAnchor>,
     locate: impl FnOnce() -> Diagnostic,
@@ -428,7 +428,7 @@ fn rewrite(
                 } else {
                     format!(
                         "the link `{dest}` points to a heading `{}` does not have",
-                        site.pages[target].src.rel.display()
+                        site.page(target).src.rel.display()
                     )
                 };
                 url.push('#');
@@ -457,7 +457,7 @@ pub fn unresolved<'a>(
 ) -> Vec<PendingAnchor> {
     pending
         .into_iter()
-        .filter(|p| !headings[p.target].contains(&p.anchor))
+        .filter(|p| !headings[p.target.index()].contains(&p.anchor))
         .cloned()
         .collect()
 }
@@ -473,7 +473,7 @@ pub fn check_anchors(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in unresolved {
-        let Some(Some(have)) = ids.get(p.target) else {
+        let Some(Some(have)) = ids.get(p.target.index()) else {
             continue;
         };
         if have.contains(&p.anchor) {
@@ -482,7 +482,7 @@ pub fn check_anchors(
         out.push(
             p.error
                 .clone()
-                .hint(anchor_hint(&p.anchor, headings[p.target], have)),
+                .hint(anchor_hint(&p.anchor, headings[p.target.index()], have)),
         );
     }
     out

@@ -1,6 +1,12 @@
 //! Stage 3, *render*: Markdown bodies to HTML, then pages through the
 //! theme's templates.
+//!
+//! Page contexts: `view.rs` (the site as the renderer reads it, [`view::Pages`],
+//! and what contexts share) ← `listings.rs` (directory, catalogue, generated
+//! pages) ← `context.rs` (a page's own context). `calendars.rs` assembles
+//! the `.ics` files a build writes (through `ics.rs`).
 
+pub mod calendars;
 pub mod charts;
 pub mod context;
 pub mod highlight;
@@ -12,3 +18,4 @@ pub mod poster;
 pub mod sanitize;
 pub mod templates;
 pub mod theme;
+pub mod view;

@@ -12,7 +12,7 @@ use crate::load::Kind;
 use crate::load::kinds::KindData;
 use crate::render::markdown::slugify;
 
-use super::Site;
+use super::{PageId, Site};
 
 /// One topic: an expert's `topics` entry, or a module's or page's `tags`,
 /// matched case-insensitively (`Rust`, `rust` and ` rust ` are one topic).
@@ -23,19 +23,20 @@ pub struct Topic {
     /// URL segment and filter value: `data-engineering`.
     pub slug: String,
     /// Listed experts who name it, by title.
-    pub experts: Vec<usize>,
+    pub experts: Vec<PageId>,
     /// Modules tagged with it.
-    pub modules: Vec<usize>,
+    pub modules: Vec<PageId>,
     /// Other pages tagged with it.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Plan pages whose goals name it.
-    pub plans: Vec<usize>,
+    pub plans: Vec<PageId>,
 }
 
 /// A session of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionRef {
-    pub module: usize,
+    pub module: PageId,
+    /// The session's position in the module's `sessions`.
     pub index: usize,
 }
 
@@ -45,17 +46,35 @@ pub struct Index {
     pub topics: Vec<Topic>,
     pub topic_by_slug: HashMap<String, usize>,
     /// Expert → modules they train.
-    pub trains: HashMap<usize, Vec<usize>>,
+    pub trains: HashMap<PageId, Vec<PageId>>,
     /// Expert → pages they own.
-    pub owns: HashMap<usize, Vec<usize>>,
+    pub owns: HashMap<PageId, Vec<PageId>>,
     /// Expert → onboarding paths that include their profile or a page they own.
-    pub paths: HashMap<usize, Vec<usize>>,
+    pub paths: HashMap<PageId, Vec<PageId>>,
     /// Page → (path, 0-based position) for every path that has it as a step.
-    pub in_paths: HashMap<usize, Vec<(usize, usize)>>,
+    pub in_paths: HashMap<PageId, Vec<(PageId, usize)>>,
     /// Module → modules that list it as a prerequisite.
-    pub leads_to: HashMap<usize, Vec<usize>>,
+    pub leads_to: HashMap<PageId, Vec<PageId>>,
     /// Every session, by start time.
     pub sessions: Vec<SessionRef>,
+}
+
+/// The spelling of a topic used most often; among equals, the one with
+/// capitals (a name like `Kubernetes` or `GraphQL`), then the first.
+fn most_used_spelling(counts: &BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .max_by(|a, b| {
+            a.1.cmp(b.1)
+                .then_with(|| {
+                    a.0.chars()
+                        .any(char::is_uppercase)
+                        .cmp(&b.0.chars().any(char::is_uppercase))
+                })
+                .then_with(|| b.0.cmp(a.0))
+        })
+        .map(|(s, _)| s.clone())
+        .unwrap_or_default()
 }
 
 /// The key two spellings of a topic share.
@@ -69,12 +88,6 @@ pub fn topic_slug(name: &str) -> String {
 }
 
 impl Index {
-    pub fn topic(&self, name: &str) -> Option<&Topic> {
-        self.topic_by_slug
-            .get(&topic_slug(name))
-            .map(|&i| &self.topics[i])
-    }
-
     /// Topics no listed expert covers.
     pub fn gaps(&self) -> impl Iterator<Item = &Topic> {
         self.topics.iter().filter(|t| t.experts.is_empty())
@@ -84,8 +97,25 @@ impl Index {
 impl Site {
     /// Builds the indexes, and warns about expertise gaps: topics that
     /// modules, pages or plan goals name but no listed expert covers.
-    pub fn build_index(&self, diags: &mut Vec<Diagnostic>) -> Index {
-        let mut index = Index::default();
+    pub(super) fn build_index(&self, diags: &mut Vec<Diagnostic>) -> Index {
+        let mut index = Index {
+            topics: self.topics(),
+            ..Index::default()
+        };
+        for (k, topic) in index.topics.iter().enumerate() {
+            index.topic_by_slug.insert(topic.slug.clone(), k);
+        }
+        self.index_back_references(&mut index);
+        self.index_paths(&mut index);
+        index
+            .sessions
+            .sort_by_key(|s| (self.session(*s).map(|x| x.start), s.module, s.index));
+        self.warn_gaps(&index, diags);
+        index
+    }
+
+    /// Every topic, by slug, with the pages that name it.
+    fn topics(&self) -> Vec<Topic> {
         // slug → (spelling → count), and the topic's members.
         let mut spellings: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
         let mut members: BTreeMap<String, Topic> = BTreeMap::new();
@@ -101,8 +131,8 @@ impl Site {
                 .or_default() += 1;
             f(members.entry(slug).or_default());
         };
-        for (i, p) in self.pages.iter().enumerate() {
-            let push = |list: fn(&mut Topic) -> &mut Vec<usize>| {
+        for (i, p) in self.pages() {
+            let push = |list: fn(&mut Topic) -> &mut Vec<PageId>| {
                 move |t: &mut Topic| {
                     let l = list(t);
                     if l.last() != Some(&i) {
@@ -136,41 +166,36 @@ impl Site {
                 }
             }
         }
-        for (slug, mut topic) in members {
-            let counts = &spellings[&slug];
-            // The most used spelling; among equals, the one with capitals
-            // (a name like `Kubernetes` or `GraphQL`), then the first.
-            topic.name = counts
-                .iter()
-                .max_by(|a, b| {
-                    a.1.cmp(b.1)
-                        .then_with(|| {
-                            a.0.chars()
-                                .any(char::is_uppercase)
-                                .cmp(&b.0.chars().any(char::is_uppercase))
-                        })
-                        .then_with(|| b.0.cmp(a.0))
-                })
-                .map(|(s, _)| s.clone())
-                .unwrap_or_default();
-            topic.slug = slug;
-            let by_title = |a: &usize, b: &usize| {
-                self.pages[*a]
-                    .title
-                    .to_lowercase()
-                    .cmp(&self.pages[*b].title.to_lowercase())
-            };
-            topic.experts.sort_by(by_title);
-            topic.modules.sort_by(by_title);
-            topic.pages.sort_by(by_title);
-            index
-                .topic_by_slug
-                .insert(topic.slug.clone(), index.topics.len());
-            index.topics.push(topic);
-        }
+        members
+            .into_iter()
+            .map(|(slug, topic)| {
+                let name = most_used_spelling(&spellings[&slug]);
+                self.named_topic(topic, name, slug)
+            })
+            .collect()
+    }
 
-        for (i, p) in self.pages.iter().enumerate() {
-            let refs = &self.refs[i];
+    /// `topic` with its name and slug, its lists by title (plans stay in
+    /// page order).
+    fn named_topic(&self, mut topic: Topic, name: String, slug: String) -> Topic {
+        topic.name = name;
+        topic.slug = slug;
+        let by_title = |a: &PageId, b: &PageId| {
+            self.page(*a)
+                .title
+                .to_lowercase()
+                .cmp(&self.page(*b).title.to_lowercase())
+        };
+        topic.experts.sort_by(by_title);
+        topic.modules.sort_by(by_title);
+        topic.pages.sort_by(by_title);
+        topic
+    }
+
+    /// Who trains, owns and leads to what, and every session (unsorted).
+    fn index_back_references(&self, index: &mut Index) {
+        for (i, node) in self.nodes() {
+            let refs = &node.refs;
             for &t in &refs.trainers {
                 index.trains.entry(t).or_default().push(i);
             }
@@ -180,7 +205,7 @@ impl Site {
             if let Some(o) = refs.owner {
                 index.owns.entry(o).or_default().push(i);
             }
-            if let KindData::Module(m) = &p.data {
+            if let KindData::Module(m) = &node.page.data {
                 for s in 0..m.sessions.len() {
                     index.sessions.push(SessionRef {
                         module: i,
@@ -189,17 +214,22 @@ impl Site {
                 }
             }
         }
-        for (i, p) in self.pages.iter().enumerate() {
-            if p.kind != Kind::Path {
+    }
+
+    /// The paths each page is a step of, and the paths each expert appears
+    /// in (their profile or a page they own is a step).
+    fn index_paths(&self, index: &mut Index) {
+        for (i, node) in self.nodes() {
+            if node.page.kind != Kind::Path {
                 continue;
             }
-            for (k, &step) in self.refs[i].steps.iter().enumerate() {
+            for (k, &step) in node.refs.steps.iter().enumerate() {
                 index.in_paths.entry(step).or_default().push((i, k));
                 let mut experts = Vec::new();
-                if self.pages[step].kind == Kind::Expert {
+                if self.page(step).kind == Kind::Expert {
                     experts.push(step);
                 }
-                experts.extend(self.refs[step].owner);
+                experts.extend(self.node(step).refs.owner);
                 for e in experts {
                     let list = index.paths.entry(e).or_default();
                     if !list.contains(&i) {
@@ -208,10 +238,10 @@ impl Site {
                 }
             }
         }
-        index
-            .sessions
-            .sort_by_key(|s| (self.session(*s).map(|x| x.start), s.module, s.index));
+    }
 
+    /// A warning per expertise gap, at the first page that names it.
+    fn warn_gaps(&self, index: &Index, diags: &mut Vec<Diagnostic>) {
         for topic in index.gaps() {
             let first = topic
                 .modules
@@ -220,7 +250,7 @@ impl Site {
                 .chain(&topic.plans)
                 .min();
             let Some(&first) = first else { continue };
-            let p = &self.pages[first];
+            let p = self.page(first);
             let (key, value) = if p.kind == Kind::Plan {
                 ("topics", topic.name.as_str())
             } else {
@@ -247,25 +277,26 @@ impl Site {
                     .into_warning(),
             );
         }
-        index
     }
 
     pub fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
-        match &self.pages[s.module].data {
+        match &self.page(s.module).data {
             KindData::Module(m) => m.sessions.get(s.index),
             _ => None,
         }
     }
 
     /// The feed of a module's upcoming sessions, site-relative.
-    pub fn module_feed(&self, module: usize) -> String {
-        format!("{}calendar.ics", self.urls[module])
+    pub fn module_feed(&self, module: PageId) -> String {
+        format!("{}calendar.ics", self.node(module).url)
     }
 
     /// The feed of every upcoming session: in the training section, or at
     /// the root when the handbook has none.
     pub fn all_sessions_feed(&self) -> String {
-        let base = self.training_section.map_or("", |t| self.urls[t].as_str());
+        let base = self
+            .training_section
+            .map_or("", |t| self.node(t).url.as_str());
         format!("{base}calendar.ics")
     }
 
@@ -273,7 +304,7 @@ impl Site {
     /// with sessions, one for all sessions, one file per session.
     pub fn calendar_files(&self) -> Vec<String> {
         let mut files = Vec::new();
-        for (i, p) in self.pages.iter().enumerate() {
+        for (i, p) in self.pages() {
             if let KindData::Module(m) = &p.data
                 && !m.sessions.is_empty()
             {
@@ -297,14 +328,14 @@ impl Site {
     pub fn session_file(&self, s: SessionRef) -> Option<String> {
         let session = self.session(s)?;
         let name = session_file_name(session, &self.config.tz);
-        Some(format!("{}sessions/{name}.ics", self.urls[s.module]))
+        Some(format!("{}sessions/{name}.ics", self.node(s.module).url))
     }
 
     /// Two sessions of one module that would share a calendar file (the
     /// same `id`, or the same start without one) are an error: one file
     /// would replace the other, and calendars would merge the two events.
-    pub fn check_session_files(&self, diags: &mut Vec<Diagnostic>) {
-        for p in &self.pages {
+    pub(super) fn check_session_files(&self, diags: &mut Vec<Diagnostic>) {
+        for (_, p) in self.pages() {
             let KindData::Module(m) = &p.data else {
                 continue;
             };

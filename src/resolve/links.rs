@@ -3,7 +3,7 @@
 //! `@/training/presenting.md#dates`) so they also work in a git host's
 //! preview; here they become the target's URL, or an error.
 
-use super::Site;
+use super::{PageId, Site};
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +11,10 @@ pub enum Target {
     /// Another site (a scheme such as `https:`/`mailto:`, or `//host`): left alone.
     External,
     /// A page of the handbook, with an optional `#anchor`.
-    Page { page: usize, anchor: Option<String> },
+    Page {
+        page: PageId,
+        anchor: Option<String>,
+    },
     /// A file under `content/` that is copied to the output (an image, a PDF).
     Asset { path: String },
     /// A root-relative site URL written by hand (`/training/`): made to
@@ -84,9 +87,9 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 impl Site {
-    /// Resolves `href`, written in the page at index `from` (whose source
-    /// is in folder `dir` under `content/`).
-    pub fn resolve_link(&self, from: usize, href: &str) -> Result<Target, LinkError> {
+    /// Resolves `href`, written in page `from` (relative to its folder
+    /// under `content/`).
+    pub fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
         if is_external(href) {
             return Ok(Target::External);
         }
@@ -107,7 +110,7 @@ impl Site {
                 url: self.config.url(&path),
             });
         } else {
-            join(self.pages[from].dir(), &path)
+            join(self.page(from).dir(), &path)
         };
         let Some(joined) = joined else {
             return Err(LinkError {
@@ -122,7 +125,7 @@ impl Site {
     }
 
     /// The page (or, `None`, the asset) at `joined` under `content/`.
-    fn target_of(&self, joined: &str, href: &str) -> Result<Option<usize>, LinkError> {
+    fn target_of(&self, joined: &str, href: &str) -> Result<Option<PageId>, LinkError> {
         if joined.ends_with(".md") {
             if let Some(&i) = self.by_path.get(joined) {
                 return Ok(Some(i));
@@ -171,11 +174,11 @@ impl Site {
     /// Resolves a front-matter reference to a page: an id
     /// (`guide/finding-your-channel`, `experts` for a section) or a path
     /// relative to the page (`../plan.md`).
-    pub fn resolve_page_ref(
+    pub(super) fn resolve_page_ref(
         &self,
-        from: usize,
+        from: PageId,
         r: &str,
-    ) -> Result<(usize, Option<String>), LinkError> {
+    ) -> Result<(PageId, Option<String>), LinkError> {
         let (path, anchor) = match r.find('#') {
             Some(i) => (&r[..i], Some(r[i + 1..].to_string())),
             None => (r, None),

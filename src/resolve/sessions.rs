@@ -22,7 +22,7 @@ impl Site {
     pub(super) fn check_sessions(&self, diags: &mut Vec<Diagnostic>) {
         let tz = &self.config.tz;
         let place = place_name(&self.config.raw.timezone);
-        for p in &self.pages {
+        for (_, p) in self.pages() {
             let KindData::Module(m) = &p.data else {
                 continue;
             };

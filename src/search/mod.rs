@@ -29,8 +29,8 @@ use std::hash::Hash;
 use rayon::prelude::*;
 
 use crate::load::kinds::KindData;
-use crate::render::context::RenderState;
-use crate::resolve::Site;
+use crate::render::view::RenderState;
+use crate::resolve::{PageId, Site};
 
 pub use bundle::bundle;
 
@@ -74,9 +74,9 @@ const W_DETAIL: u8 = 2;
 /// page's record that names an unlisted expert (a module's trainers).
 pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) -> Vec<Record> {
     // In parallel: on a large handbook this runs on every `serve` rebuild.
-    (0..site.pages.len())
+    (0..site.len())
         .into_par_iter()
-        .filter_map(|i| record(site, state, strings, i))
+        .filter_map(|i| record(site, state, strings, PageId::new(i)))
         .collect()
 }
 
@@ -87,17 +87,18 @@ pub fn record(
     site: &Site,
     state: &RenderState,
     strings: &serde_json::Value,
-    i: usize,
+    i: PageId,
 ) -> Option<Record> {
     let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
-    let listed_names = |ids: &[usize]| -> Vec<String> {
+    let listed_names = |ids: &[PageId]| -> Vec<String> {
         ids.iter()
             .filter(|&&t| site.is_listed_expert(t))
-            .map(|&t| site.pages[t].title.clone())
+            .map(|&t| site.page(t).title.clone())
             .collect()
     };
     {
-        let p = &site.pages[i];
+        let node = site.node(i);
+        let p = &*node.page;
         if p.common.draft {
             return None;
         }
@@ -125,7 +126,7 @@ pub fn record(
                 "expert"
             }
             KindData::Module(m) => {
-                push(&mut boosted, W_NAMES, &listed_names(&site.refs[i].trainers));
+                push(&mut boosted, W_NAMES, &listed_names(&node.refs.trainers));
                 if let Some(f) = m.format {
                     let key = format!("format_{}", f.name().replace('-', "_"));
                     let mut names = vec![f.name().to_string()];
@@ -146,7 +147,7 @@ pub fn record(
                 push(
                     &mut boosted,
                     W_DETAIL,
-                    &listed_names(&site.refs[i].plan_owners),
+                    &listed_names(&node.refs.plan_owners),
                 );
                 lead.extend(plan.goals.iter().map(|g| g.title.clone()));
                 "page"
@@ -165,19 +166,19 @@ pub fn record(
         if let Some(d) = &p.common.description {
             push(&mut boosted, W_DESCRIPTION, std::slice::from_ref(d));
         }
-        if let Some(owner) = site.refs[i].owner {
+        if let Some(owner) = node.refs.owner {
             push(&mut boosted, W_DETAIL, &listed_names(&[owner]));
         }
         Some(Record {
             // Rooted: Pagefind reads an empty URL (home) as "no URL".
-            url: format!("/{}", crate::render::markdown::encode_path(&site.urls[i])),
+            url: format!("/{}", crate::render::markdown::encode_path(&node.url)),
             title: p.title.clone(),
             kind,
             boosted,
             lead,
             body: state
                 .rendered
-                .get(i)
+                .get(i.index())
                 .map(|r| r.html.clone())
                 .unwrap_or_default(),
         })
