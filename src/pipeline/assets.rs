@@ -352,14 +352,43 @@ fn write_theme_shared(
 ) -> std::io::Result<usize> {
     let mut written = HashMap::new();
     for (rel, file) in theme.under("static") {
-        let bytes = match last.remove(rel) {
-            Some(same) if *same == *file.bytes => same,
-            _ => Arc::from(file.bytes.as_slice()),
+        let (rel, bytes) = match last.remove_entry(rel) {
+            Some((rel, same)) if *same == *file.bytes => (rel, same),
+            _ => (rel.to_string(), Arc::from(file.bytes.as_slice())),
         };
-        sink.write_shared(rel, &bytes)?;
-        written.insert(rel.to_string(), bytes);
+        sink.write_shared(&rel, &bytes)?;
+        written.insert(rel, bytes);
     }
     let count = written.len();
     *last = written;
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::theme::{File, Origin};
+
+    #[test]
+    fn serve_writes_an_unchanged_theme_file_as_the_same_bytes() {
+        let file = |bytes: &[u8]| File {
+            bytes: bytes.to_vec(),
+            origin: Origin::BuiltIn,
+        };
+        let mut theme = Theme::default();
+        theme.files.insert("static/a.css".into(), file(b"a"));
+        theme.files.insert("static/b.js".into(), file(b"b"));
+        theme.files.insert("templates/x.html".into(), file(b"x"));
+        let mut last = HashMap::new();
+        let first = crate::write::Memory::default();
+        assert_eq!(write_theme_shared(&theme, &first, &mut last).ok(), Some(2));
+        let first = first.into_files();
+        theme.files.insert("static/b.js".into(), file(b"changed"));
+        let second = crate::write::Memory::default();
+        assert_eq!(write_theme_shared(&theme, &second, &mut last).ok(), Some(2));
+        let second = second.into_files();
+        assert!(Arc::ptr_eq(&first["a.css"], &second["a.css"]));
+        assert_eq!(&second["b.js"][..], b"changed");
+        assert_eq!(second.len(), 2);
+    }
 }
