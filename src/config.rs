@@ -15,7 +15,7 @@ use crate::yaml;
 
 pub const FILE: &str = "handbook.yaml";
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub title: String,
@@ -48,7 +48,7 @@ impl Default for Config {
 }
 
 /// `markdown:` in `handbook.yaml`.
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Markdown {
     pub raw_html: RawHtml,
@@ -67,7 +67,7 @@ pub enum RawHtml {
     Trusted,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     En,
@@ -83,7 +83,7 @@ impl Language {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Repository {
     pub url: Option<String>,
@@ -102,6 +102,24 @@ pub struct Site {
     pub tz: jiff::tz::TimeZone,
     /// Folder (relative to `content/`) → kind, defaults merged with `kinds`.
     pub kinds: BTreeMap<String, Kind>,
+}
+
+/// Hashed for the keys of what is made from the configuration (the
+/// resolved site in `serve`). The time zone is hashed by its name: it is
+/// looked up from `raw.timezone` (or is UTC when that is unknown, an
+/// error), in the same database for the whole run, and `TimeZone` has no
+/// `Hash` of its own.
+impl std::hash::Hash for Site {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let Site {
+            raw,
+            base_path,
+            origin,
+            tz,
+            kinds,
+        } = self;
+        (raw, base_path, origin, tz.iana_name(), kinds).hash(state);
+    }
 }
 
 impl Site {

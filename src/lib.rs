@@ -10,6 +10,7 @@
 // hot loops; their size in a `Result` does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod config;
 pub mod diag;
 pub mod load;

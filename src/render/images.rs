@@ -22,7 +22,7 @@ use std::fs;
 use std::io::Cursor;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fast_image_resize::{
     FilterType, IntoImageView, IntoImageViewMut, ResizeAlg, ResizeOptions, Resizer,
@@ -272,30 +272,15 @@ impl ThumbCache {
         None
     }
 
-    /// Writes `thumb` into the cache atomically: to a temporary file first,
-    /// renamed into place, so that a parallel build or one interrupted midway
-    /// never finds half a file under the final name.
+    /// Writes `thumb` into the cache atomically ([`crate::cache::write_atomic`]),
+    /// so that a parallel build or one interrupted midway never finds half a
+    /// file under the final name.
     fn store(&self, stem: &str, thumb: &Thumb) -> std::io::Result<()> {
-        /// Tells apart the temporary files of threads in one process; the
-        /// process id tells apart processes.
-        static NEXT_TMP: AtomicU64 = AtomicU64::new(0);
-
         if self.read_only {
             return Ok(());
         }
-        fs::create_dir_all(&self.dir)?;
-        let tmp = self.dir.join(format!(
-            ".{stem}.{}.{}-{}.tmp",
-            thumb.ext,
-            std::process::id(),
-            NEXT_TMP.fetch_add(1, Ordering::Relaxed)
-        ));
-        let dest = self.dir.join(format!("{stem}.{}", thumb.ext));
-        let written = fs::write(&tmp, &thumb.bytes).and_then(|()| fs::rename(&tmp, &dest));
-        if written.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        written
+        let name = format!("{stem}.{}", thumb.ext);
+        crate::cache::write_atomic(&self.dir, &name, &thumb.bytes)
     }
 }
 

@@ -241,12 +241,9 @@ pub fn render_cached(
         None => {
             let png = rasterize(fonts, &svg)?;
             if let Some(c) = cache.filter(|c| !c.read_only) {
-                // Best effort, written whole then renamed into place.
-                let tmp = c.dir.join(format!(".{key}.{}.tmp", std::process::id()));
-                let _ = std::fs::create_dir_all(c.dir)
-                    .and_then(|()| std::fs::write(&tmp, &png))
-                    .and_then(|()| std::fs::rename(&tmp, c.dir.join(&key)));
-                let _ = std::fs::remove_file(&tmp);
+                // Best effort: a cache that cannot be written only costs
+                // the next build time.
+                let _ = crate::cache::write_atomic(c.dir, &key, &png);
             }
             png
         }

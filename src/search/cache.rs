@@ -27,8 +27,12 @@ pub const WORK_PREFIX: &str = "index-";
 /// takes an hour to build.
 const ABANDONED: std::time::Duration = std::time::Duration::from_secs(3600);
 
+fn name(key: u64) -> String {
+    format!("{key:016x}{SUFFIX}")
+}
+
 fn file(dir: &Path, key: u64) -> PathBuf {
-    dir.join(format!("{key:016x}{SUFFIX}"))
+    dir.join(name(key))
 }
 
 /// The files of the index stored under `key`, if there is one and it is
@@ -43,12 +47,7 @@ pub fn read(dir: &Path, key: u64) -> Option<Vec<(String, Vec<u8>)>> {
 pub fn write(dir: &Path, key: u64, files: &[(String, Vec<u8>)]) {
     let path = file(dir, key);
     // Written beside, then renamed over: a reader never sees half a file.
-    let partial = dir.join(format!("{key:016x}.partial-{}", std::process::id()));
-    if std::fs::create_dir_all(dir).is_err()
-        || std::fs::write(&partial, encode(files)).is_err()
-        || std::fs::rename(&partial, &path).is_err()
-    {
-        let _ = std::fs::remove_file(&partial);
+    if crate::cache::write_atomic(dir, &name(key), &encode(files)).is_err() {
         return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -3,10 +3,11 @@
 //!
 //! Two steps with a clean seam between them, so that `serve` can cache the
 //! expensive one:
-//! 1. [`records`] — cheap and pure: one [`Record`] per searchable page
+//! 1. [`record`] — cheap and pure: one [`Record`] per searchable page
 //!    (published, not a draft, not an unlisted expert), with the text to
 //!    find it by and how much each part weighs.
-//! 2. [`bundle`] — runs the index builder (Pagefind's library) over the
+//! 2. [`bundle`] (through [`SearchJob`], which reads the last index back
+//!    from [`cache`] when the records are the same) — runs the index builder (Pagefind's library) over the
 //!    records and returns the files to write under `search/`. The same
 //!    records give the same bytes.
 //!
@@ -23,16 +24,16 @@
 
 mod bundle;
 pub mod cache;
+mod job;
 
 use std::hash::Hash;
-
-use rayon::prelude::*;
 
 use crate::load::kinds::KindData;
 use crate::render::view::RenderState;
 use crate::resolve::{PageId, Site};
 
 pub use bundle::bundle;
+pub use job::SearchJob;
 
 /// Where the search files go, under the output root.
 pub const DIR: &str = "search/";
@@ -69,19 +70,9 @@ const W_NAMES: u8 = 5;
 const W_DESCRIPTION: u8 = 3;
 const W_DETAIL: u8 = 2;
 
-/// The records of every searchable page, in page order. Drafts never (even
-/// in a `--drafts` build), unlisted experts never, and nothing on another
-/// page's record that names an unlisted expert (a module's trainers).
-pub fn records(site: &Site, state: &RenderState, strings: &serde_json::Value) -> Vec<Record> {
-    // In parallel: on a large handbook this runs on every `serve` rebuild.
-    (0..site.len())
-        .into_par_iter()
-        .filter_map(|i| record(site, state, strings, PageId::new(i)))
-        .collect()
-}
-
-/// The record of page `i`, if it is searchable (see [`records`]). It
-/// depends on the site's structure, the UI strings and the page's own
+/// The record of page `i`, if it is searchable: drafts never (even in a
+/// `--drafts` build), unlisted experts never, and nothing on another page's
+/// record that names an unlisted expert (a module's trainers). It depends on the site's structure, the UI strings and the page's own
 /// rendered body only, so `serve` keeps it while those stay the same.
 pub fn record(
     site: &Site,

@@ -1,0 +1,92 @@
+//! What one build keeps for the next, and how it is keyed.
+//!
+//! On disk, in `.esiin-cache/` (a cache: deleting it is always safe):
+//! photo thumbnails (`render::images::ThumbCache`), poster PNGs
+//! (`render::poster::PngCache`) and the last search index
+//! (`search::cache`). Each entry is one file named by a key of everything
+//! it was made from, written through [`write_atomic`], so a reader (another
+//! thread, a parallel build, the next build after a crash) never finds half
+//! a file under its final name.
+//!
+//! In memory, between the rebuilds of `serve`: [`Memo`] (values made from
+//! files, by the files' stamps) and the incremental engine's maps in
+//! `pipeline::incremental`.
+//!
+//! Keys are [`key`]s of `#[derive(Hash)]` values, hashed with XXH3: its
+//! output is specified, so a key is the same in every run of the same
+//! binary (std's `RandomState` is seeded per process, and `Debug` text is
+//! neither meant to be stable nor cheap to build).
+
+use std::hash::{Hash, Hasher};
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use xxhash_rust::xxh3::Xxh3 as StableHasher;
+
+/// Values made from files, kept between builds by each file's stamp (a
+/// file whose stamp is unchanged is not read again).
+pub type Memo<T> = crate::load::ByStamp<T>;
+
+/// A hasher whose output is the same in every run: for keys of entries
+/// that outlive the process, and for keys built up field by field.
+pub fn hasher() -> StableHasher {
+    StableHasher::new()
+}
+
+/// The stable key of `value` (see [`hasher`]).
+pub fn key<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = hasher();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Writes `bytes` as the entry `name` of the cache folder `dir` (made if
+/// missing): into a temporary file beside it first, then renamed into
+/// place. The temporary name holds the process id and a counter, so that
+/// threads and processes writing the same entry at once never share one;
+/// a failed write leaves no temporary file behind. Callers treat an error
+/// as "not cached": a read-only checkout or a full disk makes the next
+/// build slower, never wrong.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    /// Tells apart the temporary files of the threads of one process.
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, dir.join(name)));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_written_whole_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let sub = dir.path().join("made");
+        write_atomic(&sub, "a.bin", b"first").expect("written");
+        write_atomic(&sub, "a.bin", b"second").expect("replaced");
+        assert_eq!(std::fs::read(sub.join("a.bin")).expect("read"), b"second");
+        assert_eq!(std::fs::read_dir(&sub).expect("listed").count(), 1);
+    }
+
+    #[test]
+    fn keys_are_stable() {
+        #[derive(Hash)]
+        struct K<'a> {
+            name: &'a str,
+            size: u32,
+        }
+        let k = K { name: "a", size: 1 };
+        assert_eq!(key(&k), key(&K { name: "a", size: 1 }));
+        assert_ne!(key(&k), key(&K { name: "a", size: 2 }));
+    }
+}

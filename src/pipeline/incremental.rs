@@ -1,0 +1,352 @@
+//! The incremental engine: what a build keeps for the next one (`serve`),
+//! and the keys that say when it may be reused.
+//!
+//! What `serve` re-renders after an edit, and why:
+//! - A source file is parsed again only when its stamp (modification time,
+//!   size) changed (`load::Cache`).
+//! - `resolve` runs again only when [`resolve_key`] changed: the
+//!   configuration, the drafts flag, the day, the folders and files, or any
+//!   page's path or front matter. A body edit reuses the resolved site, with
+//!   the pages as loaded now swapped in ([`Resolved::with_pages`]).
+//! - A page's Markdown is rendered again when its text or the
+//!   [`links_epoch`] changed (where every page is, drafts, files, the base
+//!   path, the language, raw HTML): adding, moving or removing a page
+//!   renders every body again ([`Cache::bodies`]).
+//! - A page's HTML is rendered again unless [`LastRender::unchanged`] says
+//!   its context is the one it had: the same [`structure_key`] (everything
+//!   the contexts read but the bodies), its own body, and the summaries of
+//!   the pages its context read (listings show them) — and its template's
+//!   fingerprint (its text, those it uses, the UI strings) is the same.
+//!   Failing that, its context is built and fingerprinted
+//!   ([`fingerprint`]); the same fingerprint and template reuse the HTML.
+//!   So a body edit re-renders that page and, if its summary changed, the
+//!   pages that list it; a front-matter edit re-renders the pages whose
+//!   context changed; a template edit, the pages of that template.
+//! - The generated pages (topics, gaps) are reused while the structure, the
+//!   templates and the summaries they read are the same.
+//! - A page's search record is kept while the structure, the templates and
+//!   its body are the same; the index is built again only for other
+//!   records (`search::SearchJob`, with its disk cache).
+//! - Photos and copied files are read again only when their stamp changed
+//!   (`cache::Memo`); posters are rasterised only for a new SVG (disk).
+//! - Always redone, being cheap or a verdict: anchors, calendars,
+//!   redirects, the not-found page, clashes, and writing the theme's files
+//!   (shared with the last build's bytes when equal, see `assets`).
+//!
+//! Why like this: every entry is keyed by all it depends on, never by what
+//! the watcher said changed, so a cached build is the same as a fresh one
+//! by construction; `tests/suite/serve_diff.rs` checks that it is.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diag::Diagnostic;
+use crate::load::Loaded;
+use crate::render::markdown;
+use crate::render::view::RenderState;
+use crate::resolve::{self, PageId, Site};
+use crate::{config, load};
+
+/// What a build keeps for the next one (`serve`); see the module's
+/// documentation for what each part saves.
+#[derive(Default)]
+pub struct Cache {
+    /// Whether to keep anything for a next build: a one-off build keeps
+    /// nothing, so it never holds the whole site's HTML in memory.
+    pub(super) keep: bool,
+    pub(super) load: load::Cache,
+    /// Page path → (hash of its text, links epoch, rendered body).
+    pub(super) markdown: HashMap<String, (u64, u64, Arc<markdown::Rendered>)>,
+    /// Output path → (fingerprint of the template context, templates,
+    /// the HTML). A page whose context and templates did not change is
+    /// the same HTML: it is reused instead of rendered.
+    pub(super) pages: HashMap<String, (u64, u64, Arc<[u8]>)>,
+    /// What the last page rendering was made from, to re-render after a
+    /// body edit only the pages that show that body.
+    pub(super) last: Option<LastRender>,
+    /// The last resolved site (see [`Resolved`]).
+    pub(super) resolved: Option<Resolved>,
+    /// Static files and page assets as last copied.
+    pub(super) copies: super::assets::Copies,
+    /// Photo thumbnails as last made.
+    pub(super) thumbs: super::assets::ThumbMemo,
+}
+
+/// The dependency graph of the last page rendering: the structure it was
+/// made from (see [`structure_key`]), the rendered body of each page, and
+/// for each page the other pages whose summaries its context read. With
+/// the same structure, a page whose body and read summaries are what they
+/// were has the same context, so its HTML is reused without building the
+/// context at all: a body edit on a 10,000-page handbook builds a handful
+/// of contexts instead of 10,000.
+pub(super) struct LastRender {
+    pub(super) structure: u64,
+    /// The fingerprint of all templates, which the generated pages were
+    /// rendered with.
+    pub(super) templates: u64,
+    pub(super) bodies: Vec<Arc<markdown::Rendered>>,
+    pub(super) reads: Vec<Vec<usize>>,
+    /// Each page's search record (`None`: not searchable), when the
+    /// handbook has search.
+    pub(super) records: Vec<Option<Arc<crate::search::Record>>>,
+    /// The generated pages (topics, gaps): the summaries they read and
+    /// their files, when all of them rendered.
+    pub(super) generated: Option<(Vec<usize>, Vec<OutFile>)>,
+}
+
+impl LastRender {
+    pub(super) fn same_body(&self, j: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.bodies
+            .get(j)
+            .zip(rendered.get(j))
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
+    /// Whether the summaries of `pages` are what they were.
+    pub(super) fn summaries_unchanged(
+        &self,
+        pages: &[usize],
+        rendered: &[Arc<markdown::Rendered>],
+    ) -> bool {
+        pages.iter().all(|&j| {
+            self.same_body(j, rendered)
+                || self
+                    .bodies
+                    .get(j)
+                    .zip(rendered.get(j))
+                    .is_some_and(|(a, b)| a.summary == b.summary)
+        })
+    }
+
+    /// Whether page `i`'s context is the one it had in the last rendering.
+    pub(super) fn unchanged(&self, i: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.same_body(i, rendered)
+            && self
+                .reads
+                .get(i)
+                .is_some_and(|r| self.summaries_unchanged(r, rendered))
+    }
+}
+
+/// A hash of everything the page contexts read except the rendered
+/// bodies: what the site model was resolved from (`resolved`, the key of
+/// [`resolve_key`]: the configuration, every page's path and front matter,
+/// the folders and files, the day), which sessions are past, the photos and
+/// posters, and which template each page uses (each page's HTML is also
+/// keyed by what its template renders with, see
+/// `Templates::fingerprint_of`). When it is unchanged, the site model is
+/// the same up to the pages' bodies.
+pub(super) fn structure_key(
+    resolved: u64,
+    site: &Site,
+    state: &RenderState,
+    names: &[String],
+) -> u64 {
+    use crate::load::kinds::KindData;
+    let mut h = crate::cache::hasher();
+    resolved.hash(&mut h);
+    state.build_date.hash(&mut h);
+    names.hash(&mut h);
+    for (_, p) in site.pages() {
+        if let KindData::Module(m) = &p.data {
+            for s in &m.sessions {
+                (s.end.unwrap_or(s.start).0 < state.now).hash(&mut h);
+            }
+        }
+    }
+    // In page order: the maps' own order differs from run to run.
+    let mut photos: Vec<_> = state.photos.iter().collect();
+    photos.sort_by_key(|(i, _)| **i);
+    for (i, p) in photos {
+        i.hash(&mut h);
+        for img in [&p.card, &p.profile] {
+            (&img.url, img.width, img.height).hash(&mut h);
+        }
+    }
+    let mut posters: Vec<_> = state.posters.iter().collect();
+    posters.sort_by_key(|(i, _)| **i);
+    for (i, p) in posters {
+        (i, &p.svg_url, &p.png_url, p.width, p.height, &p.alt).hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Cache {
+    /// A cache that keeps each build's work for the next (`serve`).
+    pub fn reusable() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Every page's rendered Markdown, in page order: reused where the
+    /// page's text and the links epoch are what they were, and kept for the
+    /// next build when this cache keeps anything.
+    pub(super) fn bodies(&mut self, site: &Site) -> Vec<Arc<markdown::Rendered>> {
+        let epoch = links_epoch(site);
+        let previous = &self.markdown;
+        let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.len())
+            .into_par_iter()
+            .map(|i| {
+                let i = PageId::new(i);
+                let p = site.page(i);
+                let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
+                let r = match previous.get(&p.path) {
+                    Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
+                    _ => Arc::new(markdown::render(site, i)),
+                };
+                (text, r)
+            })
+            .unzip();
+        if self.keep {
+            // Updated in place: after an edit, nearly every entry stays.
+            for (((_, p), text), r) in site.pages().zip(texts).zip(&rendered) {
+                match self.markdown.get_mut(&p.path) {
+                    Some(entry) => {
+                        if !Arc::ptr_eq(&entry.2, r) || entry.0 != text || entry.1 != epoch {
+                            *entry = (text, epoch, r.clone());
+                        }
+                    }
+                    None => {
+                        self.markdown
+                            .insert(p.path.clone(), (text, epoch, r.clone()));
+                    }
+                }
+            }
+            if self.markdown.len() != site.len() {
+                self.markdown
+                    .retain(|path, _| site.by_path.contains_key(path));
+            }
+        }
+        rendered
+    }
+}
+
+/// A file of the output: its path and bytes.
+pub(super) type OutFile = (String, Arc<[u8]>);
+
+/// A page rendered (or reused) this build, kept for the next: its output
+/// path, context fingerprint and HTML.
+pub(super) type Kept = (String, u64, Arc<[u8]>);
+
+/// What rendering one page gave: its error, what to keep for the next
+/// build, the summaries its context read, and its HTML (for its ids).
+pub(super) type PageOutcome = (
+    Option<Diagnostic>,
+    Option<Kept>,
+    Vec<usize>,
+    Option<Arc<[u8]>>,
+);
+
+/// A `Write` that hashes what is written: fingerprints a context by
+/// serialising it, without building the text.
+pub(super) struct HashWriter(xxhash_rust::xxh3::Xxh3);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The fingerprint of what a template is given.
+pub(super) fn fingerprint(parts: &[&dyn erased::Serialize]) -> Option<u64> {
+    let mut w = HashWriter(crate::cache::hasher());
+    for part in parts {
+        part.to_writer(&mut w).ok()?;
+    }
+    Some(w.0.digest())
+}
+
+/// `serde::Serialize` is not object safe; this is just enough of it to
+/// fingerprint a list of differently typed values.
+mod erased {
+    pub trait Serialize {
+        fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()>;
+    }
+    impl<T: serde::Serialize> Serialize for T {
+        fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()> {
+            serde_json::to_writer(w, self)
+        }
+    }
+}
+
+/// Everything a page's rendered Markdown depends on besides its own text:
+/// where every page is (links become URLs), which pages are drafts and
+/// which files exist (links to them are errors or not), the base path and
+/// the language (alert titles), and whether raw HTML is sanitized. When
+/// any of it changes, every body is
+/// rendered again; edits that change none of it (the common case) re-render
+/// only the edited page.
+pub(super) fn links_epoch(site: &Site) -> u64 {
+    let mut h = crate::cache::hasher();
+    site.config.base_path.hash(&mut h);
+    site.config.raw.language.code().hash(&mut h);
+    site.config.raw.markdown.raw_html.hash(&mut h);
+    for (_, node) in site.nodes() {
+        node.page.path.hash(&mut h);
+        node.url.hash(&mut h);
+    }
+    let mut drafts: Vec<&String> = site.drafts.iter().collect();
+    drafts.sort();
+    drafts.hash(&mut h);
+    let mut assets: Vec<&String> = site.assets.iter().collect();
+    assets.sort();
+    assets.hash(&mut h);
+    h.finish()
+}
+
+/// A resolved site kept for the next build, with the key of what it was
+/// resolved from.
+pub(super) struct Resolved {
+    pub(super) key: u64,
+    pub(super) site: Site,
+    pub(super) pending: Vec<resolve::PendingAnchor>,
+    pub(super) diags: Vec<Diagnostic>,
+}
+
+impl Resolved {
+    /// The site, its pending anchors and diagnostics, with the pages as
+    /// loaded now: the same front matter resolves to the same site, so only
+    /// the pages (their bodies) are swapped in.
+    pub(super) fn with_pages(
+        mut self,
+        loaded: Loaded,
+    ) -> (Site, Vec<resolve::PendingAnchor>, Vec<Diagnostic>) {
+        for page in loaded.pages {
+            self.site.swap_page(page);
+        }
+        (self.site, self.pending, self.diags)
+    }
+}
+
+/// A hash of everything `resolve` reads: the configuration, the drafts
+/// flag, the day, the folders and files, and every page's path and front
+/// matter (not its body, which `resolve` never reads).
+pub(super) fn resolve_key(
+    config: &config::Site,
+    loaded: &load::Loaded,
+    drafts: bool,
+    today: jiff::civil::Date,
+) -> u64 {
+    let mut h = crate::cache::hasher();
+    config.hash(&mut h);
+    (drafts, today).hash(&mut h);
+    loaded.assets.hash(&mut h);
+    loaded.dirs.hash(&mut h);
+    for p in &loaded.pages {
+        p.src.rel.hash(&mut h);
+        p.path.hash(&mut h);
+        p.src.fm.start.hash(&mut h);
+        p.src.text.get(p.src.fm.clone()).hash(&mut h);
+        p.src.text.is_empty().hash(&mut h);
+    }
+    h.finish()
+}
