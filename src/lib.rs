@@ -20,6 +20,7 @@ pub mod search;
 pub mod serve;
 #[doc(hidden)]
 pub mod testgen;
+pub mod text;
 pub mod url;
 pub mod write;
 pub mod yaml;

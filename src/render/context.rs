@@ -12,8 +12,9 @@ use crate::config::Language;
 use crate::load::kinds::{self, Date, KindData, MONTHS_EN};
 use crate::resolve::index::SessionRef;
 use crate::resolve::{Material, Site};
+use crate::text::encode_path;
 
-use super::markdown::{Rendered, TocEntry, encode_path};
+use super::markdown::{Rendered, TocEntry};
 
 /// What rendering has produced so far, that contexts read: every page's
 /// rendered body (summaries, TOC), the photo thumbnails, and the build's

@@ -14,12 +14,11 @@ use serde::Serialize;
 use super::context::{
     Channel, Crumb, ModuleSummary, Ref, RenderState, SessionRow, channel, channel_links,
 };
-use super::markdown::encode_path;
 use crate::load::Kind;
 use crate::load::kinds::KindData;
-use crate::render::markdown::slugify;
 use crate::resolve::Site;
 use crate::resolve::index::SessionRef;
+use crate::text::{encode_path, slugify};
 
 /// One option of a directory filter.
 #[derive(Serialize)]

@@ -36,6 +36,7 @@ use resvg::usvg;
 use ttf_parser::{Face, GlyphId};
 
 use crate::load::kinds::Rule;
+use crate::text::escape_xml as escape;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Regular.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Bold.ttf");
@@ -409,21 +410,6 @@ fn clean(text: &str) -> String {
         .filter(|&c| !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'))
         .collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------

@@ -170,7 +170,7 @@ pub fn record(
         }
         Some(Record {
             // Rooted: Pagefind reads an empty URL (home) as "no URL".
-            url: format!("/{}", crate::render::markdown::encode_path(&site.urls[i])),
+            url: format!("/{}", crate::text::encode_path(&site.urls[i])),
             title: p.title.clone(),
             kind,
             boosted,
