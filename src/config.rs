@@ -4,16 +4,76 @@
 //! keys are errors that name the key and suggest the nearest known one.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::load::files::ReadError;
-use crate::load::kinds::Kind;
+use crate::files::ReadError;
 use crate::yaml;
 
 pub const FILE: &str = "handbook.yaml";
+
+/// The longest title (a page's or `handbook.yaml`'s), in characters. A
+/// title is repeated on every page that lists or links it (cards,
+/// breadcrumbs, navigation, the search index): a 10 MB title cost 1.2 GB.
+/// A thousand characters is more than any heading needs.
+pub const MAX_TITLE: usize = 1_000;
+
+/// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
+///
+/// Defined here, below `load`, because `handbook.yaml` maps folders to
+/// kinds (`kinds:`); `load::kinds` knows each kind's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Expert,
+    Module,
+    Plan,
+    Guidelines,
+    Path,
+    #[serde(skip_deserializing)]
+    Section,
+}
+
+impl Kind {
+    /// The kinds a page may name (`kind:`) or a folder be given.
+    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
+
+    /// The kind's name as written in front matter and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Expert => "expert",
+            Kind::Module => "module",
+            Kind::Plan => "plan",
+            Kind::Guidelines => "guidelines",
+            Kind::Path => "path",
+            Kind::Section => "section",
+        }
+    }
+
+    /// The kind a page may name, by its name (not `section`).
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "page" => Kind::Page,
+            "expert" => Kind::Expert,
+            "module" => Kind::Module,
+            "plan" => Kind::Plan,
+            "guidelines" => Kind::Guidelines,
+            "path" => Kind::Path,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -140,7 +200,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let path = root.join(FILE);
     // Bounded and non-blocking, as every source file: a FIFO named
     // `handbook.yaml` must not hang `build`, `check` or `serve`.
-    let text = match crate::load::read_regular(&path, Some(crate::load::READ_LIMIT)) {
+    let text = match crate::files::read_regular(&path, Some(crate::files::READ_LIMIT)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -209,13 +269,13 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     };
     errors.extend(check_urls(text, &raw));
     let title_chars = raw.title.chars().count();
-    if title_chars > crate::load::page::MAX_TITLE {
+    if title_chars > MAX_TITLE {
         // The site title is on every page: bounded as a page's title is.
         errors.push(key_error(
             "title",
             format!(
                 "the title is {title_chars} characters long; at most {} are allowed",
-                crate::load::page::MAX_TITLE
+                MAX_TITLE
             ),
             "shorten the site title",
         ));

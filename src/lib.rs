@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod files;
 pub mod load;
 pub mod pipeline;
 pub mod render;

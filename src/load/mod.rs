@@ -3,7 +3,6 @@
 //! needs the whole handbook (ids, links, references) is left to
 //! [`crate::resolve`].
 
-pub mod files;
 pub mod kinds;
 pub mod page;
 mod trust;
@@ -15,6 +14,9 @@ use rayon::prelude::*;
 
 use crate::config::Site as Config;
 use crate::diag::Diagnostic;
+// What may be read lives below `config` (which reads `handbook.yaml` by
+// the same rules); named here too, where the walks are.
+pub use crate::files;
 use files::Class;
 pub use files::{Fence, READ_LIMIT, read_regular};
 pub use kinds::{Common, Kind, KindData};

@@ -775,6 +775,9 @@ impl Column {
     }
 }
 
+/// The poster as SVG: the page, the heading, the column heads, a row of
+/// two cards per rule, and the footer, in that order (later parts paint
+/// over earlier ones).
 fn write_svg(
     fonts: &Fonts,
     text: &PosterText,
@@ -784,6 +787,17 @@ fn write_svg(
     wrapped: &[Wrapped],
 ) -> String {
     let mut out = String::with_capacity(16 * 1024);
+    svg_page(&mut out, text);
+    svg_heading(&mut out, frame);
+    svg_column_heads(&mut out, fonts, text, frame);
+    svg_rules(&mut out, fonts, body, rows, wrapped, frame.table_top);
+    svg_footer(&mut out, fonts, text, frame);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The SVG's opening, its title and the white page with its band.
+fn svg_page(out: &mut String, text: &PosterText) {
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         out,
@@ -800,8 +814,10 @@ fn write_svg(
         out,
         r#"<rect width="{PAGE_W}" height="5" fill="{DO_COLOR}"/>"#
     );
+}
 
-    // Title and heading.
+/// The kicker above the heading, and the heading's lines.
+fn svg_heading(out: &mut String, frame: &Frame) {
     let _ = writeln!(
         out,
         r#"<text x="{}" y="{}" font-size="{}" font-weight="bold" letter-spacing="{KICKER_SPACING}" fill="{DO_COLOR}">{}</text>"#,
@@ -825,8 +841,10 @@ fn write_svg(
         );
     }
     let _ = writeln!(out, "</text>");
+}
 
-    // The column heads: a coloured band with the mark and the label.
+/// The column heads: a coloured band with the mark and the label.
+fn svg_column_heads(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &Frame) {
     let label_size = LABEL_PT * PT_TO_MM;
     let label_m = Measure::new(&fonts.bold, label_size);
     for (col, label) in [(Column::Do, text.do_label), (Column::Dont, text.dont_label)] {
@@ -842,7 +860,7 @@ fn write_svg(
         );
         let d = frame.band_h * 0.62;
         let cy = frame.band_y + frame.band_h / 2.0;
-        col.badge(&mut out, x + 4.0 + d / 2.0, cy, d, true);
+        col.badge(out, x + 4.0 + d / 2.0, cy, d, true);
         let label_x = x + 4.0 + d + 3.5;
         let label = ellipsize(label_m, &clean(label), x + COL_W - 4.0 - label_x);
         let _ = writeln!(
@@ -854,11 +872,21 @@ fn write_svg(
             escape(&label)
         );
     }
+}
 
-    // The rules: a row of two cards each, the mark beside the first line.
+/// The rules from `top` down: a row of two cards each, the mark beside
+/// the first line.
+fn svg_rules(
+    out: &mut String,
+    fonts: &Fonts,
+    body: &Body,
+    rows: &[Row],
+    wrapped: &[Wrapped],
+    top: f32,
+) {
     let m = Measure::new(&fonts.regular, body.size);
     let half_cap = m.cap_height() / 2.0;
-    let mut y = frame.table_top;
+    let mut y = top;
     for (row, w) in rows.iter().zip(wrapped) {
         let h = body.row_height(w.lines());
         for (col, lines, source) in [
@@ -890,7 +918,7 @@ fn write_svg(
             );
             let first_mid = y + body.pad_y + body.line / 2.0;
             col.badge(
-                &mut out,
+                out,
                 x + body.pad_x + body.icon / 2.0,
                 first_mid,
                 body.icon,
@@ -911,8 +939,11 @@ fn write_svg(
         }
         y += h + body.gap;
     }
+}
 
-    // Footer: where the poster comes from.
+/// The footer, where the poster comes from: a rule, then the handbook's
+/// title and the heading.
+fn svg_footer(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &Frame) {
     let footer_size = FOOTER_PT * PT_TO_MM;
     let footer_m = Measure::new(&fonts.regular, footer_size);
     let footer = ellipsize(
@@ -935,8 +966,6 @@ fn write_svg(
         N(footer_size),
         escape(&footer)
     );
-    out.push_str("</svg>\n");
-    out
 }
 
 // ---------------------------------------------------------------------------
