@@ -220,6 +220,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     from_text(&text)
 }
 
+/// Reads and validates the text of `handbook.yaml`.
 pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     // A byte-order mark (Windows editors write one) is not content; YAML
     // would read it as the start of a second document.
@@ -236,19 +237,11 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         })?
     };
     let mut errors = Vec::new();
-    let key_error = |key: &str, message: String, hint: &str| {
-        let pos = key_pos(text, key);
-        Diagnostic::error(message)
-            .in_file(FILE)
-            .at(text, pos)
-            .with_len(key.len())
-            .hint(hint)
-    };
-
     let tz = match jiff::tz::TimeZone::get(&raw.timezone) {
         Ok(tz) => tz,
         Err(_) => {
             errors.push(key_error(
+                text,
                 "timezone",
                 format!("unknown time zone `{}`", raw.timezone),
                 "write an IANA time zone name, e.g. `Europe/Helsinki` or `UTC`",
@@ -260,6 +253,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         Some(parts) => parts,
         None => {
             errors.push(key_error(
+                text,
                 "base_url",
                 format!("invalid base_url `{}`", raw.base_url),
                 "write a path (`/handbook/`) or a full URL (`https://intra.example.com/handbook/`)",
@@ -268,10 +262,37 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         }
     };
     errors.extend(check_urls(text, &raw));
+    check_names(text, &raw, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let kinds = folder_kinds(&raw);
+    Ok(Site {
+        raw,
+        base_path,
+        origin,
+        tz,
+        kinds,
+    })
+}
+
+/// An error at `key` in `text`, the text of `handbook.yaml`.
+fn key_error(text: &str, key: &str, message: String, hint: &str) -> Diagnostic {
+    let pos = key_pos(text, key);
+    Diagnostic::error(message)
+        .in_file(FILE)
+        .at(text, pos)
+        .with_len(key.len())
+        .hint(hint)
+}
+
+/// The title's length, and the names of the theme and the highlight theme.
+fn check_names(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
     let title_chars = raw.title.chars().count();
     if title_chars > MAX_TITLE {
         // The site title is on every page: bounded as a page's title is.
         errors.push(key_error(
+            text,
             "title",
             format!(
                 "the title is {title_chars} characters long; at most {} are allowed",
@@ -282,6 +303,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     }
     if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
         errors.push(key_error(
+            text,
             "theme",
             format!("invalid theme name `{}`", raw.theme),
             "write the name of a folder under `themes/`, or `default`",
@@ -296,11 +318,16 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
             None => format!("known themes: {}", names.join(", ")),
         };
         errors.push(key_error(
+            text,
             "highlight_theme",
             format!("unknown highlight theme `{name}`"),
             &hint,
         ));
     }
+}
+
+/// Folder (relative to `content/`) → kind: the defaults, then `kinds:`.
+fn folder_kinds(raw: &Config) -> BTreeMap<String, Kind> {
     let mut kinds: BTreeMap<String, Kind> = [
         ("experts", Kind::Expert),
         ("training", Kind::Module),
@@ -312,16 +339,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     for (folder, kind) in &raw.kinds {
         kinds.insert(folder.trim_matches('/').to_string(), *kind);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Site {
-        raw,
-        base_path,
-        origin,
-        tz,
-        kinds,
-    })
+    kinds
 }
 
 /// The URLs of the configuration that reach an `href`: `repository.url`
