@@ -16,7 +16,7 @@ use crate::config::{Language, RawHtml};
 use crate::diag::{Diagnostic, suggest};
 use crate::load::Source;
 use crate::resolve::PendingAnchor;
-use crate::resolve::links::{LinkError, Links, Target};
+use crate::resolve::links::{ANCHOR_HINT, LinkError, Links, Target};
 use crate::text::{escape_html as escape, slugify};
 
 use super::highlight;
@@ -505,10 +505,6 @@ fn rewrite(
         }
     }
 }
-
-/// The hint of a link to a missing heading until `check_anchors`, which
-/// knows the target's ids, replaces it with a better one.
-pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 
 /// The queued anchors that name no heading of their target page: these
 /// may still name an id the page's template writes (`#sessions` on a

@@ -98,6 +98,11 @@ impl Links for Site {
     }
 }
 
+/// The hint of a link to a missing heading (in Markdown or front matter)
+/// until `render::markdown::check_anchors`, which knows the target's ids,
+/// replaces it with a better one.
+pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
+
 /// Kept here too, where links are decoded, because callers (and the
 /// integration tests) name it by this path.
 pub use crate::text::percent_decode;

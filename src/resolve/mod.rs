@@ -477,7 +477,7 @@ impl Site {
                                         self.pages[j].src.rel.display()
                                     ),
                                 )
-                                .hint(crate::render::markdown::ANCHOR_HINT),
+                                .hint(links::ANCHOR_HINT),
                             anchor,
                         });
                     }
@@ -533,7 +533,7 @@ impl Site {
                                                 self.pages[page].src.rel.display()
                                             ),
                                         )
-                                        .hint(crate::render::markdown::ANCHOR_HINT),
+                                        .hint(links::ANCHOR_HINT),
                                     anchor,
                                 });
                             }
