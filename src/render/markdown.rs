@@ -118,11 +118,13 @@ pub use crate::text::encode_path;
 pub struct RenderContext<'s> {
     /// The page's index in the site, for links to itself (`#anchor`).
     pub page: usize,
+    /// The page's file: its body, and its lines for messages.
     pub source: &'s Source,
     /// Alert titles are written in the handbook's language.
     pub language: Language,
     /// Whether a body with raw HTML is sanitized.
     pub raw_html: RawHtml,
+    /// Where the other pages and files of the site are.
     pub links: &'s dyn Links,
 }
 
