@@ -108,8 +108,8 @@ pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 pub use crate::text::percent_decode;
 
 impl Site {
-    /// Resolves `href`, written in the page at index `from` (whose source
-    /// is in folder `dir` under `content/`).
+    /// Resolves `href`, written in the page at index `from`: a relative
+    /// path is taken from that page's folder under `content/`.
     pub fn resolve_link(&self, from: usize, href: &str) -> Result<Target, LinkError> {
         if is_external(href) {
             return Ok(Target::External);
@@ -273,7 +273,8 @@ impl Site {
 }
 
 /// Rewrites a suggestion (a path under `content/`) in the style the user
-/// wrote: `@/` stays `@/`, otherwise the full path is shown from `@/`.
+/// wrote: a bare file name as a file name, any other path in full from
+/// `@/`.
 fn relative_hint(_joined: &str, href: &str, best: &str) -> String {
     if href.starts_with("@/") || href.contains("..") || href.contains('/') {
         format!("@/{best}")
