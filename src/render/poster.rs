@@ -36,7 +36,7 @@ use resvg::usvg;
 use ttf_parser::{Face, GlyphId};
 
 use crate::load::kinds::Rule;
-use crate::text::escape_xml as escape;
+use crate::text::escape_xml;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Regular.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Bold.ttf");
@@ -803,7 +803,7 @@ fn svg_page(out: &mut String, text: &PosterText) {
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}mm" height="{PAGE_H}mm" viewBox="0 0 {PAGE_W} {PAGE_H}" font-family="{FONT_FAMILY}" font-kerning="none">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", escape(&clean(text.heading)));
+    let _ = writeln!(out, "<title>{}</title>", escape_xml(&clean(text.heading)));
     let _ = writeln!(
         out,
         r##"<rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>"##
@@ -824,7 +824,7 @@ fn svg_heading(out: &mut String, frame: &Frame) {
         N(MARGIN_X),
         N(frame.kicker_y),
         N(KICKER_PT * PT_TO_MM),
-        escape(&frame.kicker)
+        escape_xml(&frame.kicker)
     );
     let _ = write!(
         out,
@@ -837,7 +837,7 @@ fn svg_heading(out: &mut String, frame: &Frame) {
             r#"<tspan x="{}" y="{}">{}</tspan>"#,
             N(MARGIN_X),
             N(frame.heading_y + i as f32 * frame.heading_size * 1.12),
-            escape(line)
+            escape_xml(line)
         );
     }
     let _ = writeln!(out, "</text>");
@@ -869,7 +869,7 @@ fn svg_column_heads(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &
             N(label_x),
             N(cy + label_m.cap_height() / 2.0),
             N(label_size),
-            escape(&label)
+            escape_xml(&label)
         );
     }
 }
@@ -932,7 +932,7 @@ fn svg_rules(
                     r#"<tspan x="{}" y="{}">{}</tspan>"#,
                     N(text_x),
                     N(first_mid + i as f32 * body.line + half_cap),
-                    escape(line)
+                    escape_xml(line)
                 );
             }
             let _ = writeln!(out, "</text>");
@@ -964,7 +964,7 @@ fn svg_footer(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &Frame)
         N(MARGIN_X),
         N(frame.footer_y),
         N(footer_size),
-        escape(&footer)
+        escape_xml(&footer)
     );
 }
 
@@ -1083,7 +1083,7 @@ mod tests {
         for r in example() {
             for text in [r.do_, r.dont].into_iter().flatten() {
                 for word in text.split(' ') {
-                    assert!(poster.svg.contains(&escape(word)), "missing {word:?}");
+                    assert!(poster.svg.contains(&escape_xml(word)), "missing {word:?}");
                 }
             }
         }
