@@ -17,7 +17,7 @@ use crate::diag::{Diagnostic, suggest};
 use crate::load::Source;
 use crate::resolve::PendingAnchor;
 use crate::resolve::links::{ANCHOR_HINT, LinkError, Links, Target};
-use crate::text::{escape_html as escape, slugify};
+use crate::text::{escape_html, slugify};
 
 use super::highlight;
 
@@ -308,7 +308,7 @@ impl<'c, 's> Writer<'c, 's> {
         if (2..=3).contains(&n) {
             self.flat.push((n, id.clone(), plain.trim().to_string()));
         }
-        let eid = escape(&id);
+        let eid = escape_html(&id);
         Some(Event::Html(CowStr::from(format!(
             "<h{n} id=\"{eid}\">{inner_html}<a class=\"heading-anchor\" href=\"#{eid}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
         ))))
@@ -322,11 +322,11 @@ impl<'c, 's> Writer<'c, 's> {
         } else {
             highlight::highlight(&src, &lang)
         };
-        let inner = inner.unwrap_or_else(|| escape(&src));
+        let inner = inner.unwrap_or_else(|| escape_html(&src));
         let data = if lang.is_empty() {
             String::new()
         } else {
-            format!(" data-lang=\"{}\"", escape(&lang))
+            format!(" data-lang=\"{}\"", escape_html(&lang))
         };
         Some(Event::Html(CowStr::from(format!(
             "<pre class=\"code\"{data}><code>{inner}</code></pre>\n"
