@@ -4,16 +4,76 @@
 //! keys are errors that name the key and suggest the nearest known one.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Pos};
-use crate::load::files::ReadError;
-use crate::load::kinds::Kind;
+use crate::files::ReadError;
 use crate::yaml;
 
 pub const FILE: &str = "handbook.yaml";
+
+/// The longest title (a page's or `handbook.yaml`'s), in characters. A
+/// title is repeated on every page that lists or links it (cards,
+/// breadcrumbs, navigation, the search index): a 10 MB title cost 1.2 GB.
+/// A thousand characters is more than any heading needs.
+pub const MAX_TITLE: usize = 1_000;
+
+/// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
+///
+/// Defined here, below `load`, because `handbook.yaml` maps folders to
+/// kinds (`kinds:`); `load::kinds` knows each kind's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Expert,
+    Module,
+    Plan,
+    Guidelines,
+    Path,
+    #[serde(skip_deserializing)]
+    Section,
+}
+
+impl Kind {
+    /// The kinds a page may name (`kind:`) or a folder be given.
+    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
+
+    /// The kind's name as written in front matter and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Expert => "expert",
+            Kind::Module => "module",
+            Kind::Plan => "plan",
+            Kind::Guidelines => "guidelines",
+            Kind::Path => "path",
+            Kind::Section => "section",
+        }
+    }
+
+    /// The kind a page may name, by its name (not `section`).
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Some(match name {
+            "page" => Kind::Page,
+            "expert" => Kind::Expert,
+            "module" => Kind::Module,
+            "plan" => Kind::Plan,
+            "guidelines" => Kind::Guidelines,
+            "path" => Kind::Path,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 #[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -158,7 +218,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let path = root.join(FILE);
     // Bounded and non-blocking, as every source file: a FIFO named
     // `handbook.yaml` must not hang `build`, `check` or `serve`.
-    let text = match crate::load::read_regular(&path, Some(crate::load::READ_LIMIT)) {
+    let text = match crate::files::read_regular(&path, Some(crate::files::READ_LIMIT)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -178,6 +238,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     from_text(&text)
 }
 
+/// Reads and validates the text of `handbook.yaml`.
 pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     // A byte-order mark (Windows editors write one) is not content; YAML
     // would read it as the start of a second document.
@@ -194,19 +255,11 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         })?
     };
     let mut errors = Vec::new();
-    let key_error = |key: &str, message: String, hint: &str| {
-        let pos = key_pos(text, key);
-        Diagnostic::error(message)
-            .in_file(FILE)
-            .at(text, pos)
-            .with_len(key.len())
-            .hint(hint)
-    };
-
     let tz = match jiff::tz::TimeZone::get(&raw.timezone) {
         Ok(tz) => tz,
         Err(_) => {
             errors.push(key_error(
+                text,
                 "timezone",
                 format!("unknown time zone `{}`", raw.timezone),
                 "write an IANA time zone name, e.g. `Europe/Helsinki` or `UTC`",
@@ -218,6 +271,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         Some(parts) => parts,
         None => {
             errors.push(key_error(
+                text,
                 "base_url",
                 format!("invalid base_url `{}`", raw.base_url),
                 "write a path (`/handbook/`) or a full URL (`https://intra.example.com/handbook/`)",
@@ -226,20 +280,48 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
         }
     };
     errors.extend(check_urls(text, &raw));
+    check_names(text, &raw, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let kinds = folder_kinds(&raw);
+    Ok(Site {
+        raw,
+        base_path,
+        origin,
+        tz,
+        kinds,
+    })
+}
+
+/// An error at `key` in `text`, the text of `handbook.yaml`.
+fn key_error(text: &str, key: &str, message: String, hint: &str) -> Diagnostic {
+    let pos = key_pos(text, key);
+    Diagnostic::error(message)
+        .in_file(FILE)
+        .at(text, pos)
+        .with_len(key.len())
+        .hint(hint)
+}
+
+/// The title's length, and the names of the theme and the highlight theme.
+fn check_names(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
     let title_chars = raw.title.chars().count();
-    if title_chars > crate::load::page::MAX_TITLE {
+    if title_chars > MAX_TITLE {
         // The site title is on every page: bounded as a page's title is.
         errors.push(key_error(
+            text,
             "title",
             format!(
                 "the title is {title_chars} characters long; at most {} are allowed",
-                crate::load::page::MAX_TITLE
+                MAX_TITLE
             ),
             "shorten the site title",
         ));
     }
     if raw.theme.is_empty() || raw.theme.contains(['/', '\\']) || raw.theme.starts_with('.') {
         errors.push(key_error(
+            text,
             "theme",
             format!("invalid theme name `{}`", raw.theme),
             "write the name of a folder under `themes/`, or `default`",
@@ -254,11 +336,16 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
             None => format!("known themes: {}", names.join(", ")),
         };
         errors.push(key_error(
+            text,
             "highlight_theme",
             format!("unknown highlight theme `{name}`"),
             &hint,
         ));
     }
+}
+
+/// Folder (relative to `content/`) → kind: the defaults, then `kinds:`.
+fn folder_kinds(raw: &Config) -> BTreeMap<String, Kind> {
     let mut kinds: BTreeMap<String, Kind> = [
         ("experts", Kind::Expert),
         ("training", Kind::Module),
@@ -270,16 +357,7 @@ pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     for (folder, kind) in &raw.kinds {
         kinds.insert(folder.trim_matches('/').to_string(), *kind);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Site {
-        raw,
-        base_path,
-        origin,
-        tz,
-        kinds,
-    })
+    kinds
 }
 
 /// The URLs of the configuration that reach an `href`: `repository.url`

@@ -13,6 +13,7 @@
 pub mod cache;
 pub mod config;
 pub mod diag;
+pub mod files;
 pub mod load;
 pub mod pipeline;
 pub mod render;
@@ -21,6 +22,7 @@ pub mod search;
 pub mod serve;
 #[doc(hidden)]
 pub mod testgen;
+pub mod text;
 pub mod url;
 pub mod write;
 pub mod yaml;

@@ -2,12 +2,14 @@
 //! one place that prints diagnostics.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use esiin::diag::Diagnostic;
 use esiin::pipeline;
+use esiin::serve::state::Live;
 
 // Building allocates many small strings and template values on every
 // thread; mimalloc's per-thread heaps measured faster than glibc's malloc.
@@ -132,43 +134,7 @@ fn main() -> ExitCode {
             output,
             drafts,
             timings,
-        } => {
-            let output = output.unwrap_or_else(|| root.join("public"));
-            let start = std::time::Instant::now();
-            let opts = pipeline::Options {
-                root,
-                output: Some(output.clone()),
-                drafts,
-                base_url: None,
-                write_cache: true,
-            };
-            match pipeline::build(&opts) {
-                Ok(report) => {
-                    print(&report.warnings, Format::Human);
-                    eprintln!(
-                        "built {} ({}) into {} in {:.0?}",
-                        plural(report.pages, "page"),
-                        plural(report.files, "file"),
-                        output.display(),
-                        start.elapsed()
-                    );
-                    if timings {
-                        for (stage, took) in &report.timings {
-                            eprintln!("  {stage:<10} {took:>8.1?}");
-                        }
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    print(&diags, Format::Human);
-                    eprintln!(
-                        "build failed: {}; the previous output was left as it was",
-                        summary(&diags)
-                    );
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        } => build(root, output, drafts, timings),
         Command::Serve {
             root,
             bind,
@@ -181,49 +147,92 @@ fn main() -> ExitCode {
             experts,
             photos,
             dir,
-        } => match esiin::testgen::generate_experts(
-            &dir,
-            pages,
-            experts.unwrap_or(pages / 20),
-            photos,
-        ) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!(
-                    "error: cannot write {}: {e}\n  = help: choose a folder you can write to",
-                    dir.display()
-                );
-                ExitCode::FAILURE
-            }
-        },
+        } => generate(&dir, pages, experts, photos),
         Command::Check {
             root,
             drafts,
             format,
-        } => {
-            let opts = pipeline::Options {
-                root,
-                output: None,
-                drafts,
-                base_url: None,
-                write_cache: false,
-            };
-            match pipeline::build(&opts) {
-                Ok(report) => {
-                    print(&report.warnings, format);
-                    if format == Format::Human {
-                        eprintln!("checked {}: no errors", plural(report.pages, "page"));
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    print(&diags, format);
-                    if format == Format::Human {
-                        eprintln!("check failed: {}", summary(&diags));
-                    }
-                    ExitCode::FAILURE
+        } => check(root, drafts, format),
+    }
+}
+
+/// `esiin build`: the site into `output` (default `ROOT/public`).
+fn build(root: PathBuf, output: Option<PathBuf>, drafts: bool, timings: bool) -> ExitCode {
+    let output = output.unwrap_or_else(|| root.join("public"));
+    let start = std::time::Instant::now();
+    let opts = pipeline::Options {
+        root,
+        output: Some(output.clone()),
+        drafts,
+        base_url: None,
+        write_cache: true,
+    };
+    match pipeline::build(&opts) {
+        Ok(report) => {
+            print(&report.warnings, Format::Human);
+            eprintln!(
+                "built {} ({}) into {} in {:.0?}",
+                plural(report.pages, "page"),
+                plural(report.files, "file"),
+                output.display(),
+                start.elapsed()
+            );
+            if timings {
+                for (stage, took) in &report.timings {
+                    eprintln!("  {stage:<10} {took:>8.1?}");
                 }
             }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print(&diags, Format::Human);
+            eprintln!(
+                "build failed: {}; the previous output was left as it was",
+                summary(&diags)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `esiin check`: everything `build` does, written nowhere.
+fn check(root: PathBuf, drafts: bool, format: Format) -> ExitCode {
+    let opts = pipeline::Options {
+        root,
+        output: None,
+        drafts,
+        base_url: None,
+        write_cache: false,
+    };
+    match pipeline::build(&opts) {
+        Ok(report) => {
+            print(&report.warnings, format);
+            if format == Format::Human {
+                eprintln!("checked {}: no errors", plural(report.pages, "page"));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print(&diags, format);
+            if format == Format::Human {
+                eprintln!("check failed: {}", summary(&diags));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `esiin generate`: a large handbook for benchmarks, `experts` experts
+/// (default one page in twenty) with photos if asked for.
+fn generate(dir: &Path, pages: usize, experts: Option<usize>, photos: bool) -> ExitCode {
+    match esiin::testgen::generate_experts(dir, pages, experts.unwrap_or(pages / 20), photos) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!(
+                "error: cannot write {}: {e}\n  = help: choose a folder you can write to",
+                dir.display()
+            );
+            ExitCode::FAILURE
         }
     }
 }
@@ -240,7 +249,7 @@ fn log(line: &str) {
 fn report_rebuild(
     what: &str,
     outcome: &esiin::serve::Outcome,
-    warned: &std::sync::Mutex<esiin::serve::WarningLog>,
+    warned: &Mutex<esiin::serve::WarningLog>,
 ) {
     let ms = outcome.took.as_millis();
     if outcome.errors.is_empty() {
@@ -263,6 +272,8 @@ fn report_rebuild(
     }
 }
 
+/// `esiin serve`: builds into memory, rebuilds on every save, and serves
+/// the site until Ctrl-C.
 fn serve(
     root: PathBuf,
     ip: std::net::IpAddr,
@@ -270,10 +281,6 @@ fn serve(
     open: bool,
     drafts: bool,
 ) -> ExitCode {
-    use esiin::serve::http::{ServerConfig, bind};
-    use esiin::serve::state::Live;
-    use std::sync::Arc;
-
     let idle_timeout = match esiin::serve::http::idle_timeout_from_env() {
         Ok(idle) => idle,
         Err(e) => {
@@ -293,31 +300,25 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
-    let opts = esiin::serve::Options {
-        root: root.clone(),
-        drafts,
+    let rebuilds = Rebuilds {
+        opts: esiin::serve::Options {
+            root: root.clone(),
+            drafts,
+        },
+        live: Arc::new(Live::default()),
+        cache: Arc::new(Mutex::new(esiin::pipeline::Cache::reusable())),
+        warned: Arc::new(Mutex::new(esiin::serve::WarningLog::default())),
     };
-    let live = Arc::new(Live::default());
-    // What each build parsed and rendered, for the next one.
-    let cache = Arc::new(std::sync::Mutex::new(esiin::pipeline::Cache::reusable()));
-    // The warnings printed so far: each rebuild prints the new ones.
-    let warned = Arc::new(std::sync::Mutex::new(esiin::serve::WarningLog::default()));
     // Watch before the first build, so that a save made while it runs
     // starts a rebuild right after it.
     let watcher = {
-        let (live, cache, opts, warned) =
-            (live.clone(), cache.clone(), opts.clone(), warned.clone());
+        let rebuilds = rebuilds.clone();
         esiin::serve::watch(&root, move |paths| {
             let what = match paths.as_slice() {
                 [one] => one.display().to_string(),
                 many => format!("{} files", many.len()),
             };
-            let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-            report_rebuild(
-                &what,
-                &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
-                &warned,
-            );
+            rebuilds.run(&what);
         })
     };
     let _watcher = match watcher {
@@ -330,41 +331,58 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
-    {
-        let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    rebuilds.run("first build");
+    let listen = Listen {
+        ip,
+        port,
+        idle_timeout,
+        open,
+    };
+    runtime.block_on(listen.serve(&root, rebuilds.live.clone()))
+}
+
+/// What `serve`'s rebuilds share: the first build's and the watcher's.
+#[derive(Clone)]
+struct Rebuilds {
+    opts: esiin::serve::Options,
+    live: Arc<Live>,
+    /// What each build parsed and rendered, for the next one.
+    cache: Arc<Mutex<esiin::pipeline::Cache>>,
+    /// The warnings printed so far: each rebuild prints the new ones.
+    warned: Arc<Mutex<esiin::serve::WarningLog>>,
+}
+
+impl Rebuilds {
+    /// Rebuilds into the live site and prints what that did, for `what`
+    /// (the changed files, or the first build).
+    fn run(&self, what: &str) {
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         report_rebuild(
-            "first build",
-            &esiin::serve::rebuild_cached(&opts, &live, &mut cache),
-            &warned,
+            what,
+            &esiin::serve::rebuild_cached(&self.opts, &self.live, &mut cache),
+            &self.warned,
         );
     }
-    runtime.block_on(async move {
-        // The default port moves on when taken; a port asked for does not.
-        let (mut port, asked) = match port {
-            Some(p) => (p, true),
-            None => (1111, false),
+}
+
+/// Where and how `serve` listens.
+struct Listen {
+    ip: std::net::IpAddr,
+    /// `None`: 1111, or the next free port.
+    port: Option<u16>,
+    idle_timeout: std::time::Duration,
+    /// Whether to open the site in a browser.
+    open: bool,
+}
+
+impl Listen {
+    /// Serves `live` (the site of `root`) until Ctrl-C.
+    async fn serve(self, root: &Path, live: Arc<Live>) -> ExitCode {
+        let (server, port) = match self.bind(live).await {
+            Ok(bound) => bound,
+            Err(code) => return code,
         };
-        let server = loop {
-            let cfg = ServerConfig {
-                idle_timeout,
-                ..ServerConfig::for_bind(ip, port)
-            };
-            match bind(cfg, live.clone()).await {
-                Ok(server) => break server,
-                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && !asked && port < 1111 + 20 => {
-                    port += 1;
-                }
-                Err(e) => {
-                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                        "another program uses the port: stop it, or pass another `--port`"
-                    } else {
-                        "check the address given to `--bind`"
-                    };
-                    eprintln!("error: cannot listen on {ip} port {port}: {e}\n  = help: {hint}");
-                    return ExitCode::FAILURE;
-                }
-            }
-        };
+        let ip = self.ip;
         if ip.is_unspecified() {
             eprintln!(
                 "warning: listening on every network interface: anyone who can reach this machine sees the handbook, drafts included\n  = help: pass `--bind 127.0.0.1` to serve this machine only"
@@ -375,14 +393,24 @@ fn serve(
         } else {
             ip.to_string()
         };
-        let url = format!("http://{shown}:{}/", server.addrs().first().map_or(port, |a| a.port()));
-        log(&format!("serving {} at {url} (Ctrl-C to stop)", root.display()));
-        if open {
-            let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
-            if std::process::Command::new(opener).arg(&url).spawn().is_err() {
-                eprintln!(
-                    "warning: could not open a browser\n  = help: open {url} yourself"
-                );
+        let port = server.addrs().first().map_or(port, |a| a.port());
+        let url = format!("http://{shown}:{port}/");
+        log(&format!(
+            "serving {} at {url} (Ctrl-C to stop)",
+            root.display()
+        ));
+        if self.open {
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            if std::process::Command::new(opener)
+                .arg(&url)
+                .spawn()
+                .is_err()
+            {
+                eprintln!("warning: could not open a browser\n  = help: open {url} yourself");
             }
         }
         let stop = async {
@@ -394,11 +422,46 @@ fn serve(
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!(
-                    "error: the server stopped: {e}\n  = help: start `esiin serve` again"
-                );
+                eprintln!("error: the server stopped: {e}\n  = help: start `esiin serve` again");
                 ExitCode::FAILURE
             }
         }
-    })
+    }
+
+    /// A listening server and the port it was bound to: on the port asked for, else on 1111 or the next
+    /// free one of the twenty after it (the default port moves on when
+    /// taken; a port asked for does not).
+    async fn bind(&self, live: Arc<Live>) -> Result<(esiin::serve::http::Server, u16), ExitCode> {
+        use esiin::serve::http::{ServerConfig, bind};
+        let (mut port, asked) = match self.port {
+            Some(p) => (p, true),
+            None => (1111, false),
+        };
+        loop {
+            let cfg = ServerConfig {
+                idle_timeout: self.idle_timeout,
+                ..ServerConfig::for_bind(self.ip, port)
+            };
+            match bind(cfg, live.clone()).await {
+                Ok(server) => return Ok((server, port)),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AddrInUse && !asked && port < 1111 + 20 =>
+                {
+                    port += 1;
+                }
+                Err(e) => {
+                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                        "another program uses the port: stop it, or pass another `--port`"
+                    } else {
+                        "check the address given to `--bind`"
+                    };
+                    eprintln!(
+                        "error: cannot listen on {} port {port}: {e}\n  = help: {hint}",
+                        self.ip
+                    );
+                    return Err(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
 }

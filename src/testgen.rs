@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A small deterministic pseudo-random sequence (no dependency needed).
 struct Rng(u64);
@@ -192,193 +192,233 @@ fn generate_with(dir: &Path, n: usize, experts_photos: Option<(usize, bool)>) ->
         dir.join("handbook.yaml"),
         "title: Generated handbook\nbase_url: https://intra.example.com/handbook/\nlanguage: fi\ntimezone: Europe/Helsinki\n",
     )?;
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let experts = experts_photos.map_or((n / 20).max(3), |(e, _)| e.max(3));
-    let photos = experts_photos.is_some_and(|(_, p)| p);
     let modules = (n / 50).max(2);
     let paths = (n / 500).max(1);
     let pages = n.saturating_sub(experts + modules + paths + 2);
-    let sections = (pages / 40).max(1);
-    let write = |rel: String, text: String| -> io::Result<()> {
-        let path = content.join(rel);
+    let mut g = Generator {
+        content,
+        rng: Rng(0x9e37_79b9_7f4a_7c15),
+        experts,
+        photos: experts_photos.is_some_and(|(_, p)| p),
+        modules,
+        paths,
+        pages,
+        sections: (pages / 40).max(1),
+    };
+    // In this order: every page's text draws from the one random sequence.
+    g.write("_index.md", "---\ntitle: Koti\n---\nTervetuloa.\n")?;
+    g.experts()?;
+    g.modules()?;
+    g.sections()?;
+    g.pages()?;
+    g.paths()?;
+    g.plan_and_guidelines()
+}
+
+/// A handbook being generated: where, how many of each kind, and the
+/// random sequence its texts are drawn from.
+struct Generator {
+    content: PathBuf,
+    rng: Rng,
+    experts: usize,
+    photos: bool,
+    modules: usize,
+    paths: usize,
+    pages: usize,
+    sections: usize,
+}
+
+impl Generator {
+    /// Writes `text` at `rel` under `content/`, creating its folder.
+    fn write(&self, rel: &str, text: &str) -> io::Result<()> {
+        let path = self.content.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(path, text)
-    };
+    }
 
-    write(
-        "_index.md".into(),
-        "---\ntitle: Koti\n---\nTervetuloa.\n".into(),
-    )?;
-    write(
-        "experts/_index.md".into(),
-        "---\ntitle: Asiantuntijat\n---\n".into(),
-    )?;
-    for e in 0..experts {
-        let topics: Vec<&str> = (0..3).map(|_| TOPICS[rng.below(TOPICS.len())]).collect();
-        let unlisted = if e % 25 == 24 {
-            "visibility: unlisted\n"
-        } else {
-            ""
-        };
-        let photo_line = if photos {
-            std::fs::create_dir_all(content.join("experts"))?;
-            std::fs::write(
-                content.join(format!("experts/expert-{e}.jpg")),
-                photo(e as u64 * 7919 + 1, 1200)?,
-            )?;
-            format!("photo: expert-{e}.jpg\n")
-        } else {
-            String::new()
-        };
-        write(
-            format!("experts/expert-{e}.md"),
-            format!(
+    /// The experts section: every 25th expert unlisted, with photos if
+    /// asked for.
+    fn experts(&mut self) -> io::Result<()> {
+        self.write("experts/_index.md", "---\ntitle: Asiantuntijat\n---\n")?;
+        for e in 0..self.experts {
+            let rng = &mut self.rng;
+            let topics: Vec<&str> = (0..3).map(|_| TOPICS[rng.below(TOPICS.len())]).collect();
+            let unlisted = if e % 25 == 24 {
+                "visibility: unlisted\n"
+            } else {
+                ""
+            };
+            let photo_line = if self.photos {
+                std::fs::create_dir_all(self.content.join("experts"))?;
+                std::fs::write(
+                    self.content.join(format!("experts/expert-{e}.jpg")),
+                    photo(e as u64 * 7919 + 1, 1200)?,
+                )?;
+                format!("photo: expert-{e}.jpg\n")
+            } else {
+                String::new()
+            };
+            let text = format!(
                 "---\ntitle: Expert {e}\nrole: Consultant\nteam: {}\nlanguages: [Finnish, English]\ntopics: [{}]\nask_me_about: [\"{}\"]\navailable_for: [talks, mentoring]\nchannels:\n  github: expert{e}\n  linkedin: https://www.linkedin.com/in/expert{e}\n{unlisted}{photo_line}---\n{}\n\n## Talks\n\n{}\n",
                 TEAMS[e % TEAMS.len()],
                 topics.join(", "),
-                sentence(&mut rng, 4),
-                sentence(&mut rng, 30),
-                sentence(&mut rng, 20),
-            ),
-        )?;
+                sentence(&mut self.rng, 4),
+                sentence(&mut self.rng, 30),
+                sentence(&mut self.rng, 20),
+            );
+            self.write(&format!("experts/expert-{e}.md"), &text)?;
+        }
+        Ok(())
     }
-    write(
-        "training/_index.md".into(),
-        "---\ntitle: Koulutus\n---\n".into(),
-    )?;
-    for m in 0..modules {
-        let prereq = if m > 0 && m % 3 != 0 {
-            format!("prerequisites: [module-{}]\n", m - 1)
-        } else {
-            String::new()
-        };
-        write(
-            format!("training/module-{m}.md"),
-            format!(
+
+    /// The training section: modules with trainers, a session each, and
+    /// chains of prerequisites.
+    fn modules(&mut self) -> io::Result<()> {
+        self.write("training/_index.md", "---\ntitle: Koulutus\n---\n")?;
+        let experts = self.experts;
+        for m in 0..self.modules {
+            let prereq = if m > 0 && m % 3 != 0 {
+                format!("prerequisites: [module-{}]\n", m - 1)
+            } else {
+                String::new()
+            };
+            let text = format!(
                 "---\ntitle: Module {m}\nsummary: {}\nformat: workshop\nduration: 90min\naudience: Everyone\nobjectives: [\"{}\"]\n{prereq}trainers: [expert-{}, expert-{}]\nmaterials:\n  - {{title: Guide, url: \"@/area-0/section-0/page-0.md#usage\"}}\nsessions:\n  - start: 2027-0{}-1{} 09:00\n    end: 2027-0{}-1{} 10:30\n    location: Tampere\n    seats: 12\n---\n{}\n\n## Agenda\n\n{}\n",
-                sentence(&mut rng, 8),
-                sentence(&mut rng, 5),
+                sentence(&mut self.rng, 8),
+                sentence(&mut self.rng, 5),
                 m % experts,
                 (m + 1) % experts,
                 1 + m % 9,
                 m % 10,
                 1 + m % 9,
                 m % 10,
-                sentence(&mut rng, 40),
-                sentence(&mut rng, 25),
-            ),
-        )?;
+                sentence(&mut self.rng, 40),
+                sentence(&mut self.rng, 25),
+            );
+            self.write(&format!("training/module-{m}.md"), &text)?;
+        }
+        Ok(())
     }
-    for a in 0..AREAS {
-        write(
-            format!("area-{a}/_index.md"),
-            format!(
+
+    /// The areas and the sections in them.
+    fn sections(&mut self) -> io::Result<()> {
+        for a in 0..AREAS {
+            let text = format!(
                 "---\ntitle: Area {a}\nweight: {a}\n---\n{}\n",
-                sentence(&mut rng, 12)
-            ),
-        )?;
-    }
-    for s in 0..sections {
-        write(
-            format!("{}/_index.md", section_dir(s)),
-            format!(
+                sentence(&mut self.rng, 12)
+            );
+            self.write(&format!("area-{a}/_index.md"), &text)?;
+        }
+        for s in 0..self.sections {
+            let text = format!(
                 "---\ntitle: Section {s}\nweight: {s}\n---\n{}\n",
-                sentence(&mut rng, 12)
-            ),
-        )?;
+                sentence(&mut self.rng, 12)
+            );
+            self.write(&format!("{}/_index.md", section_dir(s)), &text)?;
+        }
+        Ok(())
     }
-    for p in 0..pages {
-        let s = p % sections;
-        let nested = p % 7 == 6;
-        let rel = if nested {
-            format!("{}/sub/page-{p}.md", section_dir(s))
-        } else {
-            format!("{}/page-{p}.md", section_dir(s))
-        };
-        let mut body = String::new();
-        let _ = writeln!(body, "{}\n", sentence(&mut rng, 60));
-        let _ = writeln!(body, "## Usage\n\n{}\n", sentence(&mut rng, 80));
-        let target = rng.below(pages);
-        let ts = target % sections;
-        let target_rel = if target % 7 == 6 {
-            format!("{}/sub/page-{target}.md", section_dir(ts))
-        } else {
-            format!("{}/page-{target}.md", section_dir(ts))
-        };
-        let _ = writeln!(
-            body,
-            "See [a related page](@/{target_rel}#usage), [the plan](@/plan.md) and [an expert](@/experts/expert-{}.md).\n",
-            rng.below(experts)
-        );
-        let _ = writeln!(
-            body,
-            "## Details\n\n| Key | Value |\n|---|---|\n| a | {} |\n| b | {} |\n",
-            p, target
-        );
-        if p % 5 == 0 {
+
+    /// The plain pages, spread over the sections (every seventh one level
+    /// deeper), each linking another page's heading, the plan and an
+    /// expert.
+    fn pages(&mut self) -> io::Result<()> {
+        let (pages, sections, experts) = (self.pages, self.sections, self.experts);
+        for p in 0..pages {
+            let rng = &mut self.rng;
+            let mut body = String::new();
+            let _ = writeln!(body, "{}\n", sentence(rng, 60));
+            let _ = writeln!(body, "## Usage\n\n{}\n", sentence(rng, 80));
+            let target = rng.below(pages);
             let _ = writeln!(
                 body,
-                "```rust\nfn main() {{\n    println!(\"{p}\");\n}}\n```\n"
+                "See [a related page](@/{}.md#usage), [the plan](@/plan.md) and [an expert](@/experts/expert-{}.md).\n",
+                page_path(target, sections),
+                rng.below(experts)
             );
-        }
-        let _ = writeln!(body, "> [!TIP]\n> {}\n", sentence(&mut rng, 12));
-        let _ = writeln!(body, "### Notes\n\n{}\n", sentence(&mut rng, 100));
-        write(
-            rel,
-            format!(
+            let _ = writeln!(
+                body,
+                "## Details\n\n| Key | Value |\n|---|---|\n| a | {} |\n| b | {} |\n",
+                p, target
+            );
+            if p % 5 == 0 {
+                let _ = writeln!(
+                    body,
+                    "```rust\nfn main() {{\n    println!(\"{p}\");\n}}\n```\n"
+                );
+            }
+            let _ = writeln!(body, "> [!TIP]\n> {}\n", sentence(rng, 12));
+            let _ = writeln!(body, "### Notes\n\n{}\n", sentence(rng, 100));
+            let text = format!(
                 "---\ntitle: Page {p}\ndescription: {}\nweight: {}\nowner: expert-{}\ntags: [{}]\n---\n{body}",
-                sentence(&mut rng, 10),
+                sentence(rng, 10),
                 p % 13,
                 p % experts,
                 TOPICS[p % TOPICS.len()],
-            ),
-        )?;
+            );
+            self.write(&format!("{}.md", page_path(p, sections)), &text)?;
+        }
+        Ok(())
     }
-    write(
-        "onboarding/_index.md".into(),
-        "---\ntitle: Perehdytys\n---\n".into(),
-    )?;
-    for k in 0..paths {
-        let mut steps = String::new();
-        for j in 0..6 {
-            let p = (k * 6 + j) % pages.max(1);
-            let s = p % sections;
-            let rel = if p % 7 == 6 {
-                format!("{}/sub/page-{p}", section_dir(s))
-            } else {
-                format!("{}/page-{p}", section_dir(s))
-            };
+
+    /// The onboarding paths, six pages each.
+    fn paths(&mut self) -> io::Result<()> {
+        self.write("onboarding/_index.md", "---\ntitle: Perehdytys\n---\n")?;
+        for k in 0..self.paths {
+            let mut steps = String::new();
+            for j in 0..6 {
+                let p = (k * 6 + j) % self.pages.max(1);
+                let _ = writeln!(
+                    steps,
+                    "  - {{page: {}, minutes: 15, note: \"Step {j}\"}}",
+                    page_path(p, self.sections)
+                );
+            }
+            self.write(
+                &format!("onboarding/path-{k}.md"),
+                &format!(
+                    "---\ntitle: Path {k}\naudience: New hires\nsteps:\n{steps}---\nWelcome.\n"
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The visibility plan (four goals) and the guidelines.
+    fn plan_and_guidelines(&self) -> io::Result<()> {
+        let mut goals = String::new();
+        for (g, name) in ["visitors", "referrals", "contacts", "share"]
+            .iter()
+            .enumerate()
+        {
             let _ = writeln!(
-                steps,
-                "  - {{page: {rel}, minutes: 15, note: \"Step {j}\"}}"
+                goals,
+                "  - id: {name}\n    title: Goal {g}\n    metric: {name}\n    unit: n\n    baseline: 10\n    target: 100\n    due: 2026-12-31\n    actuals:\n      - {{date: 2026-03-31, value: 30}}\n      - {{date: 2026-06-30, value: 50}}"
             );
         }
-        write(
-            format!("onboarding/path-{k}.md"),
-            format!("---\ntitle: Path {k}\naudience: New hires\nsteps:\n{steps}---\nWelcome.\n"),
+        self.write(
+            "plan.md",
+            &format!(
+                "---\ntitle: Plan\nkind: plan\nperiod: {{start: 2026-01-01, end: 2026-12-31}}\nowners: [expert-0]\ngoals:\n{goals}---\n## Näkyvyys ja tavoitteet\n\nText.\n"
+            ),
         )?;
+        self.write(
+            "guidelines.md",
+            "---\ntitle: Guidelines\nkind: guidelines\nrules:\n  - {do: Share what you know, dont: Share what you don't}\n  - {do: Be kind}\n---\nWhy.\n",
+        )
     }
-    let mut goals = String::new();
-    for (g, name) in ["visitors", "referrals", "contacts", "share"]
-        .iter()
-        .enumerate()
-    {
-        let _ = writeln!(
-            goals,
-            "  - id: {name}\n    title: Goal {g}\n    metric: {name}\n    unit: n\n    baseline: 10\n    target: 100\n    due: 2026-12-31\n    actuals:\n      - {{date: 2026-03-31, value: 30}}\n      - {{date: 2026-06-30, value: 50}}"
-        );
+}
+
+/// Where plain page `p` is, under `content/` and without `.md`: in section
+/// `p % sections`, every seventh one in its `sub/` folder.
+fn page_path(p: usize, sections: usize) -> String {
+    let s = p % sections;
+    if p % 7 == 6 {
+        format!("{}/sub/page-{p}", section_dir(s))
+    } else {
+        format!("{}/page-{p}", section_dir(s))
     }
-    write(
-        "plan.md".into(),
-        format!(
-            "---\ntitle: Plan\nkind: plan\nperiod: {{start: 2026-01-01, end: 2026-12-31}}\nowners: [expert-0]\ngoals:\n{goals}---\n## Näkyvyys ja tavoitteet\n\nText.\n"
-        ),
-    )?;
-    write(
-        "guidelines.md".into(),
-        "---\ntitle: Guidelines\nkind: guidelines\nrules:\n  - {do: Share what you know, dont: Share what you don't}\n  - {do: Be kind}\n---\nWhy.\n".into(),
-    )?;
-    Ok(())
 }

@@ -113,7 +113,7 @@ impl Sink for Recording<'_> {
 /// `fs::copy` does, but refuses what is no longer a regular file when it is
 /// opened (a FIFO swapped in after the walk would block `fs::copy`).
 fn copy_regular(from: &Path, to: &Path) -> io::Result<()> {
-    let (mut src, meta) = crate::load::files::open_regular(from)?;
+    let (mut src, meta) = crate::files::open_regular(from)?;
     let mut dst = std::fs::File::create(to)?;
     // `io::copy` between files uses the kernel's copy where it can.
     io::copy(&mut src, &mut dst)?;

@@ -12,47 +12,12 @@ use jiff::civil;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-/// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Page,
-    Expert,
-    Module,
-    Plan,
-    Guidelines,
-    Path,
-    #[serde(skip_deserializing)]
-    Section,
-}
+// `Kind` is defined with the configuration, below this stage, because
+// `handbook.yaml` maps folders to kinds; what a kind's fields are is
+// known here.
+pub use crate::config::Kind;
 
 impl Kind {
-    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Page => "page",
-            Kind::Expert => "expert",
-            Kind::Module => "module",
-            Kind::Plan => "plan",
-            Kind::Guidelines => "guidelines",
-            Kind::Path => "path",
-            Kind::Section => "section",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Kind> {
-        Some(match name {
-            "page" => Kind::Page,
-            "expert" => Kind::Expert,
-            "module" => Kind::Module,
-            "plan" => Kind::Plan,
-            "guidelines" => Kind::Guidelines,
-            "path" => Kind::Path,
-            _ => return None,
-        })
-    }
-
     /// The names of the kind's own front-matter fields.
     pub fn fields(self) -> &'static [&'static str] {
         use crate::yaml::field_names;
@@ -64,12 +29,6 @@ impl Kind {
             Kind::Guidelines => field_names::<Guidelines>(),
             Kind::Path => field_names::<Path>(),
         }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

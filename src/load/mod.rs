@@ -3,7 +3,6 @@
 //! needs the whole handbook (ids, links, references) is left to
 //! [`crate::resolve`].
 
-pub mod files;
 pub mod kinds;
 pub mod page;
 mod trust;
@@ -15,8 +14,10 @@ use rayon::prelude::*;
 
 use crate::config::Site as Config;
 use crate::diag::Diagnostic;
-use files::Class;
-pub use files::{Fence, READ_LIMIT, read_regular};
+// What may be read lives below `config` (which reads `handbook.yaml` by
+// the same rules); named here too, where the walks are.
+use crate::files::Class;
+pub use crate::files::{Fence, READ_LIMIT, read_regular};
 pub use kinds::{Common, Kind, KindData};
 pub use page::parse_page;
 
@@ -444,15 +445,7 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
 /// size are what they were in `cache`, and updating `cache`.
 pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
     let root = fence.root();
-    let key = {
-        let kinds: Vec<String> = config
-            .kinds
-            .iter()
-            .map(|(f, k)| format!("{f}={k}"))
-            .chain([format!("timezone={}", config.raw.timezone)])
-            .collect();
-        xxhash_rust::xxh3::xxh3_64(kinds.join("\n").as_bytes())
-    };
+    let key = parse_key(config);
     if cache.key != key {
         cache.files = ByStamp::default();
         cache.key = key;
@@ -513,6 +506,18 @@ pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded
         },
         diags,
     )
+}
+
+/// What every page's parse depends on besides its file: the folders'
+/// kinds, and the time zone sessions without an offset are placed in.
+fn parse_key(config: &Config) -> u64 {
+    let kinds: Vec<String> = config
+        .kinds
+        .iter()
+        .map(|(f, k)| format!("{f}={k}"))
+        .chain([format!("timezone={}", config.raw.timezone)])
+        .collect();
+    xxhash_rust::xxh3::xxh3_64(kinds.join("\n").as_bytes())
 }
 
 /// Reads and parses one page file.

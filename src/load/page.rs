@@ -7,15 +7,9 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::kinds::{self, Common, Kind, KindData};
 use super::{Page, Source};
-use crate::config::Site as Config;
+use crate::config::{MAX_TITLE, Site as Config};
 use crate::diag::{Diagnostic, suggest};
 use crate::yaml;
-
-/// The longest title a page may have, in characters. A title is repeated
-/// on every page that lists or links it (cards, breadcrumbs, navigation,
-/// the search index): a 10 MB title cost 1.2 GB. A thousand characters is
-/// more than any heading needs.
-pub const MAX_TITLE: usize = 1_000;
 
 /// The longest topic or tag, in characters. Each topic gets a page in a
 /// folder named after it, and a folder name has at most 255 bytes: 60
@@ -70,6 +64,53 @@ pub fn parse_page(
     bytes: Vec<u8>,
     config: &Config,
 ) -> Result<Page, Vec<Diagnostic>> {
+    let src = read_source(shown, bytes)?;
+    let fm_text = src.fm_text();
+
+    // The keys first: a syntax error or a non-mapping stops here, once.
+    let keys: BTreeMap<String, IgnoredAny> = if fm_text.trim().is_empty() {
+        BTreeMap::new()
+    } else {
+        yaml::from_str(fm_text).map_err(|e| yaml_error(&src, e))?
+    };
+    let common: Common = parse_or_default(fm_text).map_err(|e| yaml_error(&src, e))?;
+
+    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
+    let mut errors = super::trust::control_chars(&src);
+    let title = title(&src, &common, &keys, &mut errors);
+    let kind = kind(&src, &common, rel, config, &mut errors);
+    if let Some(kind) = kind {
+        check_fields(&src, &keys, kind, &mut errors);
+    }
+    let data = match typed_data(kind, fm_text, config) {
+        Ok(d) => d,
+        Err(e) => {
+            errors.extend(yaml_error(&src, e));
+            KindData::Page
+        }
+    };
+    errors.extend(super::trust::urls(&src, &data));
+    check_lengths(&src, &common, &data, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let id = rel.strip_suffix(".md").unwrap_or(rel).to_string();
+    Ok(Page {
+        id,
+        path: rel.to_string(),
+        is_section,
+        // A misspelt kind is an error above: the page is never built.
+        kind: kind.unwrap_or(Kind::Page),
+        title,
+        common,
+        data,
+        src,
+    })
+}
+
+/// The file's text (UTF-8, a byte-order mark dropped) with its front
+/// matter split from its body.
+fn read_source(shown: PathBuf, bytes: Vec<u8>) -> Result<Source, Vec<Diagnostic>> {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -97,53 +138,50 @@ pub fn parse_page(
                 .hint(hint),
         ]
     })?;
-    let src = Source {
+    Ok(Source {
         rel: shown,
         text,
         fm,
         body,
         places: Default::default(),
-    };
-    let fm_text = src.fm_text();
-    let yaml_error = |e: yaml::YamlError| {
-        let value = invalid_value(&e.message).map(str::to_owned);
-        let mut d = Diagnostic::error(e.message).in_file(&src.rel).hint(e.hint);
-        if let Some(pos) = e.pos {
-            let pos = crate::diag::Pos {
-                line: pos.line + src.fm_line() - 1,
-                col: pos.col,
-            };
-            // A value our own types reject (`invalid date `2026-13-01``) is
-            // located by the YAML parser at the start of the mapping that
-            // holds it: point at the value itself, the first time it is
-            // written from there on.
-            let from = offset_of(&src.text, pos).min(src.fm.end);
-            match value.and_then(|v| {
-                src.text[from..src.fm.end]
-                    .find(&v)
-                    .map(|i| (from + i, v.len()))
-            }) {
-                Some((offset, len)) => d = d.at_offset(&src.text, offset, len),
-                None => d = d.at(&src.text, pos).with_len(e.len),
-            }
-        } else {
-            d = d.at_offset(&src.text, src.fm.start, 1);
+    })
+}
+
+/// A YAML error in the front matter of `src`, at its place in the file.
+fn yaml_error(src: &Source, e: yaml::YamlError) -> Vec<Diagnostic> {
+    let value = invalid_value(&e.message).map(str::to_owned);
+    let mut d = Diagnostic::error(e.message).in_file(&src.rel).hint(e.hint);
+    if let Some(pos) = e.pos {
+        let pos = crate::diag::Pos {
+            line: pos.line + src.fm_line() - 1,
+            col: pos.col,
+        };
+        // A value our own types reject (`invalid date `2026-13-01``) is
+        // located by the YAML parser at the start of the mapping that
+        // holds it: point at the value itself, the first time it is
+        // written from there on.
+        let from = offset_of(&src.text, pos).min(src.fm.end);
+        match value.and_then(|v| {
+            src.text[from..src.fm.end]
+                .find(&v)
+                .map(|i| (from + i, v.len()))
+        }) {
+            Some((offset, len)) => d = d.at_offset(&src.text, offset, len),
+            None => d = d.at(&src.text, pos).with_len(e.len),
         }
-        vec![d]
-    };
-
-    // The keys first: a syntax error or a non-mapping stops here, once.
-    let keys: BTreeMap<String, IgnoredAny> = if fm_text.trim().is_empty() {
-        BTreeMap::new()
     } else {
-        yaml::from_str(fm_text).map_err(yaml_error)?
-    };
-    let common: Common = parse_or_default(fm_text).map_err(yaml_error)?;
+        d = d.at_offset(&src.text, src.fm.start, 1);
+    }
+    vec![d]
+}
 
-    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
-    let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
-    let mut errors = super::trust::control_chars(&src);
-
+/// The page's title, trimmed; missing or too long is an error.
+fn title(
+    src: &Source,
+    common: &Common,
+    keys: &BTreeMap<String, IgnoredAny>,
+    errors: &mut Vec<Diagnostic>,
+) -> String {
     let title = match &common.title {
         Some(t) if !t.trim().is_empty() => t.trim().to_string(),
         _ => {
@@ -174,15 +212,25 @@ pub fn parse_page(
             .hint("shorten the title; put the rest in `description:` or the body"),
         );
     }
+    title
+}
 
-    // A misspelt kind is one error: the fields cannot be judged against a
-    // kind nobody meant, so they are not checked until it is fixed.
-    let mut kind_known = true;
+/// The page's kind: `kind:`, else its folder's (`Section` for every
+/// `_index.md`). `None` for a misspelt kind, which is one error: the fields
+/// cannot be judged against a kind nobody meant, so they are not checked
+/// until it is fixed.
+fn kind(
+    src: &Source,
+    common: &Common,
+    rel: &str,
+    config: &Config,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
+    let is_section = rel == "_index.md" || rel.ends_with("/_index.md");
     let kind = match common.kind.as_deref() {
         Some(name) => match Kind::from_name(name) {
             Some(k) => k,
             None => {
-                kind_known = false;
                 let hint = match suggest(name, Kind::NAMES.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("write one of: {}", Kind::NAMES.join(", ")),
@@ -191,33 +239,42 @@ pub fn parse_page(
                     src.error_at_key("kind", Some(name), format!("unknown kind `{name}`"))
                         .hint(hint),
                 );
-                Kind::Page
+                return None;
             }
         },
         None if is_section => Kind::Section,
-        None => config.folder_kind(dir).unwrap_or(Kind::Page),
-    };
-    let kind = if is_section {
-        if !matches!(kind, Kind::Section | Kind::Page) {
-            errors.push(
-                src.error_at_key(
-                    "kind",
-                    None,
-                    format!("a section's `_index.md` cannot be of kind `{kind}`"),
-                )
-                .hint("remove `kind:`, or move the content to a page of its own in this folder"),
-            );
+        None => {
+            let dir = rel.rfind('/').map_or("", |i| &rel[..i]);
+            config.folder_kind(dir).unwrap_or(Kind::Page)
         }
-        Kind::Section
-    } else {
-        kind
     };
+    if !is_section {
+        return Some(kind);
+    }
+    if !matches!(kind, Kind::Section | Kind::Page) {
+        errors.push(
+            src.error_at_key(
+                "kind",
+                None,
+                format!("a section's `_index.md` cannot be of kind `{kind}`"),
+            )
+            .hint("remove `kind:`, or move the content to a page of its own in this folder"),
+        );
+    }
+    Some(Kind::Section)
+}
 
-    // Unknown top-level fields, with the nearest known one or the kind the
-    // field belongs to.
+/// Unknown top-level fields, with the nearest known one or the kind the
+/// field belongs to.
+fn check_fields(
+    src: &Source,
+    keys: &BTreeMap<String, IgnoredAny>,
+    kind: Kind,
+    errors: &mut Vec<Diagnostic>,
+) {
     let common_fields = crate::yaml::field_names::<Common>();
     let kind_fields = kind.fields();
-    for key in keys.keys().filter(|_| kind_known) {
+    for key in keys.keys() {
         if common_fields.contains(&key.as_str()) || kind_fields.contains(&key.as_str()) {
             continue;
         }
@@ -252,66 +309,55 @@ pub fn parse_page(
                 .hint(hint),
         );
     }
+}
 
-    let data = match kind {
-        _ if !kind_known => Ok(KindData::Page),
-        Kind::Page => Ok(KindData::Page),
-        Kind::Section => Ok(KindData::Section),
-        Kind::Expert => {
+/// The kind's own fields, typed (a misspelt kind, `None`, has none);
+/// sessions are placed in the handbook's time zone.
+fn typed_data(
+    kind: Option<Kind>,
+    fm_text: &str,
+    config: &Config,
+) -> Result<KindData, yaml::YamlError> {
+    match kind {
+        None | Some(Kind::Page) => Ok(KindData::Page),
+        Some(Kind::Section) => Ok(KindData::Section),
+        Some(Kind::Expert) => {
             parse_or_default::<kinds::Expert>(fm_text).map(|d| KindData::Expert(Box::new(d)))
         }
-        Kind::Module => parse_or_default::<kinds::Module>(fm_text).map(|mut d| {
+        Some(Kind::Module) => parse_or_default::<kinds::Module>(fm_text).map(|mut d| {
             d.place_sessions(&config.tz);
             KindData::Module(Box::new(d))
         }),
-        Kind::Plan => parse_or_default::<kinds::Plan>(fm_text).map(|d| KindData::Plan(Box::new(d))),
-        Kind::Guidelines => parse_or_default::<kinds::Guidelines>(fm_text)
+        Some(Kind::Plan) => {
+            parse_or_default::<kinds::Plan>(fm_text).map(|d| KindData::Plan(Box::new(d)))
+        }
+        Some(Kind::Guidelines) => parse_or_default::<kinds::Guidelines>(fm_text)
             .map(|d| KindData::Guidelines(Box::new(d))),
-        Kind::Path => parse_or_default::<kinds::Path>(fm_text).map(|d| KindData::Path(Box::new(d))),
-    };
-    let data = match data {
-        Ok(d) => d,
-        Err(e) => {
-            errors.extend(yaml_error(e));
-            KindData::Page
+        Some(Kind::Path) => {
+            parse_or_default::<kinds::Path>(fm_text).map(|d| KindData::Path(Box::new(d)))
         }
-    };
-    errors.extend(super::trust::urls(&src, &data));
-    check_topic_names(&src, "tags", &common.tags, &mut errors);
-    check_card_field(
-        &src,
-        "description",
-        common.description.as_deref(),
-        &mut errors,
-    );
-    match &data {
+    }
+}
+
+/// Topics and tags that would make folder names too long, and card fields
+/// that would be repeated too often at their length.
+fn check_lengths(src: &Source, common: &Common, data: &KindData, errors: &mut Vec<Diagnostic>) {
+    check_topic_names(src, "tags", &common.tags, errors);
+    check_card_field(src, "description", common.description.as_deref(), errors);
+    match data {
         KindData::Expert(e) => {
-            check_topic_names(&src, "topics", &e.topics, &mut errors);
-            check_card_field(&src, "role", e.role.as_deref(), &mut errors);
-            check_card_field(&src, "team", e.team.as_deref(), &mut errors);
+            check_topic_names(src, "topics", &e.topics, errors);
+            check_card_field(src, "role", e.role.as_deref(), errors);
+            check_card_field(src, "team", e.team.as_deref(), errors);
         }
-        KindData::Module(m) => check_card_field(&src, "summary", m.summary.as_deref(), &mut errors),
+        KindData::Module(m) => check_card_field(src, "summary", m.summary.as_deref(), errors),
         KindData::Plan(plan) => {
             for goal in &plan.goals {
-                check_topic_names(&src, "topics", &goal.topics, &mut errors);
+                check_topic_names(src, "topics", &goal.topics, errors);
             }
         }
         _ => {}
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let id = rel.strip_suffix(".md").unwrap_or(rel).to_string();
-    Ok(Page {
-        id,
-        path: rel.to_string(),
-        is_section,
-        kind,
-        title,
-        common,
-        data,
-        src,
-    })
 }
 
 /// A stand-in for the page at `rel` whose front matter has errors: its id,

@@ -13,11 +13,11 @@ use super::incremental::OutFile;
 use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load;
+use crate::render::highlight;
 use crate::render::images::ThumbCache;
 use crate::render::poster::PngCache;
 use crate::render::theme::Theme;
 use crate::render::view::{Img, Photos, PosterCtx};
-use crate::render::{highlight, markdown};
 use crate::resolve::{PageId, Site};
 use crate::write::Sink;
 
@@ -147,7 +147,7 @@ pub(super) fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut Thum
                     .map(|(t, px)| {
                         let rel = format!("{stem}.{px}.{}", t.ext);
                         let img = Img {
-                            url: markdown::encode_path(&site.config.url(&rel)),
+                            url: crate::text::encode_path(&site.config.url(&rel)),
                             width: t.width,
                             height: t.height,
                         };
@@ -215,8 +215,9 @@ pub(super) fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache
         match result {
             Ok(poster) => {
                 let base = &site.node(i).url;
-                let url =
-                    |file: &str| markdown::encode_path(&site.config.url(&format!("{base}{file}")));
+                let url = |file: &str| {
+                    crate::text::encode_path(&site.config.url(&format!("{base}{file}")))
+                };
                 ctx.insert(
                     i,
                     PosterCtx {

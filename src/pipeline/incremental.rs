@@ -197,7 +197,12 @@ impl Cache {
                 let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
                 let r = match previous.get(&p.path) {
                     Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
-                    _ => Arc::new(markdown::render(site, i)),
+                    _ => Arc::new(markdown::render(&markdown::RenderContext::new(
+                        i,
+                        &p.src,
+                        &site.config,
+                        site,
+                    ))),
                 };
                 (text, r)
             })

@@ -382,7 +382,7 @@ impl Build<'_> {
         for (alias, target) in &site.aliases {
             let mut ctx = tera::Context::new();
             ctx.insert("site", &pages.site_ctx(*target));
-            let url = markdown::encode_path(&site.url(*target));
+            let url = crate::text::encode_path(&site.url(*target));
             let permalink = site.config.origin.as_ref().map(|o| format!("{o}{url}"));
             ctx.insert(
                 "page",

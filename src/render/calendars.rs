@@ -18,7 +18,7 @@ use crate::resolve::index::SessionRef;
 use crate::resolve::{PageId, Site};
 
 use super::ics::{Event, calendar, uid};
-use super::markdown::encode_path;
+use crate::text::encode_path;
 
 /// What every calendar of one build shares.
 struct Calendars<'a> {

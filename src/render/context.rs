@@ -15,11 +15,12 @@ use crate::load::kinds::{self, KindData};
 use crate::resolve::{Material, PageId, Site};
 
 use super::calendars::calendar_links;
-use super::markdown::{TocEntry, encode_path};
+use super::markdown::TocEntry;
 use super::view::{
     Channel, Crumb, DateCtx, DurationCtx, Img, ModuleSummary, Pages, PosterCtx, Ref, SessionCtx,
     SessionRow, TopicLink, channel_links, date_ctx, duration_ctx, initials,
 };
+use crate::text::encode_path;
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {

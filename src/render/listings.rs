@@ -12,13 +12,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calendars::calendar_links;
-use super::markdown::encode_path;
 use super::view::{Channel, Crumb, ModuleSummary, Pages, Ref, SessionRow, channel, channel_links};
 use crate::load::Kind;
 use crate::load::kinds::{Expert, KindData};
-use crate::render::markdown::slugify;
 use crate::resolve::PageId;
 use crate::resolve::index::{SessionRef, Topic, topic_slug};
+use crate::text::{encode_path, slugify};
 
 /// One option of a directory filter.
 #[derive(Serialize)]

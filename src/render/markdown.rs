@@ -4,6 +4,7 @@
 //! rewritten to URLs (or reported as broken, at their line and column).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
@@ -13,7 +14,10 @@ use serde::Serialize;
 
 use crate::config::{Language, RawHtml};
 use crate::diag::{Diagnostic, suggest};
-use crate::resolve::{PageId, PendingAnchor, Site, Target};
+use crate::load::Source;
+use crate::resolve::links::{ANCHOR_HINT, LinkError, Links, Target};
+use crate::resolve::{PageId, PendingAnchor};
+use crate::text::{encode_path, escape_html, slugify};
 
 use super::highlight;
 
@@ -47,21 +51,6 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_GFM
-}
-
-/// The anchor GitHub and GitLab give a heading: lowercase; letters (any
-/// script, `ä`, `ö`, `å` included), digits, `-` and `_` kept; spaces become
-/// `-`; everything else dropped.
-pub fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if c == ' ' {
-            out.push('-');
-        }
-    }
-    out
 }
 
 /// Gives repeated ids the suffixes `-1`, `-2`, … in document order.
@@ -119,81 +108,45 @@ fn alert(kind: BlockQuoteKind, lang: Language) -> (&'static str, &'static str) {
     (class, title)
 }
 
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    pulldown_cmark_escape::escape_html(&mut out, s).ok();
-    out
+/// What rendering a page body needs besides its text, and no more (as
+/// Zola's `RenderContext`): the site is seen only through [`Links`], so
+/// everything a rendered body depends on is named here.
+pub struct RenderContext<'s> {
+    /// The page, for links to itself (`#anchor`).
+    pub page: PageId,
+    /// The page's file: its body, and its lines for messages.
+    pub source: &'s Source,
+    /// Alert titles are written in the handbook's language.
+    pub language: Language,
+    /// Whether a body with raw HTML is sanitized.
+    pub raw_html: RawHtml,
+    /// Where the other pages and files of the site are.
+    pub links: &'s dyn Links,
 }
 
-/// Percent-encodes what may not stand raw in a URL path (spaces, quotes, …);
-/// non-ASCII letters are kept, as browsers accept them.
-pub fn encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() && !(c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c)) {
-            out.push_str(&format!("%{:02X}", c as u32));
-        } else {
-            out.push(c);
+impl<'s> RenderContext<'s> {
+    /// The context of page `page`, read from `source`, in a handbook
+    /// configured by `config` whose pages and files `links` knows.
+    pub fn new(
+        page: PageId,
+        source: &'s Source,
+        config: &crate::config::Site,
+        links: &'s dyn Links,
+    ) -> Self {
+        RenderContext {
+            page,
+            source,
+            language: config.raw.language,
+            raw_html: config.raw.markdown.raw_html,
+            links,
         }
     }
-    out
 }
 
-/// Renders the body of page `page`.
-pub fn render<'s>(site: &'s Site, page: PageId) -> Rendered {
-    let p = site.page(page);
-    let text = &p.src.text;
-    let body = p.src.body_text();
-    let base = p.src.body;
-    let lang = site.config.raw.language;
-    let mut out = Rendered::default();
-    let mut anchors = Anchors::default();
-    let mut events: Vec<Event> = Vec::new();
-    // A heading being collected: level, inner events, plain text.
-    let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
-    let mut code: Option<(String, String)> = None;
-    let mut flat: Vec<(u8, String, String)> = Vec::new();
-    let mut first_para: Option<String> = None;
-    let mut in_para = false;
-
-    // Whether the Markdown has raw HTML (then the body is sanitized).
-    let mut raw_html = false;
-
-    // `d` placed at `dest` as written within `range` of the body (a link's
-    // destination inside its `[text](dest)`), in the file's coordinates.
-    let located = |range: &std::ops::Range<usize>, dest: &str, d: Diagnostic| {
-        let in_range = body.get(range.clone()).unwrap_or_default();
-        let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
-        d.in_file(&p.src.rel)
-            .at_offset_in(text, p.src.lines(), base + at, dest.len())
-    };
-    let link_error = |out: &mut Rendered,
-                      range: &std::ops::Range<usize>,
-                      dest: &str,
-                      msg: String,
-                      hint: String| {
-        out.errors
-            .push(located(range, dest, Diagnostic::error(msg).hint(hint)));
-    };
-
-    // A destination written as a source path, as its URL; a broken one is
-    // an error at the destination and stays as written.
-    let rewritten =
-        |out: &mut Rendered, span: &std::ops::Range<usize>, dest_url: CowStr<'s>| match rewrite(
-            site,
-            page,
-            &dest_url,
-            &mut out.pending,
-            || located(span, &dest_url, Diagnostic::error("").hint(ANCHOR_HINT)),
-        ) {
-            Ok(url) => CowStr::from(url),
-            Err(e) => {
-                link_error(out, span, &dest_url, e.message, e.hint);
-                dest_url
-            }
-        };
-
-    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+/// Renders the body of the page of `cx`.
+pub fn render(cx: &RenderContext<'_>) -> Rendered {
+    let mut writer = Writer::new(cx);
+    let mut parser = Parser::new_ext(cx.source.body_text(), options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
         // A reference link's destination is written in its definition
         // (`[x]: url`), not where it is used: errors point there.
@@ -201,67 +154,76 @@ pub fn render<'s>(site: &'s Site, page: PageId) -> Rendered {
             Some(def) if !id.is_empty() => def.span.clone(),
             _ => range.clone(),
         };
-        let event = match event {
+        if let Some(event) = writer.rewrite(event, dest_span) {
+            writer.keep(event);
+        }
+    }
+    writer.finish()
+}
+
+/// One body being rendered: the events written so far, and what is
+/// gathered on the way (headings for the table of contents, the first
+/// paragraph, links' errors and anchors).
+struct Writer<'c, 's> {
+    cx: &'c RenderContext<'s>,
+    out: Rendered,
+    anchors: Anchors,
+    events: Vec<Event<'s>>,
+    /// A heading being collected: level, inner events, plain text.
+    heading: Option<(HeadingLevel, Vec<Event<'s>>, String)>,
+    /// A code block being collected: its language and its text.
+    code: Option<(String, String)>,
+    /// The level-2 and level-3 headings: level, id, title.
+    flat: Vec<(u8, String, String)>,
+    first_para: Option<String>,
+    in_para: bool,
+    /// Whether the Markdown has raw HTML (then the body is sanitized).
+    raw_html: bool,
+}
+
+impl<'c, 's> Writer<'c, 's> {
+    fn new(cx: &'c RenderContext<'s>) -> Self {
+        Writer {
+            cx,
+            out: Rendered::default(),
+            anchors: Anchors::default(),
+            events: Vec::new(),
+            heading: None,
+            code: None,
+            flat: Vec::new(),
+            first_para: None,
+            in_para: false,
+            raw_html: false,
+        }
+    }
+
+    /// `event` as it is written out, or `None` while it is held back (a
+    /// heading or a code block is written whole at its end). `dest_span`
+    /// gives where a link's destination is written, by the link's id.
+    fn rewrite(
+        &mut self,
+        event: Event<'s>,
+        dest_span: impl Fn(&str) -> Range<usize>,
+    ) -> Option<Event<'s>> {
+        Some(match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, Vec::new(), String::new()));
-                continue;
+                self.heading = Some((level, Vec::new(), String::new()));
+                return None;
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, inner, plain)) = heading.take() {
-                    let id = anchors.unique(slugify(&plain));
-                    let mut inner_html = String::new();
-                    html::push_html(&mut inner_html, inner.into_iter());
-                    let n = level as u8;
-                    if (2..=3).contains(&n) {
-                        flat.push((n, id.clone(), plain.trim().to_string()));
-                    }
-                    let eid = escape(&id);
-                    Event::Html(CowStr::from(format!(
-                        "<h{n} id=\"{eid}\">{inner_html}<a class=\"heading-anchor\" href=\"#{eid}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
-                    )))
-                } else {
-                    continue;
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading()?,
             Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-                        .next()
-                        .unwrap_or("")
-                        .to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-                continue;
+                self.code = Some((code_language(kind), String::new()));
+                return None;
             }
-            Event::End(TagEnd::CodeBlock) => {
-                let Some((lang, src)) = code.take() else {
-                    continue;
-                };
-                let inner = if lang.is_empty() {
-                    None
-                } else {
-                    highlight::highlight(&src, &lang)
-                };
-                let inner = inner.unwrap_or_else(|| escape(&src));
-                let data = if lang.is_empty() {
-                    String::new()
-                } else {
-                    format!(" data-lang=\"{}\"", escape(&lang))
-                };
-                Event::Html(CowStr::from(format!(
-                    "<pre class=\"code\"{data}><code>{inner}</code></pre>\n"
-                )))
-            }
-            Event::Text(t) if code.is_some() => {
-                if let Some((_, src)) = code.as_mut() {
+            Event::End(TagEnd::CodeBlock) => self.end_code()?,
+            Event::Text(t) if self.code.is_some() => {
+                if let Some((_, src)) = self.code.as_mut() {
                     src.push_str(&t);
                 }
-                continue;
+                return None;
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = alert(kind, lang);
+                let (class, title) = alert(kind, self.cx.language);
                 Event::Html(CowStr::from(format!(
                     "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{title}</p>\n"
                 )))
@@ -272,102 +234,199 @@ pub fn render<'s>(site: &'s Site, page: PageId) -> Rendered {
                 dest_url,
                 title,
                 id,
-            }) => {
-                let span = dest_span(&id);
-                let dest = if link_type == LinkType::Email {
-                    // `<a@example.com>`: pulldown-cmark writes `mailto:`.
-                    dest_url
-                } else if let Err(r) = crate::url::check(&dest_url) {
-                    link_error(
-                        &mut out,
-                        &span,
-                        &dest_url,
-                        r.message(),
-                        crate::url::HINT.into(),
-                    );
-                    CowStr::from("")
-                } else if link_type == LinkType::Autolink {
-                    dest_url
-                } else {
-                    rewritten(&mut out, &span, dest_url)
-                };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: self.link_dest(link_type, dest_url, &dest_span(&id)),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let span = dest_span(&id);
-                let dest = if !crate::url::image_allowed(&dest_url) {
-                    let message = match crate::url::check(&dest_url) {
-                        Err(r) => r.message(),
-                        Ok(()) => {
-                            "an image cannot come from a `mailto:`, `tel:` or `webcal:` URL".into()
-                        }
-                    };
-                    let hint = "name an image file beside the page, or an `https:` URL";
-                    link_error(&mut out, &span, &dest_url, message, hint.into());
-                    CowStr::from("")
-                } else {
-                    rewritten(&mut out, &span, dest_url)
-                };
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: self.image_dest(dest_url, &dest_span(&id)),
+                title,
+                id,
+            }),
             Event::Start(Tag::Paragraph) => {
-                in_para = first_para.is_none();
-                if in_para {
-                    first_para = Some(String::new());
+                self.in_para = self.first_para.is_none();
+                if self.in_para {
+                    self.first_para = Some(String::new());
                 }
                 Event::Start(Tag::Paragraph)
             }
             Event::End(TagEnd::Paragraph) => {
-                in_para = false;
+                self.in_para = false;
                 Event::End(TagEnd::Paragraph)
             }
             e @ (Event::Html(_) | Event::InlineHtml(_)) => {
-                raw_html = true;
+                self.raw_html = true;
                 e
             }
             e => e,
-        };
-        if in_para && let Some(s) = first_para.as_mut() {
+        })
+    }
+
+    /// Keeps a written event: its text in the summary while in the first
+    /// paragraph, and the event in the heading being collected, else in
+    /// the body.
+    fn keep(&mut self, event: Event<'s>) {
+        if self.in_para
+            && let Some(s) = self.first_para.as_mut()
+        {
             match &event {
                 Event::Text(t) | Event::Code(t) => s.push_str(t),
                 Event::SoftBreak | Event::HardBreak => s.push(' '),
                 _ => {}
             }
         }
-        if let Some((_, inner, plain)) = heading.as_mut() {
+        if let Some((_, inner, plain)) = self.heading.as_mut() {
             if let Event::Text(t) | Event::Code(t) = &event {
                 plain.push_str(t);
             }
             inner.push(event);
         } else {
-            events.push(event);
+            self.events.push(event);
         }
     }
-    let mut html = String::new();
-    html::push_html(&mut html, events.into_iter());
-    if raw_html && site.config.raw.markdown.raw_html == RawHtml::Sanitized {
-        html = super::sanitize::clean(&html);
+
+    /// The heading collected, with its unique id and an anchor link; a
+    /// level-2 or level-3 heading also goes in the table of contents.
+    fn end_heading(&mut self) -> Option<Event<'s>> {
+        let (level, inner, plain) = self.heading.take()?;
+        let id = self.anchors.unique(slugify(&plain));
+        let mut inner_html = String::new();
+        html::push_html(&mut inner_html, inner.into_iter());
+        let n = level as u8;
+        if (2..=3).contains(&n) {
+            self.flat.push((n, id.clone(), plain.trim().to_string()));
+        }
+        let eid = escape_html(&id);
+        Some(Event::Html(CowStr::from(format!(
+            "<h{n} id=\"{eid}\">{inner_html}<a class=\"heading-anchor\" href=\"#{eid}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+        ))))
     }
-    out.html = html.into();
-    out.toc = nest(flat);
-    out.anchors = anchors.all;
-    out.summary = first_para.map(|s| summarize(&s)).unwrap_or_default();
-    out
+
+    /// The code block collected, highlighted when its language is known.
+    fn end_code(&mut self) -> Option<Event<'s>> {
+        let (lang, src) = self.code.take()?;
+        let inner = if lang.is_empty() {
+            None
+        } else {
+            highlight::highlight(&src, &lang)
+        };
+        let inner = inner.unwrap_or_else(|| escape_html(&src));
+        let data = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape_html(&lang))
+        };
+        Some(Event::Html(CowStr::from(format!(
+            "<pre class=\"code\"{data}><code>{inner}</code></pre>\n"
+        ))))
+    }
+
+    /// A link's destination as written out: a URL that could run a script
+    /// is an error (and emptied), a source path becomes its URL.
+    fn link_dest(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'s>,
+        span: &Range<usize>,
+    ) -> CowStr<'s> {
+        if link_type == LinkType::Email {
+            // `<a@example.com>`: pulldown-cmark writes `mailto:`.
+            dest_url
+        } else if let Err(r) = crate::url::check(&dest_url) {
+            self.link_error(span, &dest_url, r.message(), crate::url::HINT.into());
+            CowStr::from("")
+        } else if link_type == LinkType::Autolink {
+            dest_url
+        } else {
+            self.rewritten(span, dest_url)
+        }
+    }
+
+    /// An image's source as written out: one that is no image URL is an
+    /// error (and emptied), a source path becomes its URL.
+    fn image_dest(&mut self, dest_url: CowStr<'s>, span: &Range<usize>) -> CowStr<'s> {
+        if crate::url::image_allowed(&dest_url) {
+            return self.rewritten(span, dest_url);
+        }
+        let message = match crate::url::check(&dest_url) {
+            Err(r) => r.message(),
+            Ok(()) => "an image cannot come from a `mailto:`, `tel:` or `webcal:` URL".into(),
+        };
+        let hint = "name an image file beside the page, or an `https:` URL";
+        self.link_error(span, &dest_url, message, hint.into());
+        CowStr::from("")
+    }
+
+    /// A destination written as a source path, as its URL; a broken one is
+    /// an error at the destination and stays as written.
+    fn rewritten(&mut self, span: &Range<usize>, dest_url: CowStr<'s>) -> CowStr<'s> {
+        let cx = self.cx;
+        let locate = || {
+            let d = Diagnostic::error("").hint(ANCHOR_HINT);
+            located(cx.source, span, &dest_url, d)
+        };
+        match rewrite(cx, &dest_url, &mut self.out.pending, locate) {
+            Ok(url) => CowStr::from(url),
+            Err(e) => {
+                self.link_error(span, &dest_url, e.message, e.hint);
+                dest_url
+            }
+        }
+    }
+
+    /// Records an error at the destination `dest` written within `range`.
+    fn link_error(&mut self, range: &Range<usize>, dest: &str, msg: String, hint: String) {
+        let d = Diagnostic::error(msg).hint(hint);
+        self.out
+            .errors
+            .push(located(self.cx.source, range, dest, d));
+    }
+
+    /// The rendered body: the events as HTML (sanitized if it has raw HTML
+    /// and the handbook asks for it), with what was gathered on the way.
+    fn finish(self) -> Rendered {
+        let mut out = self.out;
+        let mut html = String::new();
+        html::push_html(&mut html, self.events.into_iter());
+        if self.raw_html && self.cx.raw_html == RawHtml::Sanitized {
+            html = super::sanitize::clean(&html);
+        }
+        out.html = html.into();
+        out.toc = nest(self.flat);
+        out.anchors = self.anchors.all;
+        out.summary = self.first_para.map(|s| summarize(&s)).unwrap_or_default();
+        out
+    }
+}
+
+/// The language a code block names (the first word of a fence's info
+/// string: ```` ```rust,ignore ```` is `rust`), empty when none.
+fn code_language(kind: CodeBlockKind) -> String {
+    match kind {
+        CodeBlockKind::Fenced(info) => info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .next()
+            .unwrap_or("")
+            .to_string(),
+        CodeBlockKind::Indented => String::new(),
+    }
+}
+
+/// `d` placed at `dest` as written within `range` of the body of `src` (a
+/// link's destination inside its `[text](dest)`), in the file's coordinates.
+fn located(src: &Source, range: &Range<usize>, dest: &str, d: Diagnostic) -> Diagnostic {
+    let in_range = src.body_text().get(range.clone()).unwrap_or_default();
+    let at = in_range.find(dest).map_or(range.start, |i| range.start + i);
+    d.in_file(&src.rel)
+        .at_offset_in(&src.text, src.lines(), src.body + at, dest.len())
 }
 
 /// Shortens text to about 200 characters at a word boundary.
@@ -399,19 +458,20 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<TocEntry> {
     out
 }
 
-/// Rewrites a link or image destination written in page `page` into the URL
-/// the site serves it at. An `#anchor` to another page is queued in `pending`.
+/// Rewrites a link or image destination written in the page of `cx` into
+/// the URL the site serves it at. An `#anchor` to another page is queued in
+/// `pending`.
 fn rewrite(
-    site: &Site,
-    page: PageId,
+    cx: &RenderContext<'_>,
     dest: &str,
     pending: &mut Vec<PendingAnchor>,
     locate: impl FnOnce() -> Diagnostic,
-) -> Result<String, crate::resolve::LinkError> {
-    match site.resolve_link(page, dest)? {
+) -> Result<String, LinkError> {
+    let (page, links) = (cx.page, cx.links);
+    match links.resolve(page, dest)? {
         Target::External => Ok(dest.to_string()),
         Target::SiteUrl { url } => Ok(url),
-        Target::Asset { path } => Ok(encode_path(&site.config.url(&path))),
+        Target::Asset { path } => Ok(encode_path(&links.site_url(&path))),
         Target::Page {
             page: target,
             anchor,
@@ -419,7 +479,7 @@ fn rewrite(
             let mut url = if target == page && dest.starts_with('#') {
                 String::new()
             } else {
-                encode_path(&site.url(target))
+                encode_path(&links.page_url(target))
             };
             if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
                 let mut error = locate();
@@ -428,7 +488,7 @@ fn rewrite(
                 } else {
                     format!(
                         "the link `{dest}` points to a heading `{}` does not have",
-                        site.page(target).src.rel.display()
+                        links.source_path(target).display()
                     )
                 };
                 url.push('#');
@@ -443,10 +503,6 @@ fn rewrite(
         }
     }
 }
-
-/// The hint of a link to a missing heading until `check_anchors`, which
-/// knows the target's ids, replaces it with a better one.
-pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
 
 /// The queued anchors that name no heading of their target page: these
 /// may still name an id the page's template writes (`#sessions` on a
@@ -588,14 +644,6 @@ mod tests {
     }
 
     #[test]
-    fn anchors_follow_github() {
-        assert_eq!(slugify("Näkyvyys ja tavoitteet"), "näkyvyys-ja-tavoitteet");
-        assert_eq!(slugify("What's new? (2026)"), "whats-new-2026");
-        assert_eq!(slugify("snake_case & kebab-case"), "snake_case--kebab-case");
-        assert_eq!(slugify("Åbo – Turku"), "åbo--turku");
-    }
-
-    #[test]
     fn repeats_get_numbered() {
         let mut a = Anchors::default();
         assert_eq!(a.unique("x".into()), "x");
@@ -613,11 +661,6 @@ mod tests {
         ]);
         assert_eq!(toc.len(), 2);
         assert_eq!(toc[0].children[0].id, "b");
-    }
-
-    #[test]
-    fn paths_are_encoded() {
-        assert_eq!(encode_path("/a b/ä\"/"), "/a%20b/ä%22/");
     }
 
     #[test]

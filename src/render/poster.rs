@@ -36,6 +36,7 @@ use resvg::usvg;
 use ttf_parser::{Face, GlyphId};
 
 use crate::load::kinds::Rule;
+use crate::text::escape_xml;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Regular.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../themes/default/fonts/OpenSans-Bold.ttf");
@@ -408,21 +409,6 @@ fn clean(text: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------
 // Layout
 
@@ -786,6 +772,9 @@ impl Column {
     }
 }
 
+/// The poster as SVG: the page, the heading, the column heads, a row of
+/// two cards per rule, and the footer, in that order (later parts paint
+/// over earlier ones).
 fn write_svg(
     fonts: &Fonts,
     text: &PosterText,
@@ -795,12 +784,23 @@ fn write_svg(
     wrapped: &[Wrapped],
 ) -> String {
     let mut out = String::with_capacity(16 * 1024);
+    svg_page(&mut out, text);
+    svg_heading(&mut out, frame);
+    svg_column_heads(&mut out, fonts, text, frame);
+    svg_rules(&mut out, fonts, body, rows, wrapped, frame.table_top);
+    svg_footer(&mut out, fonts, text, frame);
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The SVG's opening, its title and the white page with its band.
+fn svg_page(out: &mut String, text: &PosterText) {
     let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{PAGE_W}mm" height="{PAGE_H}mm" viewBox="0 0 {PAGE_W} {PAGE_H}" font-family="{FONT_FAMILY}" font-kerning="none">"#
     );
-    let _ = writeln!(out, "<title>{}</title>", escape(&clean(text.heading)));
+    let _ = writeln!(out, "<title>{}</title>", escape_xml(&clean(text.heading)));
     let _ = writeln!(
         out,
         r##"<rect width="{PAGE_W}" height="{PAGE_H}" fill="#ffffff"/>"##
@@ -811,15 +811,17 @@ fn write_svg(
         out,
         r#"<rect width="{PAGE_W}" height="5" fill="{DO_COLOR}"/>"#
     );
+}
 
-    // Title and heading.
+/// The kicker above the heading, and the heading's lines.
+fn svg_heading(out: &mut String, frame: &Frame) {
     let _ = writeln!(
         out,
         r#"<text x="{}" y="{}" font-size="{}" font-weight="bold" letter-spacing="{KICKER_SPACING}" fill="{DO_COLOR}">{}</text>"#,
         N(MARGIN_X),
         N(frame.kicker_y),
         N(KICKER_PT * PT_TO_MM),
-        escape(&frame.kicker)
+        escape_xml(&frame.kicker)
     );
     let _ = write!(
         out,
@@ -832,12 +834,14 @@ fn write_svg(
             r#"<tspan x="{}" y="{}">{}</tspan>"#,
             N(MARGIN_X),
             N(frame.heading_y + i as f32 * frame.heading_size * 1.12),
-            escape(line)
+            escape_xml(line)
         );
     }
     let _ = writeln!(out, "</text>");
+}
 
-    // The column heads: a coloured band with the mark and the label.
+/// The column heads: a coloured band with the mark and the label.
+fn svg_column_heads(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &Frame) {
     let label_size = LABEL_PT * PT_TO_MM;
     let label_m = Measure::new(&fonts.bold, label_size);
     for (col, label) in [(Column::Do, text.do_label), (Column::Dont, text.dont_label)] {
@@ -853,7 +857,7 @@ fn write_svg(
         );
         let d = frame.band_h * 0.62;
         let cy = frame.band_y + frame.band_h / 2.0;
-        col.badge(&mut out, x + 4.0 + d / 2.0, cy, d, true);
+        col.badge(out, x + 4.0 + d / 2.0, cy, d, true);
         let label_x = x + 4.0 + d + 3.5;
         let label = ellipsize(label_m, &clean(label), x + COL_W - 4.0 - label_x);
         let _ = writeln!(
@@ -862,14 +866,24 @@ fn write_svg(
             N(label_x),
             N(cy + label_m.cap_height() / 2.0),
             N(label_size),
-            escape(&label)
+            escape_xml(&label)
         );
     }
+}
 
-    // The rules: a row of two cards each, the mark beside the first line.
+/// The rules from `top` down: a row of two cards each, the mark beside
+/// the first line.
+fn svg_rules(
+    out: &mut String,
+    fonts: &Fonts,
+    body: &Body,
+    rows: &[Row],
+    wrapped: &[Wrapped],
+    top: f32,
+) {
     let m = Measure::new(&fonts.regular, body.size);
     let half_cap = m.cap_height() / 2.0;
-    let mut y = frame.table_top;
+    let mut y = top;
     for (row, w) in rows.iter().zip(wrapped) {
         let h = body.row_height(w.lines());
         for (col, lines, source) in [
@@ -901,7 +915,7 @@ fn write_svg(
             );
             let first_mid = y + body.pad_y + body.line / 2.0;
             col.badge(
-                &mut out,
+                out,
                 x + body.pad_x + body.icon / 2.0,
                 first_mid,
                 body.icon,
@@ -915,15 +929,18 @@ fn write_svg(
                     r#"<tspan x="{}" y="{}">{}</tspan>"#,
                     N(text_x),
                     N(first_mid + i as f32 * body.line + half_cap),
-                    escape(line)
+                    escape_xml(line)
                 );
             }
             let _ = writeln!(out, "</text>");
         }
         y += h + body.gap;
     }
+}
 
-    // Footer: where the poster comes from.
+/// The footer, where the poster comes from: a rule, then the handbook's
+/// title and the heading.
+fn svg_footer(out: &mut String, fonts: &Fonts, text: &PosterText, frame: &Frame) {
     let footer_size = FOOTER_PT * PT_TO_MM;
     let footer_m = Measure::new(&fonts.regular, footer_size);
     let footer = ellipsize(
@@ -944,10 +961,8 @@ fn write_svg(
         N(MARGIN_X),
         N(frame.footer_y),
         N(footer_size),
-        escape(&footer)
+        escape_xml(&footer)
     );
-    out.push_str("</svg>\n");
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1065,7 +1080,7 @@ mod tests {
         for r in example() {
             for text in [r.do_, r.dont].into_iter().flatten() {
                 for word in text.split(' ') {
-                    assert!(poster.svg.contains(&escape(word)), "missing {word:?}");
+                    assert!(poster.svg.contains(&escape_xml(word)), "missing {word:?}");
                 }
             }
         }

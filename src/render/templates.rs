@@ -140,28 +140,8 @@ impl Templates {
         };
         match e.kind() {
             ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => {
-                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                    "template syntax error"
-                } else {
-                    "template error"
-                };
-                let span = r.span();
-                let pos = Pos {
-                    line: span.start_line.max(1),
-                    col: span.start_col + 1,
-                };
-                let len = (span.start_line == span.end_line)
-                    .then(|| span.end_col.saturating_sub(span.start_col));
-                let hint = match rendering {
-                    Some(_) => context("check the template against docs/templates.md".into()),
-                    None => hint_for(r.message(), &self.names()),
-                };
-                vec![self.at_pos(
-                    Diagnostic::error(format!("{what}: {}", r.message())).hint(hint),
-                    r.filename(),
-                    pos,
-                    len,
-                )]
+                let syntax = matches!(e.kind(), ErrorKind::SyntaxError(_));
+                vec![self.report_error(syntax, r, rendering)]
             }
             ErrorKind::Msg(text) if text.starts_with("error: ") => text
                 .split("\n\nerror: ")
@@ -172,24 +152,7 @@ impl Templates {
             ErrorKind::CircularExtend {
                 tpl,
                 inheritance_chain,
-            } => {
-                let chain = std::iter::once(tpl.as_str())
-                    .chain(inheritance_chain.iter().map(String::as_str))
-                    .collect::<Vec<_>>()
-                    .join(" → ");
-                let parent = inheritance_chain
-                    .first()
-                    .map_or(tpl.as_str(), String::as_str);
-                vec![self.at_tag(
-                    Diagnostic::error(format!("template `{tpl}` extends itself: {chain}")).hint(
-                        "make one of them extend another template, such as `base.html`; a file in \
-                         `templates/` replaces the theme's file of the same name, so it cannot extend it",
-                    ),
-                    tpl,
-                    "extends",
-                    parent,
-                )]
-            }
+            } => vec![self.circular_extend(tpl, inheritance_chain)],
             ErrorKind::CircularInclude { tpl, include_chain } => {
                 let next = include_chain.get(1).map_or(tpl.as_str(), String::as_str);
                 vec![
@@ -232,6 +195,59 @@ impl Templates {
                 rendering,
             )],
         }
+    }
+
+    /// A syntax or rendering error, at Tera's line and column in its
+    /// template; the hint names what was being rendered, if anything.
+    fn report_error(
+        &self,
+        syntax: bool,
+        r: &tera::ReportError,
+        rendering: Option<(&str, &str)>,
+    ) -> Diagnostic {
+        let what = if syntax {
+            "template syntax error"
+        } else {
+            "template error"
+        };
+        let span = r.span();
+        let pos = Pos {
+            line: span.start_line.max(1),
+            col: span.start_col + 1,
+        };
+        let len =
+            (span.start_line == span.end_line).then(|| span.end_col.saturating_sub(span.start_col));
+        let hint = match rendering {
+            Some((_, what)) => {
+                format!("while rendering {what}; check the template against docs/templates.md")
+            }
+            None => hint_for(r.message(), &self.names()),
+        };
+        self.at_pos(
+            Diagnostic::error(format!("{what}: {}", r.message())).hint(hint),
+            r.filename(),
+            pos,
+            len,
+        )
+    }
+
+    /// Template `tpl` extends itself through `chain`: an error at the
+    /// `extends` tag of `tpl`.
+    fn circular_extend(&self, tpl: &str, chain: &[String]) -> Diagnostic {
+        let parent = chain.first().map_or(tpl, String::as_str);
+        let chain = std::iter::once(tpl)
+            .chain(chain.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        self.at_tag(
+            Diagnostic::error(format!("template `{tpl}` extends itself: {chain}")).hint(
+                "make one of them extend another template, such as `base.html`; a file in \
+                 `templates/` replaces the theme's file of the same name, so it cannot extend it",
+            ),
+            tpl,
+            "extends",
+            parent,
+        )
     }
 
     fn names(&self) -> Vec<&str> {

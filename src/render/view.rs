@@ -17,7 +17,8 @@ use crate::load::kinds::{self, Date, KindData, MONTHS_EN};
 use crate::resolve::index::{SessionRef, topic_slug};
 use crate::resolve::{PageId, Site, Target};
 
-use super::markdown::{Rendered, encode_path};
+use super::markdown::Rendered;
+use crate::text::encode_path;
 
 /// What rendering has produced so far, that contexts read: every page's
 /// rendered body (summaries, TOC), the photo thumbnails, and the build's

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diag::Diagnostic;
 use crate::load::Kind;
 use crate::load::kinds::KindData;
-use crate::render::markdown::slugify;
+use crate::text::slugify;
 
 use super::{PageId, Site};
 

@@ -3,6 +3,8 @@
 //! `@/training/presenting.md#dates`) so they also work in a git host's
 //! preview; here they become the target's URL, or an error.
 
+use std::path::Path;
+
 use super::{PageId, Site};
 
 /// What a link points at.
@@ -64,31 +66,53 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Decodes `%XX` escapes; invalid UTF-8 leaves the text as it was.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && bytes[i + 1].is_ascii_hexdigit()
-            && bytes[i + 2].is_ascii_hexdigit()
-        {
-            let hex = |b: u8| (b as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(bytes[i + 1]) * 16 + hex(bytes[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+/// The part of the site that rewriting the links of a page body reads, as
+/// Zola's `RenderContext { permalinks }`: where pages and files are, and
+/// which pages are drafts. Markdown rendering sees the site only through it
+/// (`render::markdown::RenderContext`), so what a rendered body depends on
+/// is this list (serve's Markdown cache keys on all of it: the links epoch).
+pub trait Links {
+    /// Resolves `href`, written in page `from`.
+    fn resolve(&self, from: PageId, href: &str) -> Result<Target, LinkError>;
+    /// The URL of page `page`, under the base path, not yet percent-encoded.
+    fn page_url(&self, page: PageId) -> String;
+    /// The URL of `rel`, a path of the site, under the base path, not yet
+    /// percent-encoded.
+    fn site_url(&self, rel: &str) -> String;
+    /// The source file of page `page`, relative to the root, for messages.
+    fn source_path(&self, page: PageId) -> &Path;
 }
 
+impl Links for Site {
+    fn resolve(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
+        self.resolve_link(from, href)
+    }
+
+    fn page_url(&self, page: PageId) -> String {
+        self.url(page)
+    }
+
+    fn site_url(&self, rel: &str) -> String {
+        self.config.url(rel)
+    }
+
+    fn source_path(&self, page: PageId) -> &Path {
+        &self.page(page).src.rel
+    }
+}
+
+/// The hint of a link to a missing heading (in Markdown or front matter)
+/// until `render::markdown::check_anchors`, which knows the target's ids,
+/// replaces it with a better one.
+pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
+
+/// Kept here too, where links are decoded, because callers (and the
+/// integration tests) name it by this path.
+pub use crate::text::percent_decode;
+
 impl Site {
-    /// Resolves `href`, written in page `from` (relative to its folder
-    /// under `content/`).
+    /// Resolves `href`, written in the page at index `from`: a relative
+    /// path is taken from that page's folder under `content/`.
     pub fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
         if is_external(href) {
             return Ok(Target::External);
@@ -252,7 +276,8 @@ impl Site {
 }
 
 /// Rewrites a suggestion (a path under `content/`) in the style the user
-/// wrote: `@/` stays `@/`, otherwise the full path is shown from `@/`.
+/// wrote: a bare file name as a file name, any other path in full from
+/// `@/`.
 fn relative_hint(_joined: &str, href: &str, best: &str) -> String {
     if href.starts_with("@/") || href.contains("..") || href.contains('/') {
         format!("@/{best}")
@@ -280,11 +305,5 @@ mod tests {
         assert_eq!(join("guide", "../plan.md").as_deref(), Some("plan.md"));
         assert_eq!(join("guide/x", "./a.md").as_deref(), Some("guide/x/a.md"));
         assert_eq!(join("", "../a.md"), None);
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("n%C3%A4kyvyys"), "näkyvyys");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

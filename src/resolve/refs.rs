@@ -185,7 +185,7 @@ impl Site {
                         self.page(target).src.rel.display()
                     ),
                 )
-                .hint(crate::render::markdown::ANCHOR_HINT),
+                .hint(super::links::ANCHOR_HINT),
             anchor,
         }
     }

@@ -80,100 +80,123 @@ pub fn record(
     strings: &serde_json::Value,
     i: PageId,
 ) -> Option<Record> {
-    let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
-    let listed_names = |ids: &[PageId]| -> Vec<String> {
-        ids.iter()
-            .filter(|&&t| site.is_listed_expert(t))
-            .map(|&t| site.page(t).title.clone())
-            .collect()
-    };
-    {
-        let node = site.node(i);
-        let p = &*node.page;
-        if p.common.draft {
-            return None;
-        }
-        let mut boosted = Vec::new();
-        let mut lead: Vec<String> = Vec::new();
-        let push = |b: &mut Vec<(u8, String)>, w: u8, items: &[String]| {
-            let text = items.join(" · ");
-            if !text.trim().is_empty() {
-                b.push((w, text));
-            }
-        };
-        let kind = match &p.data {
-            KindData::Expert(e) => {
-                if !site.is_listed_expert(i) {
-                    return None;
-                }
-                push(&mut boosted, W_TOPIC, &e.topics);
-                push(&mut boosted, W_ASK, &e.ask_me_about);
-                let details: Vec<String> = [&e.role, &e.team, &e.location]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect();
-                push(&mut boosted, W_DETAIL, &details);
-                "expert"
-            }
-            KindData::Module(m) => {
-                push(&mut boosted, W_NAMES, &listed_names(&node.refs.trainers));
-                if let Some(f) = m.format {
-                    let key = format!("format_{}", f.name().replace('-', "_"));
-                    let mut names = vec![f.name().to_string()];
-                    names.extend(label(&key).map(str::to_string));
-                    push(&mut boosted, W_NAMES, &names);
-                }
-                lead.extend(m.summary.iter().cloned());
-                lead.extend(m.audience.iter().cloned());
-                lead.extend(m.objectives.iter().cloned());
-                "module"
-            }
-            KindData::Path(path) => {
-                lead.extend(path.audience.iter().cloned());
-                lead.extend(path.steps.iter().filter_map(|s| s.note.clone()));
-                "path"
-            }
-            KindData::Plan(plan) => {
-                push(
-                    &mut boosted,
-                    W_DETAIL,
-                    &listed_names(&node.refs.plan_owners),
-                );
-                lead.extend(plan.goals.iter().map(|g| g.title.clone()));
-                "page"
-            }
-            KindData::Guidelines(g) => {
-                for r in &g.rules {
-                    lead.extend(r.do_.iter().chain(&r.dont).cloned());
-                }
-                lead.extend(g.alt.iter().cloned());
-                "page"
-            }
-            KindData::Page | KindData::Section => "page",
-        };
-        push(&mut boosted, W_TAG, &p.common.tags);
-        // The description says what the page is about, in a sentence.
-        if let Some(d) = &p.common.description {
-            push(&mut boosted, W_DESCRIPTION, std::slice::from_ref(d));
-        }
-        if let Some(owner) = node.refs.owner {
-            push(&mut boosted, W_DETAIL, &listed_names(&[owner]));
-        }
-        Some(Record {
-            // Rooted: Pagefind reads an empty URL (home) as "no URL".
-            url: format!("/{}", crate::render::markdown::encode_path(&node.url)),
-            title: p.title.clone(),
-            kind,
-            boosted,
-            lead,
-            body: state
-                .rendered
-                .get(i.index())
-                .map(|r| r.html.clone())
-                .unwrap_or_default(),
-        })
+    let node = site.node(i);
+    let p = &*node.page;
+    if p.common.draft {
+        return None;
     }
+    let mut fields = Fields::default();
+    let kind = kind_fields(site, strings, i, &mut fields)?;
+    fields.push(W_TAG, &p.common.tags);
+    // The description says what the page is about, in a sentence.
+    if let Some(d) = &p.common.description {
+        fields.push(W_DESCRIPTION, std::slice::from_ref(d));
+    }
+    if let Some(owner) = node.refs.owner {
+        fields.push(W_DETAIL, &listed_names(site, &[owner]));
+    }
+    Some(Record {
+        // Rooted: Pagefind reads an empty URL (home) as "no URL".
+        url: format!("/{}", crate::text::encode_path(&node.url)),
+        title: p.title.clone(),
+        kind,
+        boosted: fields.boosted,
+        lead: fields.lead,
+        body: state
+            .rendered
+            .get(i.index())
+            .map(|r| r.html.clone())
+            .unwrap_or_default(),
+    })
+}
+
+/// The weighted texts and the lead of a record, gathered field by field.
+#[derive(Default)]
+struct Fields {
+    boosted: Vec<(u8, String)>,
+    lead: Vec<String>,
+}
+
+impl Fields {
+    /// `items`, joined, at weight `w`; nothing when they say nothing.
+    fn push(&mut self, w: u8, items: &[String]) {
+        let text = items.join(" · ");
+        if !text.trim().is_empty() {
+            self.boosted.push((w, text));
+        }
+    }
+}
+
+/// The names of the listed experts among `ids`.
+fn listed_names(site: &Site, ids: &[PageId]) -> Vec<String> {
+    ids.iter()
+        .filter(|&&t| site.is_listed_expert(t))
+        .map(|&t| site.page(t).title.clone())
+        .collect()
+}
+
+/// What page `i`'s kind adds to its record, and the kind a result shows;
+/// `None` for an unlisted expert, who has no record.
+fn kind_fields(
+    site: &Site,
+    strings: &serde_json::Value,
+    i: PageId,
+    fields: &mut Fields,
+) -> Option<&'static str> {
+    let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
+    let refs = &site.node(i).refs;
+    Some(match &site.page(i).data {
+        KindData::Expert(e) => {
+            if !site.is_listed_expert(i) {
+                return None;
+            }
+            fields.push(W_TOPIC, &e.topics);
+            fields.push(W_ASK, &e.ask_me_about);
+            let details: Vec<String> = [&e.role, &e.team, &e.location]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            fields.push(W_DETAIL, &details);
+            "expert"
+        }
+        KindData::Module(m) => {
+            fields.push(W_NAMES, &listed_names(site, &refs.trainers));
+            if let Some(f) = m.format {
+                let key = format!("format_{}", f.name().replace('-', "_"));
+                let mut names = vec![f.name().to_string()];
+                names.extend(label(&key).map(str::to_string));
+                fields.push(W_NAMES, &names);
+            }
+            let lead = &mut fields.lead;
+            lead.extend(m.summary.iter().cloned());
+            lead.extend(m.audience.iter().cloned());
+            lead.extend(m.objectives.iter().cloned());
+            "module"
+        }
+        KindData::Path(path) => {
+            fields.lead.extend(path.audience.iter().cloned());
+            fields
+                .lead
+                .extend(path.steps.iter().filter_map(|s| s.note.clone()));
+            "path"
+        }
+        KindData::Plan(plan) => {
+            fields.push(W_DETAIL, &listed_names(site, &refs.plan_owners));
+            fields
+                .lead
+                .extend(plan.goals.iter().map(|g| g.title.clone()));
+            "page"
+        }
+        KindData::Guidelines(g) => {
+            for r in &g.rules {
+                fields.lead.extend(r.do_.iter().chain(&r.dont).cloned());
+            }
+            fields.lead.extend(g.alt.iter().cloned());
+            "page"
+        }
+        KindData::Page | KindData::Section => "page",
+    })
 }
 
 /// A fingerprint of the records: [`bundle`] gives the same files for the

@@ -861,7 +861,7 @@ enum Lookup {
 
 /// Maps a raw (still %-encoded) request path onto the site's keys.
 fn lookup(files: &HashMap<String, Arc<[u8]>>, raw_path: &str) -> Lookup {
-    let Some(path) = percent_decode_strict(raw_path) else {
+    let Some(path) = crate::text::percent_decode_strict(raw_path) else {
         return Lookup::BadRequest;
     };
     let Some(rest) = path.strip_prefix('/') else {
@@ -904,26 +904,6 @@ fn found(files: &HashMap<String, Arc<[u8]>>, key: String) -> Lookup {
     } else {
         Lookup::NotFound
     }
-}
-
-/// Decodes `%XX` escapes once; `None` for a malformed escape or a result
-/// that is not UTF-8.
-fn percent_decode_strict(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn extension(key: &str) -> String {

@@ -321,6 +321,16 @@ pub fn relevant(root: &Path, path: &Path) -> bool {
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
 }
 
+/// The debouncer behind a [`Watcher`].
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// The debouncer, shared with its own callback (which adds watches for
+/// folders made while serving): set once it exists.
+type Handle = Arc<Mutex<Option<Debouncer>>>;
+
 /// Watches the handbook's sources; calls `on_change` with the relevant
 /// changed paths of each burst (sorted, relative to `root`), on a thread of
 /// its own, one call at a time. Changes made while `on_change` runs are
@@ -335,14 +345,51 @@ pub fn watch(
     // every save would go unnoticed.
     let root = &std::fs::canonicalize(root)
         .map_err(|e| notify::Error::io(e).add_path(root.to_path_buf()))?;
-    type Debouncer = notify_debouncer_full::Debouncer<
-        notify::RecommendedWatcher,
-        notify_debouncer_full::RecommendedCache,
-    >;
-    // The callback adds watches for source folders created while serving,
-    // so it needs the debouncer it belongs to: a weak handle, set once the
-    // debouncer exists (a strong one would keep it alive forever).
-    let handle: Arc<Mutex<Option<Debouncer>>> = Arc::new(Mutex::new(None));
+    // The callback needs the debouncer it belongs to: a weak handle (a
+    // strong one would keep it alive forever).
+    let handle: Handle = Arc::new(Mutex::new(None));
+    let tx = spawn_rebuilds(on_change)?;
+    let weak: Weak<Mutex<Option<Debouncer>>> = Arc::downgrade(&handle);
+    let root_owned = root.to_path_buf();
+    let source_dirs: Vec<PathBuf> = SOURCE_DIRS.iter().map(|d| root.join(d)).collect();
+    let mut links = links::Links::scan(root, &source_dirs);
+    let start_links = links.all();
+    let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let relinked = relinked(&events, &mut links);
+        add_watches(&weak, &relinked);
+        let paths = changed_paths(&events, &relinked, &root_owned);
+        // A source folder that appeared (`templates/` made after the
+        // start): watch it from now on. The rebuild this burst triggers
+        // reads it whole, so files made in it before the watch are not
+        // missed.
+        let appeared: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.parent() == Some(root_owned.as_path()) && p.is_dir())
+            .cloned()
+            .collect();
+        add_watches(&weak, &appeared);
+        if !paths.is_empty() {
+            let _ = tx.send(
+                paths
+                    .iter()
+                    .map(|p| p.strip_prefix(&root_owned).unwrap_or(p).to_path_buf())
+                    .collect(),
+            );
+        }
+    })?;
+    let mut slot = handle.lock().unwrap_or_else(|e| e.into_inner());
+    let debouncer = slot.insert(debouncer);
+    watch_sources(debouncer, root, start_links)?;
+    drop(slot);
+    Ok(Watcher { _debouncer: handle })
+}
+
+/// Starts the thread that calls `on_change` for each burst of changes sent
+/// to it, gathering those that arrive within [`SETTLE`] of each other.
+fn spawn_rebuilds(
+    on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
+) -> notify::Result<std::sync::mpsc::Sender<Vec<PathBuf>>> {
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     std::thread::Builder::new()
         .name("esiin-rebuild".into())
@@ -358,94 +405,88 @@ pub fn watch(
             }
         })
         .map_err(notify::Error::io)?;
-    let weak: Weak<Mutex<Option<Debouncer>>> = Arc::downgrade(&handle);
-    let root_owned = root.to_path_buf();
-    let source_dirs: Vec<PathBuf> = SOURCE_DIRS.iter().map(|d| root.join(d)).collect();
-    let mut links = links::Links::scan(root, &source_dirs);
-    let start_links = links.all();
-    let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
-        // Symlinked folders made, or whose targets were made anew, since
-        // the last burst: watched through the link from now on, and
-        // rebuilt (what was written there before the watch is read then).
-        // Only what makes a path appear: every build opens the linked
-        // folders, and an open must not trigger the next build.
-        let relinked: Vec<PathBuf> = events
-            .iter()
-            .filter(|e| {
-                use notify::EventKind::{Create, Modify};
-                use notify::event::{ModifyKind, RenameMode};
-                matches!(
-                    e.kind,
-                    Create(_)
-                        | Modify(ModifyKind::Name(
-                            RenameMode::To | RenameMode::Both | RenameMode::Any
-                        ))
-                )
-            })
-            .flat_map(|e| e.paths.iter())
-            .flat_map(|p| links.changed(p))
-            .collect();
-        if !relinked.is_empty()
-            && let Some(strong) = weak.upgrade()
-            && let Some(d) = strong.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
-        {
-            for link in &relinked {
-                let _ = d.watch(link, RecursiveMode::Recursive);
-            }
-        }
-        // Only what changes a file's contents or existence: reading the
-        // sources (every build does) raises access events, and a build
-        // must not trigger the next one.
-        let mut paths: Vec<PathBuf> = events
-            .iter()
-            .filter(|e| {
-                use notify::EventKind::{Any, Create, Modify, Other, Remove};
-                use notify::event::ModifyKind;
-                match e.kind {
-                    Create(_) | Remove(_) | Any | Other => true,
-                    Modify(ModifyKind::Metadata(_)) => false,
-                    Modify(_) => true,
-                    _ => false,
-                }
-            })
-            .flat_map(|e| e.paths.iter().cloned())
-            .filter(|p| relevant(&root_owned, p))
-            .chain(
-                relinked
-                    .iter()
-                    .filter(|p| relevant(&root_owned, p))
-                    .cloned(),
+    Ok(tx)
+}
+
+/// Symlinked folders made, or whose targets were made anew, in this burst:
+/// watched through the link from now on, and rebuilt (what was written
+/// there before the watch is read then). Only what makes a path appear:
+/// every build opens the linked folders, and an open must not trigger the
+/// next build.
+fn relinked(
+    events: &[notify_debouncer_full::DebouncedEvent],
+    links: &mut links::Links,
+) -> Vec<PathBuf> {
+    events
+        .iter()
+        .filter(|e| {
+            use notify::EventKind::{Create, Modify};
+            use notify::event::{ModifyKind, RenameMode};
+            matches!(
+                e.kind,
+                Create(_)
+                    | Modify(ModifyKind::Name(
+                        RenameMode::To | RenameMode::Both | RenameMode::Any
+                    ))
             )
-            .collect();
-        paths.sort();
-        paths.dedup();
-        // A source folder that appeared (`templates/` made after the
-        // start): watch it from now on. The rebuild this burst triggers
-        // reads it whole, so files made in it before the watch are not
-        // missed.
-        for path in &paths {
-            if path.parent() == Some(root_owned.as_path())
-                && path.is_dir()
-                && let Some(strong) = weak.upgrade()
-                && let Some(d) = strong.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
-            {
-                let _ = d.watch(path, RecursiveMode::Recursive);
+        })
+        .flat_map(|e| e.paths.iter())
+        .flat_map(|p| links.changed(p))
+        .collect()
+}
+
+/// The paths of this burst a rebuild should see, sorted, each once: only
+/// what changes a file's contents or existence (reading the sources, as
+/// every build does, raises access events, and a build must not trigger
+/// the next one), and the folders `relinked`.
+fn changed_paths(
+    events: &[notify_debouncer_full::DebouncedEvent],
+    relinked: &[PathBuf],
+    root: &Path,
+) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = events
+        .iter()
+        .filter(|e| {
+            use notify::EventKind::{Any, Create, Modify, Other, Remove};
+            use notify::event::ModifyKind;
+            match e.kind {
+                Create(_) | Remove(_) | Any | Other => true,
+                Modify(ModifyKind::Metadata(_)) => false,
+                Modify(_) => true,
+                _ => false,
             }
+        })
+        .flat_map(|e| e.paths.iter().cloned())
+        .filter(|p| relevant(root, p))
+        .chain(relinked.iter().filter(|p| relevant(root, p)).cloned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// Watches `dirs` recursively through the debouncer, if it still exists.
+fn add_watches(weak: &Weak<Mutex<Option<Debouncer>>>, dirs: &[PathBuf]) {
+    if dirs.is_empty() {
+        return;
+    }
+    if let Some(strong) = weak.upgrade()
+        && let Some(d) = strong.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+    {
+        for dir in dirs {
+            let _ = d.watch(dir, RecursiveMode::Recursive);
         }
-        if !paths.is_empty() {
-            let _ = tx.send(
-                paths
-                    .iter()
-                    .map(|p| p.strip_prefix(&root_owned).unwrap_or(p).to_path_buf())
-                    .collect(),
-            );
-        }
-    })?;
-    let mut slot = handle.lock().unwrap_or_else(|e| e.into_inner());
-    let debouncer = slot.insert(debouncer);
-    // The folders recursively; the root itself only for `handbook.yaml`
-    // and for folders created after the start.
+    }
+}
+
+/// The first watches: the source folders recursively; the root itself
+/// only for `handbook.yaml` and for folders created after the start; and
+/// the symlinked folders found at the start.
+fn watch_sources(
+    debouncer: &mut Debouncer,
+    root: &Path,
+    start_links: Vec<PathBuf>,
+) -> notify::Result<()> {
     for dir in SOURCE_DIRS {
         let path = root.join(dir);
         if path.is_dir() {
@@ -458,8 +499,7 @@ pub fn watch(
     for link in start_links {
         let _ = debouncer.watch(&link, RecursiveMode::Recursive);
     }
-    drop(slot);
-    Ok(Watcher { _debouncer: handle })
+    Ok(())
 }
 
 /// The folders of a handbook that hold sources.
@@ -467,16 +507,7 @@ const SOURCE_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// Watches as long as it lives.
 pub struct Watcher {
-    _debouncer: Arc<
-        Mutex<
-            Option<
-                notify_debouncer_full::Debouncer<
-                    notify::RecommendedWatcher,
-                    notify_debouncer_full::RecommendedCache,
-                >,
-            >,
-        >,
-    >,
+    _debouncer: Handle,
 }
 
 #[cfg(test)]
