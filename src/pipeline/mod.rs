@@ -122,7 +122,9 @@ pub fn build_into_cached(
 
     let now = now();
     let today = now.to_zoned_datetime(config.tz.clone()).date();
-    let key = (cache.keep).then(|| resolve_key(&config, &loaded, opts.drafts, today));
+    let key = cache
+        .keep
+        .then(|| resolve_key(&config, &loaded, opts.drafts, today));
     let (site, pending, resolve_diags) = match cache.resolved.take() {
         Some(r) if Some(r.key) == key => r.with_pages(loaded),
         _ => resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today),
