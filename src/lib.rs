@@ -9,6 +9,7 @@
 // Diagnostics are the cold path and are collected, not propagated through
 // hot loops; their size in a `Result` does not matter.
 #![allow(clippy::result_large_err)]
+#![warn(unreachable_pub)]
 
 pub mod cache;
 pub mod config;

@@ -273,7 +273,7 @@ pub(super) fn fingerprint(parts: &[&dyn erased::Serialize]) -> Option<u64> {
 /// `serde::Serialize` is not object safe; this is just enough of it to
 /// fingerprint a list of differently typed values.
 mod erased {
-    pub trait Serialize {
+    pub(crate) trait Serialize {
         fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()>;
     }
     impl<T: serde::Serialize> Serialize for T {
