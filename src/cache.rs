@@ -26,11 +26,11 @@ pub use xxhash_rust::xxh3::Xxh3 as StableHasher;
 
 /// Values made from files, kept between builds by each file's stamp (a
 /// file whose stamp is unchanged is not read again).
-pub type Memo<T> = crate::load::ByStamp<T>;
+pub(crate) type Memo<T> = crate::load::ByStamp<T>;
 
 /// A hasher whose output is the same in every run: for keys of entries
 /// that outlive the process, and for keys built up field by field.
-pub fn hasher() -> StableHasher {
+pub(crate) fn hasher() -> StableHasher {
     StableHasher::new()
 }
 
@@ -48,7 +48,7 @@ pub fn key<T: Hash + ?Sized>(value: &T) -> u64 {
 /// a failed write leaves no temporary file behind. Callers treat an error
 /// as "not cached": a read-only checkout or a full disk makes the next
 /// build slower, never wrong.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     /// Tells apart the temporary files of the threads of one process.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     std::fs::create_dir_all(dir)?;

@@ -13,13 +13,13 @@ use crate::diag::{Diagnostic, Pos};
 use crate::files::ReadError;
 use crate::yaml;
 
-pub const FILE: &str = "handbook.yaml";
+pub(crate) const FILE: &str = "handbook.yaml";
 
 /// The longest title (a page's or `handbook.yaml`'s), in characters. A
 /// title is repeated on every page that lists or links it (cards,
 /// breadcrumbs, navigation, the search index): a 10 MB title cost 1.2 GB.
 /// A thousand characters is more than any heading needs.
-pub const MAX_TITLE: usize = 1_000;
+pub(crate) const MAX_TITLE: usize = 1_000;
 
 /// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
 ///
@@ -56,7 +56,7 @@ impl Kind {
     }
 
     /// The kind a page may name, by its name (not `section`).
-    pub fn from_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_name(name: &str) -> Option<Kind> {
         Some(match name {
             "page" => Kind::Page,
             "expert" => Kind::Expert,
@@ -185,7 +185,7 @@ impl std::hash::Hash for Site {
 impl Site {
     /// Serves the site at `base` instead of its `base_url` (`serve` puts
     /// the site at the root of its own address).
-    pub fn override_base_url(&mut self, base: &str) {
+    pub(crate) fn override_base_url(&mut self, base: &str) {
         if let Some((origin, path)) = split_base_url(base) {
             self.origin = origin;
             self.base_path = path;
@@ -194,7 +194,7 @@ impl Site {
 
     /// The kind a page gets from its folder: the nearest ancestor folder
     /// named in `kinds`.
-    pub fn folder_kind(&self, folder: &str) -> Option<Kind> {
+    pub(crate) fn folder_kind(&self, folder: &str) -> Option<Kind> {
         let mut f = folder;
         loop {
             if let Some(k) = self.kinds.get(f) {
@@ -239,7 +239,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 }
 
 /// Reads and validates the text of `handbook.yaml`.
-pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     // A byte-order mark (Windows editors write one) is not content; YAML
     // would read it as the start of a second document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -459,7 +459,7 @@ fn split_base_url(url: &str) -> Option<(Option<String>, String)> {
 }
 
 /// Where a top-level key is written in a YAML text (the start if absent).
-pub fn key_pos(text: &str, key: &str) -> Pos {
+pub(crate) fn key_pos(text: &str, key: &str) -> Pos {
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
         if let Some(rest) = line.strip_prefix(key)

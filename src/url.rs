@@ -13,7 +13,7 @@
 
 /// The schemes a published URL may have; anything else needs none
 /// (relative: `../page.md`, `/path/`, `?q`, `#heading`, `//host/path`).
-pub const ALLOWED: &[&str] = &["http", "https", "mailto", "tel", "webcal"];
+pub(crate) const ALLOWED: &[&str] = &["http", "https", "mailto", "tel", "webcal"];
 
 /// What to write instead of a URL [`check`] rejects.
 pub const HINT: &str = "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, \
@@ -69,7 +69,7 @@ pub fn scheme(url: &str) -> Option<String> {
 /// Whether an image source (`img src`) may be published: relative, or
 /// `http`/`https` (an image from `mailto:` means nothing, and `data:`
 /// images are where SVG script hides).
-pub fn image_allowed(url: &str) -> bool {
+pub(crate) fn image_allowed(url: &str) -> bool {
     matches!(scheme(url).as_deref(), None | Some("http" | "https"))
 }
 

@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 // `Kind` is defined with the configuration, below this stage, because
 // `handbook.yaml` maps folders to kinds; what a kind's fields are is
 // known here.
-pub use crate::config::Kind;
+pub(crate) use crate::config::Kind;
 
 impl Kind {
     /// The names of the kind's own front-matter fields.
-    pub fn fields(self) -> &'static [&'static str] {
+    pub(crate) fn fields(self) -> &'static [&'static str] {
         use crate::yaml::field_names;
         match self {
             Kind::Page | Kind::Section => &[],
@@ -146,7 +146,7 @@ pub struct Module {
 impl Module {
     /// Places the sessions written in local time in the handbook's time
     /// zone (see [`DateTime`]).
-    pub fn place_sessions(&mut self, tz: &jiff::tz::TimeZone) {
+    pub(crate) fn place_sessions(&mut self, tz: &jiff::tz::TimeZone) {
         for s in &mut self.sessions {
             for t in std::iter::once(&mut s.start).chain(s.end.as_mut()) {
                 t.0 = t.1.at(tz);
@@ -304,7 +304,7 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-pub fn parse_date(s: &str) -> Option<civil::Date> {
+fn parse_date(s: &str) -> Option<civil::Date> {
     let s = s.trim();
     if let Ok(d) = s.parse::<civil::Date>() {
         return Some(d);
@@ -374,7 +374,7 @@ impl<'de> Deserialize<'de> for DateTime {
 
 /// Reads `2027-06-10 09:00`, `2027-06-10T09:00:00`, with an optional
 /// offset (`+03:00`, `Z`). Else says what is wrong in an editor's words.
-pub fn parse_written(s: &str) -> Result<Written, String> {
+pub(crate) fn parse_written(s: &str) -> Result<Written, String> {
     let s = s.trim();
     if let Some((why, _)) = impossible_date(s) {
         return Err(why);
@@ -419,7 +419,7 @@ pub(crate) const MONTHS_EN: [&str; 12] = [
 ];
 
 /// `d month yyyy` in English, for messages.
-pub fn date_words(d: civil::Date) -> String {
+pub(crate) fn date_words(d: civil::Date) -> String {
     let month = MONTHS_EN[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
     format!("{} {month} {}", d.day(), d.year())
 }
@@ -498,7 +498,7 @@ fn invalid<E: de::Error>(value: &str, why: &str) -> E {
     ))
 }
 
-pub fn parse_minutes(s: &str) -> Option<u32> {
+fn parse_minutes(s: &str) -> Option<u32> {
     let s = s.trim().to_lowercase();
     if s.is_empty() {
         return None;

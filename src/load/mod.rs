@@ -17,9 +17,9 @@ use crate::diag::Diagnostic;
 // What may be read lives below `config` (which reads `handbook.yaml` by
 // the same rules); named here too, where the walks are.
 use crate::files::Class;
-pub use crate::files::{Fence, READ_LIMIT, read_regular};
-pub use kinds::{Common, Kind, KindData};
-pub use page::parse_page;
+pub(crate) use crate::files::{Fence, READ_LIMIT, read_regular};
+pub(crate) use kinds::{Common, Kind, KindData};
+pub(crate) use page::parse_page;
 
 /// A page's source file and where its parts are.
 #[derive(Debug, Clone)]
@@ -139,21 +139,26 @@ impl Places {
 
 impl Source {
     /// The 1-based line of the file where the front matter's YAML starts.
-    pub fn fm_line(&self) -> usize {
+    pub(crate) fn fm_line(&self) -> usize {
         self.text[..self.fm.start].matches('\n').count() + 1
     }
 
-    pub fn fm_text(&self) -> &str {
+    pub(crate) fn fm_text(&self) -> &str {
         &self.text[self.fm.clone()]
     }
 
-    pub fn body_text(&self) -> &str {
+    pub(crate) fn body_text(&self) -> &str {
         &self.text[self.body..]
     }
 
     /// A diagnostic at the line where front-matter `key` is written, or at
     /// the line of `value` after it when given (for list items).
-    pub fn error_at_key(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
+    pub(crate) fn error_at_key(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
         let (offset, len) = self.locate(key, value);
         Diagnostic::error(message).in_file(&self.rel).at_offset_in(
             &self.text,
@@ -176,7 +181,7 @@ impl Source {
     /// Byte offset and length of `value` (or `key`) in the front matter:
     /// the first line that writes `key` (with an empty value when `value`
     /// is `""`), then `value` where it is first written after it.
-    pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
+    pub(crate) fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
         let places = self.places();
         let key_at = if value == Some("") {
             places.empty_keys.get(key)
@@ -238,7 +243,7 @@ impl Page {
     }
 
     /// The file name without `.md`.
-    pub fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
         file.strip_suffix(".md").unwrap_or(file)
     }
@@ -256,7 +261,7 @@ pub struct Loaded {
 }
 
 /// Files editors and tools leave beside the real ones; never content.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -372,7 +377,7 @@ type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::
 const RACY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// A file's modification time and size: what the cache compares.
-pub type Stamp = (std::time::SystemTime, u64);
+pub(crate) type Stamp = (std::time::SystemTime, u64);
 
 /// Pages parsed by an earlier build, by file, with the modification time
 /// and size they were parsed at: `serve` re-reads only what changed. A
@@ -396,7 +401,7 @@ fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool
 /// Values made from files, kept between builds (`serve`) by each file's
 /// stamp: a file whose stamp is the one its value was made at, and that
 /// had [`settled`] then, is not read again.
-pub struct ByStamp<T> {
+pub(crate) struct ByStamp<T> {
     map: std::collections::HashMap<PathBuf, (Stamp, bool, T)>,
 }
 
@@ -411,7 +416,7 @@ impl<T> Default for ByStamp<T> {
 impl<T: Clone> ByStamp<T> {
     /// The value kept for `path`, if `now` (its stamp) is the one it was
     /// made at.
-    pub fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
+    pub(crate) fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
         let (then, settled, value) = self.map.get(path)?;
         (now == Some(*then) && *settled).then(|| value.clone())
     }
@@ -419,7 +424,7 @@ impl<T: Clone> ByStamp<T> {
     /// Keeps exactly `made` for the next build: each file's path, its
     /// stamp taken before it was read, and its value; `read_at` is when
     /// the reading started.
-    pub fn replace(
+    pub(crate) fn replace(
         &mut self,
         made: impl IntoIterator<Item = (PathBuf, Stamp, T)>,
         read_at: std::time::SystemTime,
@@ -431,7 +436,7 @@ impl<T: Clone> ByStamp<T> {
     }
 }
 
-pub fn stamp(path: &Path) -> Option<Stamp> {
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
     Some((meta.modified().ok()?, meta.len()))
 }
@@ -443,7 +448,11 @@ pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
 
 /// [`load`], reusing the parse of every file whose modification time and
 /// size are what they were in `cache`, and updating `cache`.
-pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+pub(crate) fn load_cached(
+    fence: &Fence,
+    config: &Config,
+    cache: &mut Cache,
+) -> (Loaded, Vec<Diagnostic>) {
     let root = fence.root();
     let key = parse_key(config);
     if cache.key != key {

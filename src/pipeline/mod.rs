@@ -97,7 +97,7 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
 }
 
 /// [`build_into`], reusing and updating `cache`.
-pub fn build_into_cached(
+pub(crate) fn build_into_cached(
     opts: &Options,
     sink: &dyn Sink,
     cache: &mut Cache,

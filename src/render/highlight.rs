@@ -12,8 +12,8 @@ use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-pub const DEFAULT_LIGHT: &str = "InspiredGitHub";
-pub const DEFAULT_DARK: &str = "base16-ocean.dark";
+pub(crate) const DEFAULT_LIGHT: &str = "InspiredGitHub";
+pub(crate) const DEFAULT_DARK: &str = "base16-ocean.dark";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -27,11 +27,11 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
-pub fn theme_exists(name: &str) -> bool {
+pub(crate) fn theme_exists(name: &str) -> bool {
     themes().themes.contains_key(name)
 }
 
-pub fn theme_names() -> Vec<String> {
+pub(crate) fn theme_names() -> Vec<String> {
     themes().themes.keys().cloned().collect()
 }
 

@@ -55,13 +55,13 @@ pub fn options() -> Options {
 
 /// Gives repeated ids the suffixes `-1`, `-2`, … in document order.
 #[derive(Default)]
-pub struct Anchors {
+pub(crate) struct Anchors {
     seen: HashMap<String, usize>,
     all: HashSet<String>,
 }
 
 impl Anchors {
-    pub fn unique(&mut self, base: String) -> String {
+    pub(crate) fn unique(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "section".to_string()
         } else {
@@ -507,7 +507,7 @@ fn rewrite(
 /// The queued anchors that name no heading of their target page: these
 /// may still name an id the page's template writes (`#sessions` on a
 /// module), which is known only once the page is rendered.
-pub fn unresolved<'a>(
+pub(crate) fn unresolved<'a>(
     pending: impl IntoIterator<Item = &'a PendingAnchor>,
     headings: &[&HashSet<String>],
 ) -> Vec<PendingAnchor> {
@@ -522,7 +522,7 @@ pub fn unresolved<'a>(
 /// pages' final HTML (`ids[target]`, in page order). A page without ids
 /// failed to render, and that error is reported: its anchors are not
 /// judged.
-pub fn check_anchors(
+pub(crate) fn check_anchors(
     unresolved: &[PendingAnchor],
     headings: &[&HashSet<String>],
     ids: &[Option<Vec<String>>],
@@ -578,7 +578,7 @@ fn anchor_hint(anchor: &str, headings: &HashSet<String>, ids: &[String]) -> Stri
 /// The values of the `id="…"` attributes in `html`, in order, each once:
 /// a scan, not a parse, of HTML esiin's templates and Markdown renderer
 /// wrote (attributes double-quoted, `&`, `<`, `>`, `"`, `'` escaped).
-pub fn html_ids(html: &[u8]) -> Vec<String> {
+pub(crate) fn html_ids(html: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(html);
     let mut ids: Vec<String> = Vec::new();
     let mut rest: &str = &text;

@@ -49,8 +49,8 @@ const FONT_FAMILY: &str = "'Open Sans', 'DejaVu Sans', sans-serif";
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 /// The PNG: A4 at 300 dpi, the size print shops ask for.
-pub const PNG_WIDTH: u32 = 2480;
-pub const PNG_HEIGHT: u32 = 3508;
+const PNG_WIDTH: u32 = 2480;
+const PNG_HEIGHT: u32 = 3508;
 
 const MARGIN_X: f32 = 18.0;
 const MARGIN_TOP: f32 = 20.0;
@@ -211,7 +211,7 @@ pub fn render(text: &PosterText, rules: &[Rule]) -> Result<Poster, PosterError> 
 
 /// Where rendered posters are kept between builds, and whether they may
 /// be written (`esiin check` writes nothing).
-pub struct PngCache<'a> {
+pub(crate) struct PngCache<'a> {
     pub dir: &'a std::path::Path,
     pub read_only: bool,
 }
@@ -220,7 +220,7 @@ pub struct PngCache<'a> {
 /// takes a fraction of a millisecond; rasterising and encoding 8.7
 /// megapixels takes about a hundred, which every build (and every save in
 /// `serve`) would otherwise pay for rules that did not change.
-pub fn render_cached(
+pub(crate) fn render_cached(
     text: &PosterText,
     rules: &[Rule],
     cache: Option<&PngCache>,

@@ -39,14 +39,14 @@ pub struct File {
 
 /// The layered theme: `templates/…`, `static/…` and `strings/…` files.
 #[derive(Debug, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub files: BTreeMap<String, File>,
 }
 
 impl Theme {
     /// Layers the built-in theme, `themes/NAME/` and the handbook's
     /// `templates/` under `root`.
-    pub fn load(fence: &Fence, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+    pub(crate) fn load(fence: &Fence, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
         let root = fence.root();
         let mut theme = Theme::default();
         for (rel, bytes) in embedded::FILES {
@@ -97,7 +97,10 @@ impl Theme {
     }
 
     /// Files under `dir/` (`templates`, `static`), with names relative to it.
-    pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a File)> + 'a {
+    pub(crate) fn under<'a>(
+        &'a self,
+        dir: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a File)> + 'a {
         let prefix = format!("{dir}/");
         self.files
             .iter()

@@ -287,13 +287,13 @@ impl Site {
     }
 
     /// The feed of a module's upcoming sessions, site-relative.
-    pub fn module_feed(&self, module: PageId) -> String {
+    pub(crate) fn module_feed(&self, module: PageId) -> String {
         format!("{}calendar.ics", self.node(module).url)
     }
 
     /// The feed of every upcoming session: in the training section, or at
     /// the root when the handbook has none.
-    pub fn all_sessions_feed(&self) -> String {
+    pub(crate) fn all_sessions_feed(&self) -> String {
         let base = self
             .training_section
             .map_or("", |t| self.node(t).url.as_str());
@@ -302,7 +302,7 @@ impl Site {
 
     /// Every calendar file a build writes, site-relative: a feed per module
     /// with sessions, one for all sessions, one file per session.
-    pub fn calendar_files(&self) -> Vec<String> {
+    pub(crate) fn calendar_files(&self) -> Vec<String> {
         let mut files = Vec::new();
         for (i, p) in self.pages() {
             if let KindData::Module(m) = &p.data
@@ -325,7 +325,7 @@ impl Site {
 
     /// Where the calendar file of one session is written, site-relative:
     /// `training/basics/sessions/<name>.ics` (see [`session_file_name`]).
-    pub fn session_file(&self, s: SessionRef) -> Option<String> {
+    pub(crate) fn session_file(&self, s: SessionRef) -> Option<String> {
         let session = self.session(s)?;
         let name = session_file_name(session, &self.config.tz);
         Some(format!("{}sessions/{name}.ics", self.node(s.module).url))
@@ -394,7 +394,7 @@ fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usiz
 /// A session's calendar file name: its `id` made safe for a path (ASCII
 /// letters and digits, `-` for anything else, so no `/` or `..` can leave
 /// the module's folder), or its start in local time (`2027-06-10-0900`).
-pub fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
+fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
     let from_id = s.id.as_deref().map(|id| {
         let mut name = String::new();
         for c in id.trim().chars() {

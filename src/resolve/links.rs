@@ -32,7 +32,7 @@ pub struct LinkError {
 }
 
 /// Whether `href` starts with a URL scheme (`https:`, `mailto:`, `tel:`).
-pub fn is_external(href: &str) -> bool {
+pub(crate) fn is_external(href: &str) -> bool {
     if href.starts_with("//") {
         return true;
     }
@@ -113,7 +113,7 @@ pub use crate::text::percent_decode;
 impl Site {
     /// Resolves `href`, written in the page at index `from`: a relative
     /// path is taken from that page's folder under `content/`.
-    pub fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
+    pub(crate) fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
         if is_external(href) {
             return Ok(Target::External);
         }

@@ -31,7 +31,7 @@ use crate::config::Site as Config;
 use crate::diag::Diagnostic;
 use crate::load::kinds::{KindData, Visibility};
 use crate::load::{Kind, Loaded, Page};
-pub use links::{LinkError, Target};
+pub(crate) use links::Target;
 
 /// A page of a resolved [`Site`]: its position in the site's pages (sorted
 /// by path). Only meaningful for the site that gave it out.
@@ -56,7 +56,7 @@ impl PageId {
 
 /// One resolved page: the page as loaded, and where it sits in the site.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub page: Arc<Page>,
     /// The URL relative to the base path: `experts/mari/`, `""` for home.
     pub url: String,
@@ -104,7 +104,7 @@ pub struct Site {
 
 /// A page's front-matter references, resolved.
 #[derive(Debug, Clone, Default)]
-pub struct Refs {
+pub(crate) struct Refs {
     pub owner: Option<PageId>,
     pub trainers: Vec<PageId>,
     pub prerequisites: Vec<PageId>,
@@ -115,7 +115,7 @@ pub struct Refs {
 
 /// A module's material, resolved: where its link goes.
 #[derive(Debug, Clone)]
-pub enum Material {
+pub(crate) enum Material {
     External(String),
     Page(PageId, Option<String>),
     Asset(String),
@@ -218,7 +218,7 @@ impl Site {
     }
 
     /// Every resolved page with its id, in path order.
-    pub fn nodes(&self) -> impl Iterator<Item = (PageId, &Node)> {
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = (PageId, &Node)> {
         self.nodes
             .iter()
             .enumerate()
@@ -231,7 +231,7 @@ impl Site {
     }
 
     /// The page with where it sits in the site.
-    pub fn node(&self, id: PageId) -> &Node {
+    pub(crate) fn node(&self, id: PageId) -> &Node {
         &self.nodes[id.index()]
     }
 
@@ -240,7 +240,7 @@ impl Site {
     /// matter is unchanged (its body may differ): `serve` reuses a resolved
     /// site this way when an edit changed bodies only. Returns whether the
     /// site has a page at that path.
-    pub fn swap_page(&mut self, page: Arc<Page>) -> bool {
+    pub(crate) fn swap_page(&mut self, page: Arc<Page>) -> bool {
         match self.by_path.get(&page.path) {
             Some(&id) => {
                 self.nodes[id.index()].page = page;
@@ -255,7 +255,7 @@ impl Site {
         self.config.url(&self.node(page).url)
     }
 
-    pub fn is_listed_expert(&self, page: PageId) -> bool {
+    pub(crate) fn is_listed_expert(&self, page: PageId) -> bool {
         matches!(&self.page(page).data, KindData::Expert(e) if e.visibility == Visibility::Listed)
     }
 

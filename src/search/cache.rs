@@ -22,7 +22,7 @@ const MAGIC: &[u8] = b"esiin search index 1\n";
 const SUFFIX: &str = ".index";
 /// The index builder's working folders (`bundle::Documents`), beside the
 /// cache.
-pub const WORK_PREFIX: &str = "index-";
+pub(crate) const WORK_PREFIX: &str = "index-";
 /// A working folder this old belongs to a run that was killed: no index
 /// takes an hour to build.
 const ABANDONED: std::time::Duration = std::time::Duration::from_secs(3600);

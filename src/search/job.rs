@@ -53,7 +53,7 @@ impl SearchJob {
 
     /// A fingerprint of the index this job builds: the records, the
     /// language and the versions of esiin and of the index builder.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         *self.fingerprint.get_or_init(|| {
             use std::hash::{Hash, Hasher};
             let mut h = crate::cache::hasher();

@@ -129,7 +129,7 @@ impl Live {
     /// connects to find them). Tells the open pages only when the list
     /// changed: a save that changes nothing about them announces nothing.
     /// Returns whether it changed.
-    pub fn set_warnings(&self, diags: &[Diagnostic]) -> bool {
+    pub(crate) fn set_warnings(&self, diags: &[Diagnostic]) -> bool {
         let warnings: Vec<ErrorView> = diags
             .iter()
             .filter(|d| !d.is_error())
@@ -201,7 +201,7 @@ impl Live {
 
     /// The files of the served search index (kept apart from the pages:
     /// it is built after them).
-    pub fn search_files(&self) -> Files {
+    pub(crate) fn search_files(&self) -> Files {
         self.search
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -210,7 +210,7 @@ impl Live {
     }
 
     /// The search index file at the request path `path` (`/search/…`).
-    pub fn search_file(&self, path: &str) -> Option<(String, Arc<[u8]>)> {
+    pub(crate) fn search_file(&self, path: &str) -> Option<(String, Arc<[u8]>)> {
         let key = path.strip_prefix('/')?;
         let files = self.search_files();
         files.get(key).map(|bytes| (key.to_string(), bytes.clone()))
@@ -219,7 +219,7 @@ impl Live {
     /// Swaps in a new search index (replacing the files of the previous
     /// one) without touching the pages, and tells the open pages which
     /// files changed.
-    pub fn publish_search(&self, files: HashMap<String, Arc<[u8]>>, built: Option<u64>) {
+    pub(crate) fn publish_search(&self, files: HashMap<String, Arc<[u8]>>, built: Option<u64>) {
         let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::replace(&mut search.files, Arc::new(files));
         search.built = built;
