@@ -328,9 +328,9 @@ fn check_names(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
         ));
     }
     if let Some(name) = &raw.highlight_theme
-        && !crate::render::highlight::theme_exists(name)
+        && !crate::code_themes::exists(name)
     {
-        let names = crate::render::highlight::theme_names();
+        let names = crate::code_themes::names();
         let hint = match crate::diag::suggest(name, names.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("known themes: {}", names.join(", ")),

@@ -12,6 +12,7 @@
 #![warn(unreachable_pub)]
 
 pub mod cache;
+mod code_themes;
 pub mod config;
 pub mod diag;
 pub mod files;

@@ -2,11 +2,11 @@
 //! one dark stylesheet colour every page and the HTML stays theme-free.
 //!
 //! Loading a syntax set costs tens of milliseconds, so it is loaded once per
-//! process, lazily: a handbook without code blocks never pays for it.
+//! process, lazily: a handbook without code blocks never pays for it. The
+//! colour themes are loaded the same way, in `code_themes`.
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -20,19 +20,6 @@ fn syntaxes() -> &'static SyntaxSet {
     // two-face's set is a superset of syntect's defaults (TOML, Dockerfile,
     // TypeScript, …), as bat ships it.
     SET.get_or_init(two_face::syntax::extra_newlines)
-}
-
-fn themes() -> &'static ThemeSet {
-    static SET: OnceLock<ThemeSet> = OnceLock::new();
-    SET.get_or_init(ThemeSet::load_defaults)
-}
-
-pub(crate) fn theme_exists(name: &str) -> bool {
-    themes().themes.contains_key(name)
-}
-
-pub(crate) fn theme_names() -> Vec<String> {
-    themes().themes.keys().cloned().collect()
 }
 
 /// Highlights `code` written in `lang` (a fence's info string: a name or an
@@ -54,9 +41,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 
 /// The stylesheet for theme `name` (validated by the config loader).
 pub fn css(name: &str) -> String {
-    themes()
-        .themes
-        .get(name)
+    crate::code_themes::get(name)
         .and_then(|t| css_for_theme_with_class_style(t, STYLE).ok())
         .unwrap_or_default()
 }
