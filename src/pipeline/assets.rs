@@ -9,8 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::Build;
-use super::incremental::OutFile;
-use crate::cache::Memo;
+use super::incremental::{Copies, OutFile, ThumbMemo};
 use crate::diag::Diagnostic;
 use crate::load;
 use crate::render::highlight;
@@ -90,10 +89,6 @@ const CARD_PX: u32 = 160;
 const PROFILE_PX: u32 = 320;
 
 pub(super) type Thumbs = (HashMap<PageId, Photos>, Vec<OutFile>, Vec<Diagnostic>);
-
-/// Thumbnails made by the last build (`serve`), by photo: a photo whose
-/// stamp is unchanged is not read again.
-pub(super) type ThumbMemo = Memo<Vec<crate::render::images::Thumb>>;
 
 /// Resizes every expert's photo (in parallel, through the cache), returning
 /// the images for contexts, the files to write, and located errors for
@@ -324,16 +319,6 @@ pub(super) fn copy_files(
         .filter_map(|(abs, now, bytes)| Some((abs, now?, bytes)));
     kept.files.replace(made, read_at);
     Ok(count)
-}
-
-/// Files copied into the output by the last build (`serve`): by source
-/// path, a file whose stamp is unchanged is not read again.
-#[derive(Default)]
-pub(super) struct Copies {
-    files: Memo<Arc<[u8]>>,
-    /// The theme's static files as last written, by output path: bytes
-    /// that are the same again are written as the same allocation.
-    theme: HashMap<String, Arc<[u8]>>,
 }
 
 /// Writes the theme's static files for a build that keeps its work

@@ -43,6 +43,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::render::markdown;
@@ -70,10 +71,24 @@ pub struct Cache {
     /// The last resolved site (see [`Resolved`]).
     pub(super) resolved: Option<Resolved>,
     /// Static files and page assets as last copied.
-    pub(super) copies: super::assets::Copies,
+    pub(super) copies: Copies,
     /// Photo thumbnails as last made.
-    pub(super) thumbs: super::assets::ThumbMemo,
+    pub(super) thumbs: ThumbMemo,
 }
+
+/// Files copied into the output by the last build (`serve`): by source
+/// path, a file whose stamp is unchanged is not read again.
+#[derive(Default)]
+pub(super) struct Copies {
+    pub(super) files: Memo<Arc<[u8]>>,
+    /// The theme's static files as last written, by output path: bytes
+    /// that are the same again are written as the same allocation.
+    pub(super) theme: HashMap<String, Arc<[u8]>>,
+}
+
+/// Thumbnails made by the last build (`serve`), by photo: a photo whose
+/// stamp is unchanged is not read again.
+pub(super) type ThumbMemo = Memo<Vec<crate::render::images::Thumb>>;
 
 /// The dependency graph of the last page rendering: the structure it was
 /// made from (see [`structure_key`]), the rendered body of each page, and
