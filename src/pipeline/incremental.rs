@@ -103,45 +103,49 @@ pub(super) struct LastRender {
     /// rendered with.
     pub(super) templates: u64,
     pub(super) bodies: Vec<Arc<markdown::Rendered>>,
-    pub(super) reads: Vec<Vec<usize>>,
+    /// By page (`PageId::index`): the pages whose summaries its context
+    /// read.
+    pub(super) reads: Vec<Vec<PageId>>,
     /// Each page's search record (`None`: not searchable), when the
     /// handbook has search.
     pub(super) records: Vec<Option<Arc<crate::search::Record>>>,
     /// The generated pages (topics, gaps): the summaries they read and
     /// their files, when all of them rendered.
-    pub(super) generated: Option<(Vec<usize>, Vec<OutFile>)>,
+    pub(super) generated: Option<(Vec<PageId>, Vec<OutFile>)>,
 }
 
 impl LastRender {
-    pub(super) fn same_body(&self, j: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+    /// Whether `page`'s rendered body is the one the last rendering had
+    /// (the same allocation: the Markdown cache gave it back).
+    pub(super) fn same_body(&self, page: PageId, rendered: &[Arc<markdown::Rendered>]) -> bool {
         self.bodies
-            .get(j)
-            .zip(rendered.get(j))
+            .get(page.index())
+            .zip(rendered.get(page.index()))
             .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     /// Whether the summaries of `pages` are what they were.
     pub(super) fn summaries_unchanged(
         &self,
-        pages: &[usize],
+        pages: &[PageId],
         rendered: &[Arc<markdown::Rendered>],
     ) -> bool {
-        pages.iter().all(|&j| {
-            self.same_body(j, rendered)
+        pages.iter().all(|&page| {
+            self.same_body(page, rendered)
                 || self
                     .bodies
-                    .get(j)
-                    .zip(rendered.get(j))
+                    .get(page.index())
+                    .zip(rendered.get(page.index()))
                     .is_some_and(|(a, b)| a.summary == b.summary)
         })
     }
 
-    /// Whether page `i`'s context is the one it had in the last rendering.
-    pub(super) fn unchanged(&self, i: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
-        self.same_body(i, rendered)
+    /// Whether `page`'s context is the one it had in the last rendering.
+    pub(super) fn unchanged(&self, page: PageId, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.same_body(page, rendered)
             && self
                 .reads
-                .get(i)
+                .get(page.index())
                 .is_some_and(|r| self.summaries_unchanged(r, rendered))
     }
 }
@@ -258,7 +262,7 @@ pub(super) type Kept = (String, u64, Arc<[u8]>);
 pub(super) type PageOutcome = (
     Option<Diagnostic>,
     Option<Kept>,
-    Vec<usize>,
+    Vec<PageId>,
     Option<Arc<[u8]>>,
 );
 

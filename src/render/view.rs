@@ -34,23 +34,21 @@ pub(crate) struct RenderState {
 }
 
 thread_local! {
-    /// The pages whose rendered summary the context being built has read,
-    /// by [`PageId::index`] (see [`reading_summaries`]); `None` when nobody
-    /// is recording.
-    static SUMMARY_READS: std::cell::RefCell<Option<Vec<usize>>> =
+    /// The pages whose rendered summary the context being built has read
+    /// (see [`reading_summaries`]); `None` when nobody is recording.
+    static SUMMARY_READS: std::cell::RefCell<Option<Vec<PageId>>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `build` (which builds one page's context on this thread) and
 /// returns, with its result, every other page whose rendered summary it
-/// read (by [`PageId::index`], as `RenderState::rendered` holds them). A
-/// page's context depends on its own front matter and body, on the
-/// site's structure (everything in front matter), and on the summaries of
-/// the pages it lists: these reads are the one dependency on *another
-/// page's body*, so they are recorded where they happen ([`Pages::page_ref`])
-/// rather than predicted. `serve` uses them to re-render, after a body
+/// read (sorted, each once). A page's context depends on its own front
+/// matter and body, on the site's structure (everything in front matter),
+/// and on the summaries of the pages it lists: these reads are the one
+/// dependency on *another page's body*, so they are recorded where they
+/// happen ([`Pages::page_ref`]) rather than predicted. `serve` uses them to re-render, after a body
 /// edit, exactly the pages that show that body.
-pub(crate) fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<usize>) {
+pub(crate) fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<PageId>) {
     SUMMARY_READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
     let result = build();
     let mut reads = SUMMARY_READS
@@ -63,7 +61,7 @@ pub(crate) fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<usize>)
 
 /// Records, when [`reading_summaries`] is recording, that the context being
 /// built read the rendered summary of page `page`.
-fn note_summary_read(page: usize) {
+fn note_summary_read(page: PageId) {
     SUMMARY_READS.with(|r| {
         if let Some(reads) = r.borrow_mut().as_mut() {
             reads.push(page);
@@ -389,7 +387,7 @@ impl<'a> Pages<'a> {
             _ => None,
         };
         let description = p.common.description.as_deref().or(summary).or_else(|| {
-            note_summary_read(i.index());
+            note_summary_read(i);
             self.state
                 .rendered
                 .get(i.index())
