@@ -402,8 +402,8 @@ mod tests {
     /// statement does not count (write it into the chain; for a warning,
     /// end the chain with `.into_warning()`). Skipped: `diag.rs`, which
     /// defines the constructors, and the body of `fn error_at_key`, whose
-    /// callers are checked instead. `tests/suite/common` checks the same
-    /// on what the integration tests print.
+    /// callers are checked instead. `tests/suite/support/handbook.rs`
+    /// checks the same on what the integration tests print.
     #[test]
     fn every_diagnostic_has_a_hint() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
