@@ -12,12 +12,11 @@
 //! files, by the files' stamps) and the incremental engine's maps in
 //! `pipeline::incremental`.
 //!
-//! Keys are [`key`]s of `#[derive(Hash)]` values, hashed with XXH3: its
+//! Keys are hashes of `#[derive(Hash)]` values by a [`hasher`] (XXH3): its
 //! output is specified, so a key is the same in every run of the same
 //! binary (std's `RandomState` is seeded per process, and `Debug` text is
 //! neither meant to be stable nor cheap to build).
 
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,13 +31,6 @@ pub(crate) type Memo<T> = crate::load::ByStamp<T>;
 /// that outlive the process, and for keys built up field by field.
 pub(crate) fn hasher() -> StableHasher {
     StableHasher::new()
-}
-
-/// The stable key of `value` (see [`hasher`]).
-pub fn key<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = hasher();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// Writes `bytes` as the entry `name` of the cache folder `dir` (made if
@@ -66,7 +58,17 @@ pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<(
 
 #[cfg(test)]
 mod tests {
+    use std::hash::{Hash, Hasher};
+
     use super::*;
+
+    /// The stable key of `value`, as the caches build theirs (field by
+    /// field into a [`hasher`]).
+    fn key<T: Hash + ?Sized>(value: &T) -> u64 {
+        let mut h = hasher();
+        value.hash(&mut h);
+        h.finish()
+    }
 
     #[test]
     fn an_entry_is_written_whole_and_leaves_no_temporary_file() {

@@ -27,7 +27,7 @@ pub(crate) const MAX_TITLE: usize = 1_000;
 /// kinds (`kinds:`); `load::kinds` knows each kind's fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Page,
     Expert,
     Module,
@@ -40,10 +40,10 @@ pub enum Kind {
 
 impl Kind {
     /// The kinds a page may name (`kind:`) or a folder be given.
-    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
+    pub(crate) const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
 
     /// The kind's name as written in front matter and messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Page => "page",
             Kind::Expert => "expert",
@@ -77,7 +77,7 @@ impl fmt::Display for Kind {
 
 #[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Config {
+pub(crate) struct Config {
     pub title: String,
     pub base_url: String,
     pub language: Language,
@@ -110,14 +110,14 @@ impl Default for Config {
 /// `markdown:` in `handbook.yaml`.
 #[derive(Debug, Clone, Copy, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Markdown {
+pub(crate) struct Markdown {
     pub raw_html: RawHtml,
 }
 
 /// What becomes of raw HTML written in Markdown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum RawHtml {
+pub(crate) enum RawHtml {
     /// Through a sanitizer: a `<script>` in a page body would otherwise run
     /// for every reader (GitHub sanitizes, Hugo drops raw HTML by default).
     #[default]
@@ -129,13 +129,13 @@ pub enum RawHtml {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Language {
+pub(crate) enum Language {
     En,
     Fi,
 }
 
 impl Language {
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::Fi => "fi",
@@ -145,7 +145,7 @@ impl Language {
 
 #[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Repository {
+pub(crate) struct Repository {
     pub url: Option<String>,
     pub branch: Option<String>,
     pub edit_url: Option<String>,
@@ -153,7 +153,7 @@ pub struct Repository {
 
 /// The configuration after validation, with derived values.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     pub raw: Config,
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: String,
@@ -208,13 +208,13 @@ impl Site {
     }
 
     /// A site-relative URL (`experts/mari/`) made absolute with the base path.
-    pub fn url(&self, rel: &str) -> String {
+    pub(crate) fn url(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel.trim_start_matches('/'))
     }
 }
 
 /// Loads and validates `handbook.yaml` under `root` (absent: defaults).
-pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let path = root.join(FILE);
     // Bounded and non-blocking, as every source file: a FIFO named
     // `handbook.yaml` must not hang `build`, `check` or `serve`.

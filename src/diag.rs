@@ -39,7 +39,7 @@ const LINE_CONTEXT: usize = 120;
 /// count of at most one block, so that locating many diagnostics in one
 /// file is linear in the file, not in the file times the diagnostics.
 #[derive(Debug, Clone, Default)]
-pub struct Lines {
+pub(crate) struct Lines {
     starts: Vec<usize>,
     /// Characters before byte `k * BLOCK`.
     chars_before: Vec<usize>,
@@ -48,7 +48,7 @@ pub struct Lines {
 impl Lines {
     const BLOCK: usize = 1024;
 
-    pub fn new(text: &str) -> Lines {
+    pub(crate) fn new(text: &str) -> Lines {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -152,7 +152,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub(crate) fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
@@ -260,7 +260,7 @@ impl Diagnostic {
     }
 
     /// `file:line:col` (or as much of it as is known).
-    pub fn location(&self) -> Option<String> {
+    pub(crate) fn location(&self) -> Option<String> {
         // An empty path (the handbook root made relative to itself) is no
         // location: shown, it would be an empty `: ` before the message.
         let file = self.file.as_ref()?.display().to_string();
@@ -342,7 +342,7 @@ impl fmt::Display for Diagnostic {
 
 /// Sorts diagnostics by file and position, errors of one place first, so
 /// that the output of a parallel build is deterministic.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
     });

@@ -26,7 +26,7 @@ pub(crate) const READ_LIMIT: u64 = 8 * 1024 * 1024;
 /// The handbook root as given (to show paths relative to it) and
 /// canonicalised once (to judge symlink targets against).
 #[derive(Debug, Clone)]
-pub struct Fence {
+pub(crate) struct Fence {
     root: PathBuf,
     canonical: PathBuf,
 }
@@ -41,7 +41,7 @@ pub(crate) enum Class {
 impl Fence {
     /// A root that cannot be canonicalised (it does not exist) is taken as
     /// given: its walks find nothing, so nothing is judged against it.
-    pub fn new(root: &Path) -> Fence {
+    pub(crate) fn new(root: &Path) -> Fence {
         let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         Fence {
             root: root.to_path_buf(),
@@ -50,7 +50,7 @@ impl Fence {
     }
 
     /// The root as given.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 

@@ -15,7 +15,7 @@ pub use serde_yaml::Value;
 /// to write instead (always: an editor told only what is wrong still has
 /// to guess the fix).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub pos: Option<Pos>,
     /// How many characters from `pos` the caret marks (at least 1).
     pub len: usize,
@@ -25,7 +25,7 @@ pub struct YamlError {
 
 /// Parses `text` into `T`, turning serde's messages into ones that say what
 /// to write instead.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| {
         let pos = e.location().map(|l| Pos {
             line: l.line(),

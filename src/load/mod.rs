@@ -23,7 +23,7 @@ pub(crate) use page::parse_page;
 
 /// A page's source file and where its parts are.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(crate) struct Source {
     /// Path relative to the handbook root (`content/experts/mari.md`), for messages.
     pub rel: PathBuf,
     pub text: String,
@@ -40,7 +40,7 @@ pub struct Source {
 /// each by a lookup rather than by searching the front matter again, which
 /// made such a page quadratic in its list.
 #[derive(Debug, Clone, Default)]
-pub struct Places {
+pub(crate) struct Places {
     lines: crate::diag::Lines,
     /// Key → offset (in the front matter) of the first line that writes it.
     keys: HashMap<String, usize>,
@@ -174,7 +174,7 @@ impl Source {
 
     /// The line starts of the file, for [`Diagnostic::at_offset_in`]:
     /// what a loop that reports many diagnostics in one page locates by.
-    pub fn lines(&self) -> &crate::diag::Lines {
+    pub(crate) fn lines(&self) -> &crate::diag::Lines {
         &self.places().lines
     }
 
@@ -223,7 +223,7 @@ fn find_value(text: &str, value: &str) -> Option<usize> {
 
 /// One `.md` file of `content/`, typed.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Path under `content/` without `.md`: `experts/mari-oksanen`, `training/_index`.
     pub id: String,
     /// Path under `content/` with `.md`, `/`-separated.
@@ -238,7 +238,7 @@ pub struct Page {
 
 impl Page {
     /// The folder of the page under `content/` (`experts`), `""` at the root.
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         self.path.rfind('/').map_or("", |i| &self.path[..i])
     }
 
@@ -251,7 +251,7 @@ impl Page {
 
 /// What `load` found under `content/`.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Shared, so a cached build hands on a page without copying its text.
     pub pages: Vec<std::sync::Arc<Page>>,
     /// Files that are not pages (images beside pages, …), relative to `content/`.
@@ -275,7 +275,7 @@ pub(crate) fn is_ignored(name: &str) -> bool {
 /// file's path relative to `dir`. Returns the folders seen. Entries the
 /// [`Fence`] refuses (special files, symlinks leaving the root) are errors
 /// and are not descended into.
-pub fn walk(
+pub(crate) fn walk(
     fence: &Fence,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
@@ -385,7 +385,7 @@ pub(crate) type Stamp = (std::time::SystemTime, u64);
 /// in local time) of the configuration too, so the cache belongs to one
 /// configuration (`key`).
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     key: u64,
     files: ByStamp<Loaded1>,
 }
@@ -441,13 +441,9 @@ pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
-/// Loads every page under `root/content`.
-pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
-    load_cached(&Fence::new(root), config, &mut Cache::default())
-}
-
-/// [`load`], reusing the parse of every file whose modification time and
-/// size are what they were in `cache`, and updating `cache`.
+/// Loads every page under `root/content`, reusing the parse of every file
+/// whose modification time and size are what they were in `cache`, and
+/// updating `cache`.
 pub(crate) fn load_cached(
     fence: &Fence,
     config: &Config,

@@ -29,7 +29,7 @@ struct Calendars<'a> {
 }
 
 /// The calendars to write: `(site-relative path, iCalendar text)`.
-pub fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
+pub(crate) fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
     let stamp = site
         .today
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)

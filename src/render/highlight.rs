@@ -25,7 +25,7 @@ fn syntaxes() -> &'static SyntaxSet {
 /// Highlights `code` written in `lang` (a fence's info string: a name or an
 /// extension). Returns `None` for languages syntect does not know, which
 /// are then shown as plain, escaped text.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(lang)
@@ -40,7 +40,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The stylesheet for theme `name` (validated by the config loader).
-pub fn css(name: &str) -> String {
+pub(crate) fn css(name: &str) -> String {
     crate::code_themes::get(name)
         .and_then(|t| css_for_theme_with_class_style(t, STYLE).ok())
         .unwrap_or_default()

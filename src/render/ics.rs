@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 /// One event.
-pub struct Event<'a> {
+pub(crate) struct Event<'a> {
     /// Unique and stable across builds.
     pub uid: String,
     pub start: Timestamp,
@@ -127,7 +127,7 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, to: T
 
 /// A complete calendar. `tz_name` is the IANA name of `tz`; `stamp` is the
 /// DTSTAMP (the build's date, so the file is reproducible).
-pub fn calendar(
+pub(crate) fn calendar(
     name: &str,
     tz_name: &str,
     tz: &TimeZone,

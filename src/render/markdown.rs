@@ -23,7 +23,7 @@ use super::highlight;
 
 /// A heading of the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
@@ -32,7 +32,7 @@ pub struct TocEntry {
 
 /// A page body, rendered.
 #[derive(Debug, Default, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Shared: the search records hold it too.
     pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
@@ -45,7 +45,7 @@ pub struct Rendered {
     pub errors: Vec<Diagnostic>,
 }
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -111,7 +111,7 @@ fn alert(kind: BlockQuoteKind, lang: Language) -> (&'static str, &'static str) {
 /// What rendering a page body needs besides its text, and no more (as
 /// Zola's `RenderContext`): the site is seen only through [`Links`], so
 /// everything a rendered body depends on is named here.
-pub struct RenderContext<'s> {
+pub(crate) struct RenderContext<'s> {
     /// The page, for links to itself (`#anchor`).
     pub page: PageId,
     /// The page's file: its body, and its lines for messages.
@@ -127,7 +127,7 @@ pub struct RenderContext<'s> {
 impl<'s> RenderContext<'s> {
     /// The context of page `page`, read from `source`, in a handbook
     /// configured by `config` whose pages and files `links` knows.
-    pub fn new(
+    pub(crate) fn new(
         page: PageId,
         source: &'s Source,
         config: &crate::config::Site,
@@ -144,7 +144,7 @@ impl<'s> RenderContext<'s> {
 }
 
 /// Renders the body of the page of `cx`.
-pub fn render(cx: &RenderContext<'_>) -> Rendered {
+pub(crate) fn render(cx: &RenderContext<'_>) -> Rendered {
     let mut writer = Writer::new(cx);
     let mut parser = Parser::new_ext(cx.source.body_text(), options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {

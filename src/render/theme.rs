@@ -15,7 +15,7 @@ mod embedded {
 
 /// Where a theme file came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     BuiltIn,
     Disk(PathBuf),
 }
@@ -23,7 +23,7 @@ pub enum Origin {
 impl Origin {
     /// The path shown in messages: relative to the handbook root, or
     /// `(built-in theme)/…`.
-    pub fn shown(&self, rel: &str) -> PathBuf {
+    pub(crate) fn shown(&self, rel: &str) -> PathBuf {
         match self {
             Origin::BuiltIn => PathBuf::from("(built-in theme)").join(rel),
             Origin::Disk(p) => p.clone(),
@@ -32,7 +32,7 @@ impl Origin {
 }
 
 #[derive(Debug, Clone)]
-pub struct File {
+pub(crate) struct File {
     pub bytes: Vec<u8>,
     pub origin: Origin,
 }

@@ -17,7 +17,7 @@ use super::{PageId, Site};
 /// One topic: an expert's `topics` entry, or a module's or page's `tags`,
 /// matched case-insensitively (`Rust`, `rust` and ` rust ` are one topic).
 #[derive(Debug, Clone, Default)]
-pub struct Topic {
+pub(crate) struct Topic {
     /// The spelling used most often.
     pub name: String,
     /// URL segment and filter value: `data-engineering`.
@@ -34,14 +34,14 @@ pub struct Topic {
 
 /// A session of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionRef {
+pub(crate) struct SessionRef {
     pub module: PageId,
     /// The session's position in the module's `sessions`.
     pub index: usize,
 }
 
 #[derive(Debug, Default)]
-pub struct Index {
+pub(crate) struct Index {
     /// Topics by slug order.
     pub topics: Vec<Topic>,
     pub topic_by_slug: HashMap<String, usize>,
@@ -78,7 +78,7 @@ fn most_used_spelling(counts: &BTreeMap<String, usize>) -> String {
 }
 
 /// The key two spellings of a topic share.
-pub fn topic_slug(name: &str) -> String {
+pub(crate) fn topic_slug(name: &str) -> String {
     let lower = name
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -89,7 +89,7 @@ pub fn topic_slug(name: &str) -> String {
 
 impl Index {
     /// Topics no listed expert covers.
-    pub fn gaps(&self) -> impl Iterator<Item = &Topic> {
+    pub(crate) fn gaps(&self) -> impl Iterator<Item = &Topic> {
         self.topics.iter().filter(|t| t.experts.is_empty())
     }
 }
@@ -279,7 +279,7 @@ impl Site {
         }
     }
 
-    pub fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
+    pub(crate) fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
         match &self.page(s.module).data {
             KindData::Module(m) => m.sessions.get(s.index),
             _ => None,

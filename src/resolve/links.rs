@@ -9,7 +9,7 @@ use super::{PageId, Site};
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another site (a scheme such as `https:`/`mailto:`, or `//host`): left alone.
     External,
     /// A page of the handbook, with an optional `#anchor`.
@@ -26,7 +26,7 @@ pub enum Target {
 
 /// Why a link does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkError {
+pub(crate) struct LinkError {
     pub message: String,
     pub hint: String,
 }
@@ -52,7 +52,7 @@ pub(crate) fn is_external(href: &str) -> bool {
 
 /// Joins `rel` onto folder `dir` (both relative to `content/`), resolving
 /// `.` and `..`. `None` when the path climbs out of `content/`.
-pub fn join(dir: &str, rel: &str) -> Option<String> {
+pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {
@@ -71,7 +71,7 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 /// which pages are drafts. Markdown rendering sees the site only through it
 /// (`render::markdown::RenderContext`), so what a rendered body depends on
 /// is this list (serve's Markdown cache keys on all of it: the links epoch).
-pub trait Links {
+pub(crate) trait Links {
     /// Resolves `href`, written in page `from`.
     fn resolve(&self, from: PageId, href: &str) -> Result<Target, LinkError>;
     /// The URL of page `page`, under the base path, not yet percent-encoded.

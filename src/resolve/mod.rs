@@ -36,20 +36,20 @@ pub(crate) use links::Target;
 /// A page of a resolved [`Site`]: its position in the site's pages (sorted
 /// by path). Only meaningful for the site that gave it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageId(u32);
+pub(crate) struct PageId(u32);
 
 impl PageId {
     /// The page at position `index` of the site's pages (as [`Site::ids`]
     /// counts them). For per-page tables kept beside the site, such as the
     /// rendered bodies.
-    pub fn new(index: usize) -> PageId {
+    pub(crate) fn new(index: usize) -> PageId {
         // A page is read into memory whole: a handbook cannot hold four
         // billion of them.
         PageId(index as u32)
     }
 
     /// The page's position in the site's pages, to index per-page tables.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }
@@ -72,7 +72,7 @@ pub(crate) struct Node {
 
 /// The whole handbook, resolved.
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub config: Config,
     pub root: PathBuf,
     /// Published pages (drafts only with `--drafts`), sorted by path; a
@@ -124,7 +124,7 @@ pub(crate) enum Material {
 
 /// An `#anchor` to check once every page's headings are known.
 #[derive(Debug, Clone)]
-pub struct PendingAnchor {
+pub(crate) struct PendingAnchor {
     pub target: PageId,
     pub anchor: String,
     /// The error to report when the anchor does not exist.
@@ -133,7 +133,7 @@ pub struct PendingAnchor {
 
 /// Resolves `loaded` into a [`Site`]. Returns the anchors of front-matter
 /// references to check after rendering.
-pub fn resolve(
+pub(crate) fn resolve(
     root: PathBuf,
     config: Config,
     loaded: Loaded,
@@ -194,23 +194,19 @@ pub fn resolve(
 
 impl Site {
     /// How many pages the site has.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.nodes.len()
     }
 
-    /// Whether the site has no pages (it always has a home page once
-    /// resolved).
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// Every page's id, in path order.
-    pub fn ids(&self) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator + Clone {
+    pub(crate) fn ids(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator + Clone {
         (0..self.nodes.len()).map(PageId::new)
     }
 
     /// Every page with its id, in path order.
-    pub fn pages(&self) -> impl Iterator<Item = (PageId, &Page)> {
+    pub(crate) fn pages(&self) -> impl Iterator<Item = (PageId, &Page)> {
         self.nodes
             .iter()
             .enumerate()
@@ -226,7 +222,7 @@ impl Site {
     }
 
     /// The page as loaded.
-    pub fn page(&self, id: PageId) -> &Page {
+    pub(crate) fn page(&self, id: PageId) -> &Page {
         &self.nodes[id.index()].page
     }
 
@@ -251,7 +247,7 @@ impl Site {
     }
 
     /// The page's URL under the base path.
-    pub fn url(&self, page: PageId) -> String {
+    pub(crate) fn url(&self, page: PageId) -> String {
         self.config.url(&self.node(page).url)
     }
 

@@ -32,7 +32,7 @@ use crate::load::kinds::KindData;
 use crate::render::view::RenderState;
 use crate::resolve::{PageId, Site};
 
-pub use bundle::bundle;
+pub(crate) use bundle::bundle;
 pub use job::SearchJob;
 
 /// Where the search files go, under the output root.

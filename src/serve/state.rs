@@ -16,7 +16,7 @@ use tokio::sync::broadcast;
 use crate::diag::Diagnostic;
 
 /// The site's files by `/`-separated path (`experts/index.html`).
-pub type Files = Arc<HashMap<String, Arc<[u8]>>>;
+pub(crate) type Files = Arc<HashMap<String, Arc<[u8]>>>;
 
 /// A message to the open pages (sent as JSON over the websocket).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -117,7 +117,7 @@ impl Live {
     }
 
     /// The warnings of the last successful build.
-    pub fn warnings(&self) -> Vec<ErrorView> {
+    pub(crate) fn warnings(&self) -> Vec<ErrorView> {
         self.warnings
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -147,7 +147,7 @@ impl Live {
 
     /// The number of publications so far: builds (successful or not) and
     /// search indexes.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
@@ -194,7 +194,7 @@ impl Live {
 
     /// Whether the served search index is behind the served pages: a
     /// build of it is under way or due.
-    pub fn search_pending(&self) -> bool {
+    pub(crate) fn search_pending(&self) -> bool {
         let search = self.search.lock().unwrap_or_else(|e| e.into_inner());
         search.running || search.next.is_some()
     }
