@@ -72,7 +72,7 @@ pub fn percent_decode(s: &str) -> String {
 
 /// Decodes `%XX` escapes once, strictly, for request paths: `None` for a
 /// `%` not followed by two hex digits, or a result that is not UTF-8.
-pub fn percent_decode_strict(s: &str) -> Option<String> {
+pub(crate) fn percent_decode_strict(s: &str) -> Option<String> {
     String::from_utf8(decode_bytes(s, false)?).ok()
 }
 
