@@ -203,9 +203,7 @@ impl PosterError {
     }
 }
 
-/// Renders the poster of `rules`. Rules with neither `do` nor `dont` (or
-/// only blanks) are left out: they have nothing to show. For the tests:
-/// builds render through the disk cache ([`render_cached`]).
+/// [`render_cached`] without a cache, for the tests.
 #[cfg(test)]
 pub(crate) fn render(text: &PosterText, rules: &[Rule]) -> Result<Poster, PosterError> {
     render_cached(text, rules, None)
@@ -218,7 +216,10 @@ pub(crate) struct PngCache<'a> {
     pub read_only: bool,
 }
 
-/// [`render`], reusing the PNG of an identical SVG from `cache`. Laying out
+/// Renders the poster of `rules`. Rules with neither `do` nor `dont` (or
+/// only blanks) are left out: they have nothing to show.
+///
+/// The PNG of an identical SVG is reused from `cache`. Laying out
 /// takes a fraction of a millisecond; rasterising and encoding 8.7
 /// megapixels takes about a hundred, which every build (and every save in
 /// `serve`) would otherwise pay for rules that did not change.
