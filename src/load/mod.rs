@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{Memo, Stamp, stamp};
 use crate::config::Site as Config;
 use crate::diag::Diagnostic;
 // What may be read lives below `config` (which reads `handbook.yaml` by
@@ -369,16 +370,6 @@ fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
 /// One file's load result, as kept between builds.
 type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::Arc<Page>>)>;
 
-/// A file modified this close to the moment it was read may have changed
-/// again within the same tick of the file system's clock, keeping its
-/// modification time and (same-length edit) its size: such a file is read
-/// again rather than trusted (git's "racy" check). Coarse clocks (some
-/// network and VM mounts, HFS+) tick in seconds.
-const RACY: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// A file's modification time and size: what the cache compares.
-pub(crate) type Stamp = (std::time::SystemTime, u64);
-
 /// Pages parsed by an earlier build, by file, with the modification time
 /// and size they were parsed at: `serve` re-reads only what changed. A
 /// page's parse depends on the folder kinds and the time zone (sessions
@@ -387,58 +378,7 @@ pub(crate) type Stamp = (std::time::SystemTime, u64);
 #[derive(Default)]
 pub(crate) struct Cache {
     key: u64,
-    files: ByStamp<Loaded1>,
-}
-
-/// Whether a file modified at `mtime` and read at `read_at` had settled:
-/// modified long enough before the read ([`RACY`]) that a later change
-/// cannot share its timestamp. A file that had not settled is read again
-/// even when its stamp looks the same (git's "racy clean" rule).
-fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool {
-    read_at.duration_since(mtime).is_ok_and(|age| age > RACY)
-}
-
-/// Values made from files, kept between builds (`serve`) by each file's
-/// stamp: a file whose stamp is the one its value was made at, and that
-/// had [`settled`] then, is not read again.
-pub(crate) struct ByStamp<T> {
-    map: std::collections::HashMap<PathBuf, (Stamp, bool, T)>,
-}
-
-impl<T> Default for ByStamp<T> {
-    fn default() -> Self {
-        ByStamp {
-            map: std::collections::HashMap::new(),
-        }
-    }
-}
-
-impl<T: Clone> ByStamp<T> {
-    /// The value kept for `path`, if `now` (its stamp) is the one it was
-    /// made at.
-    pub(crate) fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
-        let (then, settled, value) = self.map.get(path)?;
-        (now == Some(*then) && *settled).then(|| value.clone())
-    }
-
-    /// Keeps exactly `made` for the next build: each file's path, its
-    /// stamp taken before it was read, and its value; `read_at` is when
-    /// the reading started.
-    pub(crate) fn replace(
-        &mut self,
-        made: impl IntoIterator<Item = (PathBuf, Stamp, T)>,
-        read_at: std::time::SystemTime,
-    ) {
-        self.map = made
-            .into_iter()
-            .map(|(path, stamp, value)| (path, (stamp, settled(stamp.0, read_at), value)))
-            .collect();
-    }
-}
-
-pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
+    files: Memo<Loaded1>,
 }
 
 /// Loads every page under `root/content`, reusing the parse of every file
@@ -452,7 +392,7 @@ pub(crate) fn load_cached(
     let root = fence.root();
     let key = parse_key(config);
     if cache.key != key {
-        cache.files = ByStamp::default();
+        cache.files = Memo::default();
         cache.key = key;
     }
     let content = root.join("content");

@@ -115,7 +115,7 @@ pub(super) fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut Thum
         .par_iter()
         .map(|(i, written, path)| {
             let src = site.root.join("content").join(path);
-            let stamp = kept.and_then(|_| load::stamp(&src));
+            let stamp = kept.and_then(|_| crate::cache::stamp(&src));
             let result = match kept.and_then(|k| k.get(&src, stamp)) {
                 Some(thumbs) => Ok(thumbs),
                 None => cache.squares(&src, &[CARD_PX, PROFILE_PX]),
@@ -300,10 +300,10 @@ pub(super) fn copy_files(
     // `serve`: a file whose stamp is what it was is not read again (a
     // handbook's photos and attachments can be hundreds of megabytes).
     let read_at = std::time::SystemTime::now();
-    let read: Vec<(PathBuf, Option<load::Stamp>, Arc<[u8]>)> = copies
+    let read: Vec<(PathBuf, Option<crate::cache::Stamp>, Arc<[u8]>)> = copies
         .par_iter()
         .map(|(rel, abs)| {
-            let now = load::stamp(abs);
+            let now = crate::cache::stamp(abs);
             let bytes = match kept.files.get(abs, now) {
                 Some(bytes) => bytes,
                 // Not blocking: a FIFO swapped in since the walk must
