@@ -34,7 +34,7 @@ fn main() {
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
     collect(&theme, &theme, &mut files);
-    let mut code = String::from("pub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from("pub(super) static FILES: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         if let Some(parent) = abs.parent() {
             println!("cargo:rerun-if-changed={}", parent.display());

@@ -12,33 +12,23 @@
 //! files, by the files' stamps) and the incremental engine's maps in
 //! `pipeline::incremental`.
 //!
-//! Keys are [`key`]s of `#[derive(Hash)]` values, hashed with XXH3: its
+//! Keys are hashes of `#[derive(Hash)]` values by a [`hasher`] (XXH3): its
 //! output is specified, so a key is the same in every run of the same
 //! binary (std's `RandomState` is seeded per process, and `Debug` text is
 //! neither meant to be stable nor cheap to build).
 
-use std::hash::{Hash, Hasher};
+use std::collections::HashMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
 pub use xxhash_rust::xxh3::Xxh3 as StableHasher;
 
-/// Values made from files, kept between builds by each file's stamp (a
-/// file whose stamp is unchanged is not read again).
-pub type Memo<T> = crate::load::ByStamp<T>;
-
 /// A hasher whose output is the same in every run: for keys of entries
 /// that outlive the process, and for keys built up field by field.
-pub fn hasher() -> StableHasher {
+pub(crate) fn hasher() -> StableHasher {
     StableHasher::new()
-}
-
-/// The stable key of `value` (see [`hasher`]).
-pub fn key<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = hasher();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// Writes `bytes` as the entry `name` of the cache folder `dir` (made if
@@ -48,7 +38,7 @@ pub fn key<T: Hash + ?Sized>(value: &T) -> u64 {
 /// a failed write leaves no temporary file behind. Callers treat an error
 /// as "not cached": a read-only checkout or a full disk makes the next
 /// build slower, never wrong.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     /// Tells apart the temporary files of the threads of one process.
     static NEXT: AtomicU64 = AtomicU64::new(0);
     std::fs::create_dir_all(dir)?;
@@ -64,9 +54,81 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     written
 }
 
+/// A file modified this close to the moment it was read may have changed
+/// again within the same tick of the file system's clock, keeping its
+/// modification time and (same-length edit) its size: such a file is read
+/// again rather than trusted (git's "racy" check). Coarse clocks (some
+/// network and VM mounts, HFS+) tick in seconds.
+const RACY: Duration = Duration::from_secs(2);
+
+/// A file's modification time and size: what the cache compares.
+pub(crate) type Stamp = (SystemTime, u64);
+
+/// Whether a file modified at `mtime` and read at `read_at` had settled:
+/// modified long enough before the read ([`RACY`]) that a later change
+/// cannot share its timestamp. A file that had not settled is read again
+/// even when its stamp looks the same (git's "racy clean" rule).
+fn settled(mtime: SystemTime, read_at: SystemTime) -> bool {
+    read_at.duration_since(mtime).is_ok_and(|age| age > RACY)
+}
+
+/// Values made from files, kept between builds (`serve`) by each file's
+/// stamp: a file whose stamp is the one its value was made at, and that
+/// had [`settled`] then, is not read again.
+pub(crate) struct Memo<T> {
+    map: HashMap<PathBuf, (Stamp, bool, T)>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            map: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// The value kept for `path`, if `now` (its stamp) is the one it was
+    /// made at.
+    pub(crate) fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
+        let (then, settled, value) = self.map.get(path)?;
+        (now == Some(*then) && *settled).then(|| value.clone())
+    }
+
+    /// Keeps exactly `made` for the next build: each file's path, its
+    /// stamp taken before it was read, and its value; `read_at` is when
+    /// the reading started.
+    pub(crate) fn replace(
+        &mut self,
+        made: impl IntoIterator<Item = (PathBuf, Stamp, T)>,
+        read_at: SystemTime,
+    ) {
+        self.map = made
+            .into_iter()
+            .map(|(path, stamp, value)| (path, (stamp, settled(stamp.0, read_at), value)))
+            .collect();
+    }
+}
+
+/// The stamp of the file at `path`, if it can be read.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
 #[cfg(test)]
 mod tests {
+    use std::hash::{Hash, Hasher};
+
     use super::*;
+
+    /// The stable key of `value`, as the caches build theirs (field by
+    /// field into a [`hasher`]).
+    fn key<T: Hash + ?Sized>(value: &T) -> u64 {
+        let mut h = hasher();
+        value.hash(&mut h);
+        h.finish()
+    }
 
     #[test]
     fn an_entry_is_written_whole_and_leaves_no_temporary_file() {

@@ -13,13 +13,13 @@ use crate::diag::{Diagnostic, Pos};
 use crate::files::ReadError;
 use crate::yaml;
 
-pub const FILE: &str = "handbook.yaml";
+pub(crate) const FILE: &str = "handbook.yaml";
 
 /// The longest title (a page's or `handbook.yaml`'s), in characters. A
 /// title is repeated on every page that lists or links it (cards,
 /// breadcrumbs, navigation, the search index): a 10 MB title cost 1.2 GB.
 /// A thousand characters is more than any heading needs.
-pub const MAX_TITLE: usize = 1_000;
+pub(crate) const MAX_TITLE: usize = 1_000;
 
 /// The content kinds of SPEC.md. `Section` is the kind of every `_index.md`.
 ///
@@ -27,7 +27,7 @@ pub const MAX_TITLE: usize = 1_000;
 /// kinds (`kinds:`); `load::kinds` knows each kind's fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Kind {
+pub(crate) enum Kind {
     Page,
     Expert,
     Module,
@@ -40,10 +40,10 @@ pub enum Kind {
 
 impl Kind {
     /// The kinds a page may name (`kind:`) or a folder be given.
-    pub const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
+    pub(crate) const NAMES: &[&str] = &["page", "expert", "module", "plan", "guidelines", "path"];
 
     /// The kind's name as written in front matter and messages.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Page => "page",
             Kind::Expert => "expert",
@@ -56,7 +56,7 @@ impl Kind {
     }
 
     /// The kind a page may name, by its name (not `section`).
-    pub fn from_name(name: &str) -> Option<Kind> {
+    pub(crate) fn from_name(name: &str) -> Option<Kind> {
         Some(match name {
             "page" => Kind::Page,
             "expert" => Kind::Expert,
@@ -77,7 +77,7 @@ impl fmt::Display for Kind {
 
 #[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Config {
+pub(crate) struct Config {
     pub title: String,
     pub base_url: String,
     pub language: Language,
@@ -110,14 +110,14 @@ impl Default for Config {
 /// `markdown:` in `handbook.yaml`.
 #[derive(Debug, Clone, Copy, Default, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Markdown {
+pub(crate) struct Markdown {
     pub raw_html: RawHtml,
 }
 
 /// What becomes of raw HTML written in Markdown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum RawHtml {
+pub(crate) enum RawHtml {
     /// Through a sanitizer: a `<script>` in a page body would otherwise run
     /// for every reader (GitHub sanitizes, Hugo drops raw HTML by default).
     #[default]
@@ -129,13 +129,13 @@ pub enum RawHtml {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Language {
+pub(crate) enum Language {
     En,
     Fi,
 }
 
 impl Language {
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Language::En => "en",
             Language::Fi => "fi",
@@ -145,7 +145,7 @@ impl Language {
 
 #[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Repository {
+pub(crate) struct Repository {
     pub url: Option<String>,
     pub branch: Option<String>,
     pub edit_url: Option<String>,
@@ -153,7 +153,7 @@ pub struct Repository {
 
 /// The configuration after validation, with derived values.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub(crate) struct Site {
     pub raw: Config,
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: String,
@@ -185,7 +185,7 @@ impl std::hash::Hash for Site {
 impl Site {
     /// Serves the site at `base` instead of its `base_url` (`serve` puts
     /// the site at the root of its own address).
-    pub fn override_base_url(&mut self, base: &str) {
+    pub(crate) fn override_base_url(&mut self, base: &str) {
         if let Some((origin, path)) = split_base_url(base) {
             self.origin = origin;
             self.base_path = path;
@@ -194,7 +194,7 @@ impl Site {
 
     /// The kind a page gets from its folder: the nearest ancestor folder
     /// named in `kinds`.
-    pub fn folder_kind(&self, folder: &str) -> Option<Kind> {
+    pub(crate) fn folder_kind(&self, folder: &str) -> Option<Kind> {
         let mut f = folder;
         loop {
             if let Some(k) = self.kinds.get(f) {
@@ -208,13 +208,13 @@ impl Site {
     }
 
     /// A site-relative URL (`experts/mari/`) made absolute with the base path.
-    pub fn url(&self, rel: &str) -> String {
+    pub(crate) fn url(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel.trim_start_matches('/'))
     }
 }
 
 /// Loads and validates `handbook.yaml` under `root` (absent: defaults).
-pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
     let path = root.join(FILE);
     // Bounded and non-blocking, as every source file: a FIFO named
     // `handbook.yaml` must not hang `build`, `check` or `serve`.
@@ -239,7 +239,7 @@ pub fn load(root: &Path) -> Result<Site, Vec<Diagnostic>> {
 }
 
 /// Reads and validates the text of `handbook.yaml`.
-pub fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     // A byte-order mark (Windows editors write one) is not content; YAML
     // would read it as the start of a second document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -328,9 +328,9 @@ fn check_names(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
         ));
     }
     if let Some(name) = &raw.highlight_theme
-        && !crate::render::highlight::theme_exists(name)
+        && !crate::code_themes::exists(name)
     {
-        let names = crate::render::highlight::theme_names();
+        let names = crate::code_themes::names();
         let hint = match crate::diag::suggest(name, names.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!("known themes: {}", names.join(", ")),
@@ -459,7 +459,7 @@ fn split_base_url(url: &str) -> Option<(Option<String>, String)> {
 }
 
 /// Where a top-level key is written in a YAML text (the start if absent).
-pub fn key_pos(text: &str, key: &str) -> Pos {
+pub(crate) fn key_pos(text: &str, key: &str) -> Pos {
     for (i, line) in text.lines().enumerate() {
         let line = line.trim_start_matches('\u{feff}');
         if let Some(rest) = line.strip_prefix(key)

@@ -18,10 +18,10 @@ pub struct Pos {
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, col: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, col: 1 };
 
     /// The position of byte offset `offset` in `text`.
-    pub fn of_offset(text: &str, offset: usize) -> Pos {
+    pub(crate) fn of_offset(text: &str, offset: usize) -> Pos {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
@@ -32,14 +32,14 @@ impl Pos {
 }
 
 /// Bytes of a long line kept on each side of a diagnostic's position.
-pub const LINE_CONTEXT: usize = 120;
+const LINE_CONTEXT: usize = 120;
 
 /// Where the lines of a text start, and how many characters precede every
 /// [`Lines::BLOCK`] bytes: a position is found by a binary search and a
 /// count of at most one block, so that locating many diagnostics in one
 /// file is linear in the file, not in the file times the diagnostics.
 #[derive(Debug, Clone, Default)]
-pub struct Lines {
+pub(crate) struct Lines {
     starts: Vec<usize>,
     /// Characters before byte `k * BLOCK`.
     chars_before: Vec<usize>,
@@ -48,7 +48,7 @@ pub struct Lines {
 impl Lines {
     const BLOCK: usize = 1024;
 
-    pub fn new(text: &str) -> Lines {
+    pub(crate) fn new(text: &str) -> Lines {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -152,7 +152,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
+    pub(crate) fn warning(message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(message)
@@ -181,14 +181,20 @@ impl Diagnostic {
     }
 
     /// Locates the diagnostic at byte `offset` of `text`, marking `len` bytes.
-    pub fn at_offset(self, text: &str, offset: usize, len: usize) -> Self {
+    pub(crate) fn at_offset(self, text: &str, offset: usize, len: usize) -> Self {
         self.at_offset_in(text, &Lines::new(text), offset, len)
     }
 
     /// [`Diagnostic::at_offset`] with the line starts of `text` found
     /// beforehand: many diagnostics in one file (one per item of a long
     /// list) each cost the length of their own line, not of the file.
-    pub fn at_offset_in(mut self, text: &str, lines: &Lines, offset: usize, len: usize) -> Self {
+    pub(crate) fn at_offset_in(
+        mut self,
+        text: &str,
+        lines: &Lines,
+        offset: usize,
+        len: usize,
+    ) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let end = floor_char_boundary(text, (offset + len).min(text.len()));
         let line = lines.line_of(offset);
@@ -232,14 +238,14 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_len(mut self, len: usize) -> Self {
+    pub(crate) fn with_len(mut self, len: usize) -> Self {
         self.len = len.max(1);
         self
     }
 
     /// The same diagnostic as a warning: for helpers that build errors
     /// (`Source::error_at_key`) used for something the build survives.
-    pub fn into_warning(mut self) -> Self {
+    pub(crate) fn into_warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }
@@ -254,7 +260,7 @@ impl Diagnostic {
     }
 
     /// `file:line:col` (or as much of it as is known).
-    pub fn location(&self) -> Option<String> {
+    pub(crate) fn location(&self) -> Option<String> {
         // An empty path (the handbook root made relative to itself) is no
         // location: shown, it would be an empty `: ` before the message.
         let file = self.file.as_ref()?.display().to_string();
@@ -336,7 +342,7 @@ impl fmt::Display for Diagnostic {
 
 /// Sorts diagnostics by file and position, errors of one place first, so
 /// that the output of a parallel build is deterministic.
-pub fn sort(diags: &mut [Diagnostic]) {
+pub(crate) fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
         (&a.file, a.pos, a.severity, &a.message).cmp(&(&b.file, b.pos, b.severity, &b.message))
     });
@@ -344,7 +350,10 @@ pub fn sort(diags: &mut [Diagnostic]) {
 
 /// The nearest of `candidates` to `word`, if it is near enough to be a
 /// plausible typo (`topcis` → `topics`).
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word_l = word.to_lowercase();
     candidates
         .into_iter()
@@ -375,7 +384,7 @@ fn without_shared_extension<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
 }
 
 /// Makes `path` relative to `root` for display.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
@@ -393,8 +402,8 @@ mod tests {
     /// statement does not count (write it into the chain; for a warning,
     /// end the chain with `.into_warning()`). Skipped: `diag.rs`, which
     /// defines the constructors, and the body of `fn error_at_key`, whose
-    /// callers are checked instead. `tests/suite/common` checks the same
-    /// on what the integration tests print.
+    /// callers are checked instead. `tests/suite/support/handbook.rs`
+    /// checks the same on what the integration tests print.
     #[test]
     fn every_diagnostic_has_a_hint() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));

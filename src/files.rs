@@ -21,19 +21,19 @@ use crate::diag::Diagnostic;
 
 /// The largest page or template read, in bytes (8 MiB): far above any
 /// hand-written page, far below what would strain a build's memory.
-pub const READ_LIMIT: u64 = 8 * 1024 * 1024;
+pub(crate) const READ_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// The handbook root as given (to show paths relative to it) and
 /// canonicalised once (to judge symlink targets against).
 #[derive(Debug, Clone)]
-pub struct Fence {
+pub(crate) struct Fence {
     root: PathBuf,
     canonical: PathBuf,
 }
 
 /// A walked entry that may be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(crate) enum Class {
     Dir,
     File,
 }
@@ -41,7 +41,7 @@ pub enum Class {
 impl Fence {
     /// A root that cannot be canonicalised (it does not exist) is taken as
     /// given: its walks find nothing, so nothing is judged against it.
-    pub fn new(root: &Path) -> Fence {
+    pub(crate) fn new(root: &Path) -> Fence {
         let canonical = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         Fence {
             root: root.to_path_buf(),
@@ -50,7 +50,7 @@ impl Fence {
     }
 
     /// The root as given.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
@@ -60,7 +60,7 @@ impl Fence {
 
     /// Whether `entry` (from a walk that follows symlinks, so its type is
     /// its target's) may be read, or the error at its path.
-    pub fn classify(&self, entry: &walkdir::DirEntry) -> Result<Class, Diagnostic> {
+    pub(crate) fn classify(&self, entry: &walkdir::DirEntry) -> Result<Class, Diagnostic> {
         let kind = entry.file_type();
         let link = entry.path_is_symlink();
         if !kind.is_dir() && !kind.is_file() {
@@ -79,7 +79,7 @@ impl Fence {
     /// The symlink at `path` must resolve inside the root. Only symlinks
     /// are resolved: an entry reached through folders the walk already
     /// judged is inside the root by construction.
-    pub fn check_target(&self, path: &Path, is_dir: bool) -> Result<(), Diagnostic> {
+    pub(crate) fn check_target(&self, path: &Path, is_dir: bool) -> Result<(), Diagnostic> {
         let target = std::fs::canonicalize(path).map_err(|e| {
             let d = if e.kind() == std::io::ErrorKind::NotFound {
                 let to = std::fs::read_link(path).unwrap_or_default();
@@ -163,7 +163,7 @@ fn kind_name(kind: FileType) -> &'static str {
 
 /// Why a file could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     Io(std::io::Error),
     /// Not a regular file once opened (it changed since the walk).
     Special(&'static str),
@@ -173,7 +173,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// The error at `shown`, a `what` (`page`, `template`) that was read.
-    pub fn diagnostic(&self, shown: &Path, what: &str) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, shown: &Path, what: &str) -> Diagnostic {
         let d = match self {
             ReadError::Io(e) => Diagnostic::error(format!("cannot read the file: {e}"))
                 .hint("make it readable by the user running esiin, or remove it"),
@@ -208,7 +208,7 @@ impl From<ReadError> for std::io::Error {
 /// Reads the regular file at `path`, at most `limit` bytes (an error if
 /// there are more). Opened without blocking, so a FIFO put in its place
 /// is refused rather than waited on.
-pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, ReadError> {
     let (file, meta) = open_regular(path)?;
     let cap = limit.map_or(meta.len(), |l| meta.len().min(l + 1));
     let mut bytes = Vec::with_capacity(usize::try_from(cap).unwrap_or(0));
@@ -232,7 +232,7 @@ pub fn read_regular(path: &Path, limit: Option<u64>) -> Result<Vec<u8>, ReadErro
 /// Opens the file at `path` for reading if it is a regular file, judged
 /// on the open handle (not the path, which may have changed since it was
 /// walked); with its metadata.
-pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
+pub(crate) fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
     let file = open_nonblocking(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {

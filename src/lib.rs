@@ -9,8 +9,10 @@
 // Diagnostics are the cold path and are collected, not propagated through
 // hot loops; their size in a `Result` does not matter.
 #![allow(clippy::result_large_err)]
+#![warn(unreachable_pub)]
 
 pub mod cache;
+mod code_themes;
 pub mod config;
 pub mod diag;
 pub mod files;

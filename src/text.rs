@@ -8,7 +8,7 @@
 /// The anchor GitHub and GitLab give a heading: lowercase; letters (any
 /// script, `ä`, `ö`, `å` included), digits, `-` and `_` kept; spaces become
 /// `-`; everything else dropped.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
         if c.is_alphanumeric() || c == '-' || c == '_' {
@@ -22,7 +22,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Escapes text for HTML content or an attribute (`&`, `<`, `>`, `"`, `'`
 /// as `&#39;`), as pulldown-cmark escapes what it writes.
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // Writing into a `String` cannot fail.
     pulldown_cmark_escape::escape_html(&mut out, s).ok();
@@ -31,7 +31,7 @@ pub fn escape_html(s: &str) -> String {
 
 /// Escapes text for XML content or an attribute: as [`escape_html`], but
 /// `'` as `&apos;` (SVG is XML, which has that entity).
-pub fn escape_xml(text: &str) -> String {
+pub(crate) fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -48,7 +48,7 @@ pub fn escape_xml(text: &str) -> String {
 
 /// Percent-encodes what may not stand raw in a URL path (spaces, quotes, …);
 /// non-ASCII letters are kept, as browsers accept them.
-pub fn encode_path(s: &str) -> String {
+pub(crate) fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_ascii() && !(c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c)) {
@@ -72,7 +72,7 @@ pub fn percent_decode(s: &str) -> String {
 
 /// Decodes `%XX` escapes once, strictly, for request paths: `None` for a
 /// `%` not followed by two hex digits, or a result that is not UTF-8.
-pub fn percent_decode_strict(s: &str) -> Option<String> {
+pub(crate) fn percent_decode_strict(s: &str) -> Option<String> {
     String::from_utf8(decode_bytes(s, false)?).ok()
 }
 

@@ -13,27 +13,27 @@
 
 /// The schemes a published URL may have; anything else needs none
 /// (relative: `../page.md`, `/path/`, `?q`, `#heading`, `//host/path`).
-pub const ALLOWED: &[&str] = &["http", "https", "mailto", "tel", "webcal"];
+pub(crate) const ALLOWED: &[&str] = &["http", "https", "mailto", "tel", "webcal"];
 
 /// What to write instead of a URL [`check`] rejects.
-pub const HINT: &str = "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, \
+pub(crate) const HINT: &str = "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, \
                         or a relative link (`../page.md`, `/path/`, `#heading`)";
 
 /// A URL whose scheme is not on the allow-list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejected {
+pub(crate) struct Rejected {
     /// The scheme as a browser reads it, lower-cased (`javascript`).
     pub scheme: String,
 }
 
 impl Rejected {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         format!("`{}:` links are not allowed here", self.scheme)
     }
 }
 
 /// Whether `url` may be published: no scheme, or an [`ALLOWED`] one.
-pub fn check(url: &str) -> Result<(), Rejected> {
+pub(crate) fn check(url: &str) -> Result<(), Rejected> {
     match scheme(url) {
         Some(s) if !ALLOWED.contains(&s.as_str()) => Err(Rejected { scheme: s }),
         _ => Ok(()),
@@ -44,7 +44,7 @@ pub fn check(url: &str) -> Result<(), Rejected> {
 /// relative URL. Follows the WHATWG URL parser's scheme state: what comes
 /// before the first `:` is a scheme when it is an ASCII letter followed by
 /// letters, digits, `+`, `-` or `.`.
-pub fn scheme(url: &str) -> Option<String> {
+pub(crate) fn scheme(url: &str) -> Option<String> {
     // C0 controls and space (U+0000..=U+0020) around the URL are stripped.
     let trimmed = url.trim_matches(|c: char| c <= ' ');
     let mut out = String::new();
@@ -69,7 +69,7 @@ pub fn scheme(url: &str) -> Option<String> {
 /// Whether an image source (`img src`) may be published: relative, or
 /// `http`/`https` (an image from `mailto:` means nothing, and `data:`
 /// images are where SVG script hides).
-pub fn image_allowed(url: &str) -> bool {
+pub(crate) fn image_allowed(url: &str) -> bool {
     matches!(scheme(url).as_deref(), None | Some("http" | "https"))
 }
 

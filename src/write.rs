@@ -57,13 +57,13 @@ fn outside(rel: &str) -> io::Error {
 /// what the build generated, for the static files and page assets to be
 /// checked against before they are copied (one must never silently
 /// replace a page).
-pub struct Recording<'a> {
+pub(crate) struct Recording<'a> {
     inner: &'a dyn Sink,
     paths: Mutex<Vec<String>>,
 }
 
 impl<'a> Recording<'a> {
-    pub fn new(inner: &'a dyn Sink) -> Self {
+    pub(crate) fn new(inner: &'a dyn Sink) -> Self {
         Recording {
             inner,
             paths: Mutex::new(Vec::new()),
@@ -71,7 +71,7 @@ impl<'a> Recording<'a> {
     }
 
     /// The `/`-separated paths written so far (`plan/index.html`).
-    pub fn paths(&self) -> std::collections::HashSet<String> {
+    pub(crate) fn paths(&self) -> std::collections::HashSet<String> {
         let paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
         paths.iter().cloned().collect()
     }
@@ -121,7 +121,7 @@ fn copy_regular(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Writes nothing: `esiin check`.
-pub struct Discard;
+pub(crate) struct Discard;
 
 impl Sink for Discard {
     fn write(&self, rel: &str, _: &[u8]) -> io::Result<()> {
@@ -181,7 +181,7 @@ which replaces it whole on the next build.\n";
 
 /// Whether `dir` may be replaced by a build: it holds the marker or
 /// nothing at all. Anything else may be someone's files.
-pub fn replaceable(dir: &Path) -> io::Result<bool> {
+pub(crate) fn replaceable(dir: &Path) -> io::Result<bool> {
     let marked = std::fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file());
     Ok(marked || std::fs::read_dir(dir)?.next().is_none())
 }
@@ -251,13 +251,13 @@ fn remove_any(path: &Path) -> io::Result<()> {
 }
 
 /// A folder being filled, to be swapped in for `target`.
-pub struct Staging {
+pub(crate) struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
 }
 
 impl Staging {
-    pub fn new(target: &Path) -> io::Result<Staging> {
+    pub(crate) fn new(target: &Path) -> io::Result<Staging> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -279,7 +279,7 @@ impl Staging {
 
     /// The path of `rel` (a `/`-separated path from user input) inside the
     /// staging folder, or `None` if it would leave it.
-    pub fn path(&self, rel: &str) -> Option<PathBuf> {
+    pub(crate) fn path(&self, rel: &str) -> Option<PathBuf> {
         let rel = Path::new(rel.trim_start_matches('/'));
         if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             return None;
@@ -287,38 +287,10 @@ impl Staging {
         Some(self.dir.join(rel))
     }
 
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
-        let path = self.path(rel).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("`{rel}` is outside the output folder"),
-            )
-        })?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, bytes)
-    }
-
-    /// Copies `from` to `rel`. A copy, not a hard link: someone editing the
-    /// output must never change a source.
-    pub fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let path = self.path(rel).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("`{rel}` is outside the output folder"),
-            )
-        })?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        copy_regular(from, &path)
-    }
-
     /// Marks the staging folder as esiin's and replaces the target with it.
     /// The old output is moved aside first and removed after the new one is
     /// in place.
-    pub fn commit(self) -> io::Result<()> {
+    pub(crate) fn commit(self) -> io::Result<()> {
         std::fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
         let old = self.dir.with_file_name(format!(
             "{}.old",
@@ -346,7 +318,7 @@ impl Staging {
         Ok(())
     }
 
-    pub fn abort(self) {
+    pub(crate) fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

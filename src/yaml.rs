@@ -15,7 +15,7 @@ pub use serde_yaml::Value;
 /// to write instead (always: an editor told only what is wrong still has
 /// to guess the fix).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub pos: Option<Pos>,
     /// How many characters from `pos` the caret marks (at least 1).
     pub len: usize,
@@ -25,7 +25,7 @@ pub struct YamlError {
 
 /// Parses `text` into `T`, turning serde's messages into ones that say what
 /// to write instead.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| {
         let pos = e.location().map(|l| Pos {
             line: l.line(),
@@ -164,7 +164,7 @@ const SYNTAX: &str = "check the indentation, and quote text that contains `: `, 
 /// show it ourselves), replaces "expected one of" lists with the nearest
 /// candidate, names Rust types in an editor's words, and always gives a
 /// hint.
-pub fn humanize(raw: &str) -> (String, String) {
+fn humanize(raw: &str) -> (String, String) {
     let message = match raw.find(" at line ") {
         Some(i) => raw[..i].to_string(),
         None => raw.to_string(),
@@ -497,7 +497,7 @@ fn backticked(s: &str) -> Vec<&str> {
 /// implementation (serde passes them to `deserialize_struct`). Lets the
 /// front-matter checker list and suggest fields without a second, hand-kept
 /// list that could drift from the structs.
-pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
     use serde::de::{self, Visitor};
     struct Probe(Option<&'static [&'static str]>);
     #[derive(Debug)]

@@ -15,11 +15,11 @@ use serde::{Deserialize, Serialize};
 // `Kind` is defined with the configuration, below this stage, because
 // `handbook.yaml` maps folders to kinds; what a kind's fields are is
 // known here.
-pub use crate::config::Kind;
+pub(crate) use crate::config::Kind;
 
 impl Kind {
     /// The names of the kind's own front-matter fields.
-    pub fn fields(self) -> &'static [&'static str] {
+    pub(crate) fn fields(self) -> &'static [&'static str] {
         use crate::yaml::field_names;
         match self {
             Kind::Page | Kind::Section => &[],
@@ -35,7 +35,7 @@ impl Kind {
 /// Fields every kind has.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Common {
+pub(crate) struct Common {
     pub title: Option<String>,
     pub description: Option<String>,
     pub kind: Option<String>,
@@ -54,7 +54,7 @@ pub struct Common {
 
 /// The kind-specific part of a page.
 #[derive(Debug, Clone)]
-pub enum KindData {
+pub(crate) enum KindData {
     Page,
     Section,
     Expert(Box<Expert>),
@@ -66,7 +66,7 @@ pub enum KindData {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Expert {
+pub(crate) struct Expert {
     pub role: Option<String>,
     pub team: Option<String>,
     pub photo: Option<String>,
@@ -82,7 +82,7 @@ pub struct Expert {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Availability {
+pub(crate) enum Availability {
     Talks,
     Mentoring,
     Writing,
@@ -93,7 +93,7 @@ pub enum Availability {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Visibility {
+pub(crate) enum Visibility {
     #[default]
     Listed,
     Unlisted,
@@ -101,7 +101,7 @@ pub enum Visibility {
 
 /// `channels`: a map from channel name to URL or handle, in the order written.
 #[derive(Debug, Clone, Default)]
-pub struct Channels(pub Vec<(String, String)>);
+pub(crate) struct Channels(pub Vec<(String, String)>);
 
 impl<'de> Deserialize<'de> for Channels {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for Channels {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Module {
+pub(crate) struct Module {
     pub summary: Option<String>,
     pub format: Option<Format>,
     pub duration: Option<Minutes>,
@@ -146,7 +146,7 @@ pub struct Module {
 impl Module {
     /// Places the sessions written in local time in the handbook's time
     /// zone (see [`DateTime`]).
-    pub fn place_sessions(&mut self, tz: &jiff::tz::TimeZone) {
+    pub(crate) fn place_sessions(&mut self, tz: &jiff::tz::TimeZone) {
         for s in &mut self.sessions {
             for t in std::iter::once(&mut s.start).chain(s.end.as_mut()) {
                 t.0 = t.1.at(tz);
@@ -157,7 +157,7 @@ impl Module {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Format {
+pub(crate) enum Format {
     Workshop,
     Clinic,
     Coaching,
@@ -166,7 +166,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Format::Workshop => "workshop",
             Format::Clinic => "clinic",
@@ -179,14 +179,14 @@ impl Format {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Material {
+pub(crate) struct Material {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Session {
+pub(crate) struct Session {
     /// A stable name for the session (an esiin addition), so that calendar
     /// entries survive a change of `start`; by default the start time.
     pub id: Option<String>,
@@ -205,7 +205,7 @@ pub struct Session {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub period: Option<Period>,
     pub owners: Vec<String>,
     pub goals: Vec<Goal>,
@@ -217,14 +217,14 @@ pub struct Plan {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Period {
+pub(crate) struct Period {
     pub start: Date,
     pub end: Date,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Goal {
+pub(crate) struct Goal {
     pub id: String,
     pub title: String,
     pub metric: Option<String>,
@@ -244,7 +244,7 @@ pub struct Goal {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Direction {
+pub(crate) enum Direction {
     #[default]
     Increase,
     Decrease,
@@ -252,14 +252,14 @@ pub enum Direction {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Actual {
+pub(crate) struct Actual {
     pub date: Date,
     pub value: f64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Guidelines {
+pub(crate) struct Guidelines {
     pub rules: Vec<Rule>,
     pub image: Option<String>,
     pub alt: Option<String>,
@@ -267,7 +267,7 @@ pub struct Guidelines {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Rule {
+pub(crate) struct Rule {
     #[serde(rename = "do")]
     pub do_: Option<String>,
     pub dont: Option<String>,
@@ -275,14 +275,14 @@ pub struct Rule {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Path {
+pub(crate) struct Path {
     pub audience: Option<String>,
     pub steps: Vec<Step>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Step {
+pub(crate) struct Step {
     pub page: String,
     pub minutes: Option<u32>,
     pub note: Option<String>,
@@ -291,7 +291,7 @@ pub struct Step {
 /// A calendar date, written `YYYY-MM-DD` (an RFC 3339 date-time is accepted
 /// and its date kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date(pub civil::Date);
+pub(crate) struct Date(pub civil::Date);
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -304,7 +304,7 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-pub fn parse_date(s: &str) -> Option<civil::Date> {
+fn parse_date(s: &str) -> Option<civil::Date> {
     let s = s.trim();
     if let Ok(d) = s.parse::<civil::Date>() {
         return Some(d);
@@ -320,11 +320,11 @@ pub fn parse_date(s: &str) -> Option<civil::Date> {
 /// and [`Module::place_sessions`] places it in the handbook's zone once the
 /// page is parsed (serde cannot see the configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct DateTime(pub jiff::Timestamp, pub Written);
+pub(crate) struct DateTime(pub jiff::Timestamp, pub Written);
 
 /// A date-time as an editor wrote it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Written {
+pub(crate) struct Written {
     pub local: civil::DateTime,
     /// The offset written after the time (`+02:00`, `Z`), if any.
     pub offset: Option<jiff::tz::Offset>,
@@ -341,7 +341,7 @@ impl Written {
     /// forward by the gap's length (03:30 → 04:30 on the spring-forward
     /// night in Helsinki; `resolve` warns about it), in a fold the earlier
     /// of the two instants is taken.
-    pub fn at(&self, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
+    pub(crate) fn at(&self, tz: &jiff::tz::TimeZone) -> jiff::Timestamp {
         let placed = match self.offset {
             Some(offset) => offset.to_timestamp(self.local),
             None => tz.to_ambiguous_timestamp(self.local).compatible(),
@@ -374,7 +374,7 @@ impl<'de> Deserialize<'de> for DateTime {
 
 /// Reads `2027-06-10 09:00`, `2027-06-10T09:00:00`, with an optional
 /// offset (`+03:00`, `Z`). Else says what is wrong in an editor's words.
-pub fn parse_written(s: &str) -> Result<Written, String> {
+pub(crate) fn parse_written(s: &str) -> Result<Written, String> {
     let s = s.trim();
     if let Some((why, _)) = impossible_date(s) {
         return Err(why);
@@ -419,7 +419,7 @@ pub(crate) const MONTHS_EN: [&str; 12] = [
 ];
 
 /// `d month yyyy` in English, for messages.
-pub fn date_words(d: civil::Date) -> String {
+pub(crate) fn date_words(d: civil::Date) -> String {
     let month = MONTHS_EN[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
     format!("{} {month} {}", d.day(), d.year())
 }
@@ -452,7 +452,7 @@ fn impossible_date(s: &str) -> Option<(String, civil::Date)> {
 
 /// A duration in minutes: a number, or text like `2h`, `90min`, `1h 30min`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Minutes(pub u32);
+pub(crate) struct Minutes(pub u32);
 
 impl<'de> Deserialize<'de> for Minutes {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -498,7 +498,7 @@ fn invalid<E: de::Error>(value: &str, why: &str) -> E {
     ))
 }
 
-pub fn parse_minutes(s: &str) -> Option<u32> {
+fn parse_minutes(s: &str) -> Option<u32> {
     let s = s.trim().to_lowercase();
     if s.is_empty() {
         return None;

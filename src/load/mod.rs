@@ -12,18 +12,19 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{Memo, Stamp, stamp};
 use crate::config::Site as Config;
 use crate::diag::Diagnostic;
 // What may be read lives below `config` (which reads `handbook.yaml` by
 // the same rules); named here too, where the walks are.
 use crate::files::Class;
-pub use crate::files::{Fence, READ_LIMIT, read_regular};
-pub use kinds::{Common, Kind, KindData};
-pub use page::parse_page;
+pub(crate) use crate::files::{Fence, READ_LIMIT, read_regular};
+pub(crate) use kinds::{Common, Kind, KindData};
+pub(crate) use page::parse_page;
 
 /// A page's source file and where its parts are.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub(crate) struct Source {
     /// Path relative to the handbook root (`content/experts/mari.md`), for messages.
     pub rel: PathBuf,
     pub text: String,
@@ -40,7 +41,7 @@ pub struct Source {
 /// each by a lookup rather than by searching the front matter again, which
 /// made such a page quadratic in its list.
 #[derive(Debug, Clone, Default)]
-pub struct Places {
+pub(crate) struct Places {
     lines: crate::diag::Lines,
     /// Key → offset (in the front matter) of the first line that writes it.
     keys: HashMap<String, usize>,
@@ -139,21 +140,26 @@ impl Places {
 
 impl Source {
     /// The 1-based line of the file where the front matter's YAML starts.
-    pub fn fm_line(&self) -> usize {
+    pub(crate) fn fm_line(&self) -> usize {
         self.text[..self.fm.start].matches('\n').count() + 1
     }
 
-    pub fn fm_text(&self) -> &str {
+    pub(crate) fn fm_text(&self) -> &str {
         &self.text[self.fm.clone()]
     }
 
-    pub fn body_text(&self) -> &str {
+    pub(crate) fn body_text(&self) -> &str {
         &self.text[self.body..]
     }
 
     /// A diagnostic at the line where front-matter `key` is written, or at
     /// the line of `value` after it when given (for list items).
-    pub fn error_at_key(&self, key: &str, value: Option<&str>, message: String) -> Diagnostic {
+    pub(crate) fn error_at_key(
+        &self,
+        key: &str,
+        value: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
         let (offset, len) = self.locate(key, value);
         Diagnostic::error(message).in_file(&self.rel).at_offset_in(
             &self.text,
@@ -169,14 +175,14 @@ impl Source {
 
     /// The line starts of the file, for [`Diagnostic::at_offset_in`]:
     /// what a loop that reports many diagnostics in one page locates by.
-    pub fn lines(&self) -> &crate::diag::Lines {
+    pub(crate) fn lines(&self) -> &crate::diag::Lines {
         &self.places().lines
     }
 
     /// Byte offset and length of `value` (or `key`) in the front matter:
     /// the first line that writes `key` (with an empty value when `value`
     /// is `""`), then `value` where it is first written after it.
-    pub fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
+    pub(crate) fn locate(&self, key: &str, value: Option<&str>) -> (usize, usize) {
         let places = self.places();
         let key_at = if value == Some("") {
             places.empty_keys.get(key)
@@ -218,7 +224,7 @@ fn find_value(text: &str, value: &str) -> Option<usize> {
 
 /// One `.md` file of `content/`, typed.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Path under `content/` without `.md`: `experts/mari-oksanen`, `training/_index`.
     pub id: String,
     /// Path under `content/` with `.md`, `/`-separated.
@@ -233,12 +239,12 @@ pub struct Page {
 
 impl Page {
     /// The folder of the page under `content/` (`experts`), `""` at the root.
-    pub fn dir(&self) -> &str {
+    pub(crate) fn dir(&self) -> &str {
         self.path.rfind('/').map_or("", |i| &self.path[..i])
     }
 
     /// The file name without `.md`.
-    pub fn stem(&self) -> &str {
+    pub(crate) fn stem(&self) -> &str {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
         file.strip_suffix(".md").unwrap_or(file)
     }
@@ -246,7 +252,7 @@ impl Page {
 
 /// What `load` found under `content/`.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Shared, so a cached build hands on a page without copying its text.
     pub pages: Vec<std::sync::Arc<Page>>,
     /// Files that are not pages (images beside pages, …), relative to `content/`.
@@ -256,7 +262,7 @@ pub struct Loaded {
 }
 
 /// Files editors and tools leave beside the real ones; never content.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -270,7 +276,7 @@ pub fn is_ignored(name: &str) -> bool {
 /// file's path relative to `dir`. Returns the folders seen. Entries the
 /// [`Fence`] refuses (special files, symlinks leaving the root) are errors
 /// and are not descended into.
-pub fn walk(
+pub(crate) fn walk(
     fence: &Fence,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
@@ -364,90 +370,29 @@ fn walk_error(fence: &Fence, e: &walkdir::Error) -> Diagnostic {
 /// One file's load result, as kept between builds.
 type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::Arc<Page>>)>;
 
-/// A file modified this close to the moment it was read may have changed
-/// again within the same tick of the file system's clock, keeping its
-/// modification time and (same-length edit) its size: such a file is read
-/// again rather than trusted (git's "racy" check). Coarse clocks (some
-/// network and VM mounts, HFS+) tick in seconds.
-const RACY: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// A file's modification time and size: what the cache compares.
-pub type Stamp = (std::time::SystemTime, u64);
-
 /// Pages parsed by an earlier build, by file, with the modification time
 /// and size they were parsed at: `serve` re-reads only what changed. A
 /// page's parse depends on the folder kinds and the time zone (sessions
 /// in local time) of the configuration too, so the cache belongs to one
 /// configuration (`key`).
 #[derive(Default)]
-pub struct Cache {
+pub(crate) struct Cache {
     key: u64,
-    files: ByStamp<Loaded1>,
+    files: Memo<Loaded1>,
 }
 
-/// Whether a file modified at `mtime` and read at `read_at` had settled:
-/// modified long enough before the read ([`RACY`]) that a later change
-/// cannot share its timestamp. A file that had not settled is read again
-/// even when its stamp looks the same (git's "racy clean" rule).
-fn settled(mtime: std::time::SystemTime, read_at: std::time::SystemTime) -> bool {
-    read_at.duration_since(mtime).is_ok_and(|age| age > RACY)
-}
-
-/// Values made from files, kept between builds (`serve`) by each file's
-/// stamp: a file whose stamp is the one its value was made at, and that
-/// had [`settled`] then, is not read again.
-pub struct ByStamp<T> {
-    map: std::collections::HashMap<PathBuf, (Stamp, bool, T)>,
-}
-
-impl<T> Default for ByStamp<T> {
-    fn default() -> Self {
-        ByStamp {
-            map: std::collections::HashMap::new(),
-        }
-    }
-}
-
-impl<T: Clone> ByStamp<T> {
-    /// The value kept for `path`, if `now` (its stamp) is the one it was
-    /// made at.
-    pub fn get(&self, path: &Path, now: Option<Stamp>) -> Option<T> {
-        let (then, settled, value) = self.map.get(path)?;
-        (now == Some(*then) && *settled).then(|| value.clone())
-    }
-
-    /// Keeps exactly `made` for the next build: each file's path, its
-    /// stamp taken before it was read, and its value; `read_at` is when
-    /// the reading started.
-    pub fn replace(
-        &mut self,
-        made: impl IntoIterator<Item = (PathBuf, Stamp, T)>,
-        read_at: std::time::SystemTime,
-    ) {
-        self.map = made
-            .into_iter()
-            .map(|(path, stamp, value)| (path, (stamp, settled(stamp.0, read_at), value)))
-            .collect();
-    }
-}
-
-pub fn stamp(path: &Path) -> Option<Stamp> {
-    let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
-}
-
-/// Loads every page under `root/content`.
-pub fn load(root: &Path, config: &Config) -> (Loaded, Vec<Diagnostic>) {
-    load_cached(&Fence::new(root), config, &mut Cache::default())
-}
-
-/// [`load`], reusing the parse of every file whose modification time and
-/// size are what they were in `cache`, and updating `cache`.
-pub fn load_cached(fence: &Fence, config: &Config, cache: &mut Cache) -> (Loaded, Vec<Diagnostic>) {
+/// Loads every page under `root/content`, reusing the parse of every file
+/// whose modification time and size are what they were in `cache`, and
+/// updating `cache`.
+pub(crate) fn load_cached(
+    fence: &Fence,
+    config: &Config,
+    cache: &mut Cache,
+) -> (Loaded, Vec<Diagnostic>) {
     let root = fence.root();
     let key = parse_key(config);
     if cache.key != key {
-        cache.files = ByStamp::default();
+        cache.files = Memo::default();
         cache.key = key;
     }
     let content = root.join("content");

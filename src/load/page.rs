@@ -14,7 +14,7 @@ use crate::yaml;
 /// The longest topic or tag, in characters. Each topic gets a page in a
 /// folder named after it, and a folder name has at most 255 bytes: 60
 /// characters of up to four bytes each fit, and no topic needs more.
-pub const MAX_TOPIC: usize = 60;
+const MAX_TOPIC: usize = 60;
 
 /// An error if `value` (the field `key`, shown on the page's card) is
 /// longer than [`MAX_TITLE`]: a card is repeated on a page per topic the
@@ -58,7 +58,7 @@ fn check_topic_names(src: &Source, key: &str, names: &[String], errors: &mut Vec
 
 /// Parses the page at `rel` (relative to `content/`, `/`-separated).
 /// `shown` is the path used in messages.
-pub fn parse_page(
+pub(crate) fn parse_page(
     rel: &str,
     shown: PathBuf,
     bytes: Vec<u8>,
@@ -366,7 +366,7 @@ fn check_lengths(src: &Source, common: &Common, data: &KindData, errors: &mut Ve
 /// that its headings exist. References and links to the page then resolve,
 /// and a typo in one file is one error, not one more at every page that
 /// names it. The build fails on the page's own errors all the same.
-pub fn stand_in(rel: &str, shown: PathBuf, bytes: &[u8], config: &Config) -> Page {
+pub(crate) fn stand_in(rel: &str, shown: PathBuf, bytes: &[u8], config: &Config) -> Page {
     let text = String::from_utf8_lossy(bytes);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
     let (fm, body) = split_front_matter(&text).unwrap_or((0..0, 0));
@@ -447,7 +447,7 @@ type SplitError = (usize, String, &'static str);
 
 /// Finds the YAML between the opening `---` line and the closing `---` (or
 /// `...`) line. Returns the YAML's byte range and where the body starts.
-pub fn split_front_matter(text: &str) -> Result<(std::ops::Range<usize>, usize), SplitError> {
+fn split_front_matter(text: &str) -> Result<(std::ops::Range<usize>, usize), SplitError> {
     let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_end].trim_end() != "---" {
         return Err((

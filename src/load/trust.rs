@@ -10,7 +10,7 @@ use crate::yaml;
 
 /// Every front-matter URL that reaches an `href` or `src` in the theme:
 /// channels, a photo, materials, session links and a guidelines image.
-pub fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
+pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut check = |key: &str, value: &str| {
         if let Err(r) = crate::url::check(value) {
@@ -102,7 +102,7 @@ fn allowed_char(c: char) -> bool {
 /// Control characters in any front-matter string (a key or a value), e.g.
 /// a NUL written as `"\0"`: invisible in the editor, they would reach the
 /// page, the search index and calendars as they are.
-pub fn control_chars(src: &Source) -> Vec<Diagnostic> {
+pub(super) fn control_chars(src: &Source) -> Vec<Diagnostic> {
     let fm = src.fm_text();
     // YAML only makes control characters from escapes in double-quoted
     // text (it rejects them written raw, but look for those too): without

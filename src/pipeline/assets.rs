@@ -9,8 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::Build;
-use super::incremental::OutFile;
-use crate::cache::Memo;
+use super::incremental::{Copies, OutFile, ThumbMemo};
 use crate::diag::Diagnostic;
 use crate::load;
 use crate::render::highlight;
@@ -91,10 +90,6 @@ const PROFILE_PX: u32 = 320;
 
 pub(super) type Thumbs = (HashMap<PageId, Photos>, Vec<OutFile>, Vec<Diagnostic>);
 
-/// Thumbnails made by the last build (`serve`), by photo: a photo whose
-/// stamp is unchanged is not read again.
-pub(super) type ThumbMemo = Memo<Vec<crate::render::images::Thumb>>;
-
 /// Resizes every expert's photo (in parallel, through the cache), returning
 /// the images for contexts, the files to write, and located errors for
 /// photos that cannot be read.
@@ -120,7 +115,7 @@ pub(super) fn thumbnails(site: &Site, cache: &ThumbCache, memo: Option<&mut Thum
         .par_iter()
         .map(|(i, written, path)| {
             let src = site.root.join("content").join(path);
-            let stamp = kept.and_then(|_| load::stamp(&src));
+            let stamp = kept.and_then(|_| crate::cache::stamp(&src));
             let result = match kept.and_then(|k| k.get(&src, stamp)) {
                 Some(thumbs) => Ok(thumbs),
                 None => cache.squares(&src, &[CARD_PX, PROFILE_PX]),
@@ -305,10 +300,10 @@ pub(super) fn copy_files(
     // `serve`: a file whose stamp is what it was is not read again (a
     // handbook's photos and attachments can be hundreds of megabytes).
     let read_at = std::time::SystemTime::now();
-    let read: Vec<(PathBuf, Option<load::Stamp>, Arc<[u8]>)> = copies
+    let read: Vec<(PathBuf, Option<crate::cache::Stamp>, Arc<[u8]>)> = copies
         .par_iter()
         .map(|(rel, abs)| {
-            let now = load::stamp(abs);
+            let now = crate::cache::stamp(abs);
             let bytes = match kept.files.get(abs, now) {
                 Some(bytes) => bytes,
                 // Not blocking: a FIFO swapped in since the walk must
@@ -324,16 +319,6 @@ pub(super) fn copy_files(
         .filter_map(|(abs, now, bytes)| Some((abs, now?, bytes)));
     kept.files.replace(made, read_at);
     Ok(count)
-}
-
-/// Files copied into the output by the last build (`serve`): by source
-/// path, a file whose stamp is unchanged is not read again.
-#[derive(Default)]
-pub(super) struct Copies {
-    files: Memo<Arc<[u8]>>,
-    /// The theme's static files as last written, by output path: bytes
-    /// that are the same again are written as the same allocation.
-    theme: HashMap<String, Arc<[u8]>>,
 }
 
 /// Writes the theme's static files for a build that keeps its work

@@ -43,6 +43,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::render::markdown;
@@ -70,10 +71,24 @@ pub struct Cache {
     /// The last resolved site (see [`Resolved`]).
     pub(super) resolved: Option<Resolved>,
     /// Static files and page assets as last copied.
-    pub(super) copies: super::assets::Copies,
+    pub(super) copies: Copies,
     /// Photo thumbnails as last made.
-    pub(super) thumbs: super::assets::ThumbMemo,
+    pub(super) thumbs: ThumbMemo,
 }
+
+/// Files copied into the output by the last build (`serve`): by source
+/// path, a file whose stamp is unchanged is not read again.
+#[derive(Default)]
+pub(super) struct Copies {
+    pub(super) files: Memo<Arc<[u8]>>,
+    /// The theme's static files as last written, by output path: bytes
+    /// that are the same again are written as the same allocation.
+    pub(super) theme: HashMap<String, Arc<[u8]>>,
+}
+
+/// Thumbnails made by the last build (`serve`), by photo: a photo whose
+/// stamp is unchanged is not read again.
+pub(super) type ThumbMemo = Memo<Vec<crate::render::images::Thumb>>;
 
 /// The dependency graph of the last page rendering: the structure it was
 /// made from (see [`structure_key`]), the rendered body of each page, and
@@ -88,45 +103,49 @@ pub(super) struct LastRender {
     /// rendered with.
     pub(super) templates: u64,
     pub(super) bodies: Vec<Arc<markdown::Rendered>>,
-    pub(super) reads: Vec<Vec<usize>>,
+    /// By page (`PageId::index`): the pages whose summaries its context
+    /// read.
+    pub(super) reads: Vec<Vec<PageId>>,
     /// Each page's search record (`None`: not searchable), when the
     /// handbook has search.
     pub(super) records: Vec<Option<Arc<crate::search::Record>>>,
     /// The generated pages (topics, gaps): the summaries they read and
     /// their files, when all of them rendered.
-    pub(super) generated: Option<(Vec<usize>, Vec<OutFile>)>,
+    pub(super) generated: Option<(Vec<PageId>, Vec<OutFile>)>,
 }
 
 impl LastRender {
-    pub(super) fn same_body(&self, j: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
+    /// Whether `page`'s rendered body is the one the last rendering had
+    /// (the same allocation: the Markdown cache gave it back).
+    pub(super) fn same_body(&self, page: PageId, rendered: &[Arc<markdown::Rendered>]) -> bool {
         self.bodies
-            .get(j)
-            .zip(rendered.get(j))
+            .get(page.index())
+            .zip(rendered.get(page.index()))
             .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
     }
 
     /// Whether the summaries of `pages` are what they were.
     pub(super) fn summaries_unchanged(
         &self,
-        pages: &[usize],
+        pages: &[PageId],
         rendered: &[Arc<markdown::Rendered>],
     ) -> bool {
-        pages.iter().all(|&j| {
-            self.same_body(j, rendered)
+        pages.iter().all(|&page| {
+            self.same_body(page, rendered)
                 || self
                     .bodies
-                    .get(j)
-                    .zip(rendered.get(j))
+                    .get(page.index())
+                    .zip(rendered.get(page.index()))
                     .is_some_and(|(a, b)| a.summary == b.summary)
         })
     }
 
-    /// Whether page `i`'s context is the one it had in the last rendering.
-    pub(super) fn unchanged(&self, i: usize, rendered: &[Arc<markdown::Rendered>]) -> bool {
-        self.same_body(i, rendered)
+    /// Whether `page`'s context is the one it had in the last rendering.
+    pub(super) fn unchanged(&self, page: PageId, rendered: &[Arc<markdown::Rendered>]) -> bool {
+        self.same_body(page, rendered)
             && self
                 .reads
-                .get(i)
+                .get(page.index())
                 .is_some_and(|r| self.summaries_unchanged(r, rendered))
     }
 }
@@ -243,7 +262,7 @@ pub(super) type Kept = (String, u64, Arc<[u8]>);
 pub(super) type PageOutcome = (
     Option<Diagnostic>,
     Option<Kept>,
-    Vec<usize>,
+    Vec<PageId>,
     Option<Arc<[u8]>>,
 );
 
@@ -273,7 +292,7 @@ pub(super) fn fingerprint(parts: &[&dyn erased::Serialize]) -> Option<u64> {
 /// `serde::Serialize` is not object safe; this is just enough of it to
 /// fingerprint a list of differently typed values.
 mod erased {
-    pub trait Serialize {
+    pub(crate) trait Serialize {
         fn to_writer(&self, w: &mut super::HashWriter) -> serde_json::Result<()>;
     }
     impl<T: serde::Serialize> Serialize for T {

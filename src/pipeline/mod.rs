@@ -60,7 +60,7 @@ pub struct Report {
 
 /// The instant the build treats as now (stale pages, past and upcoming
 /// sessions): `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-pub fn now() -> jiff::Timestamp {
+pub(crate) fn now() -> jiff::Timestamp {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -97,7 +97,7 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
 }
 
 /// [`build_into`], reusing and updating `cache`.
-pub fn build_into_cached(
+pub(crate) fn build_into_cached(
     opts: &Options,
     sink: &dyn Sink,
     cache: &mut Cache,

@@ -180,7 +180,7 @@ impl Build<'_> {
             (0..site.len())
                 .into_par_iter()
                 .map(|i| match kept {
-                    Some(l) if l.same_body(i, &state.rendered) => l.records[i].clone(),
+                    Some(l) if l.same_body(PageId::new(i), &state.rendered) => l.records[i].clone(),
                     _ => search::record(site, state, strings, PageId::new(i)).map(Arc::new),
                 })
                 .collect()
@@ -238,7 +238,7 @@ impl Build<'_> {
         templates: &Templates,
         names: &[String],
         anchors: &Anchors,
-    ) -> Vec<Vec<usize>> {
+    ) -> Vec<Vec<PageId>> {
         let pass = PagePass {
             site: self.site,
             sink: self.sink,
@@ -292,7 +292,7 @@ impl Build<'_> {
         state: &RenderState,
         templates: &Templates,
         records: Option<Vec<Option<Arc<Record>>>>,
-        reads: Vec<Vec<usize>>,
+        reads: Vec<Vec<PageId>>,
     ) {
         let reused = reuse
             .last
@@ -336,7 +336,7 @@ impl Build<'_> {
         &self,
         state: &RenderState,
         templates: &Templates,
-    ) -> (Vec<usize>, Vec<OutFile>, Vec<Diagnostic>) {
+    ) -> (Vec<PageId>, Vec<OutFile>, Vec<Diagnostic>) {
         let site = self.site;
         let (generated, reads) =
             reading_summaries(|| Pages::new(site, state).generated_pages(&self.inputs.strings));
@@ -477,7 +477,7 @@ impl PagePass<'_> {
         // The same structure, body and read summaries: the same context, so
         // the same HTML, without building the context.
         if let Some(last) = &reuse.last
-            && last.unchanged(i, &self.state.rendered)
+            && last.unchanged(id, &self.state.rendered)
             && let Some((print, t, html)) = reuse.previous.get(&rel)
             && *t == template
         {

@@ -29,7 +29,7 @@ struct Calendars<'a> {
 }
 
 /// The calendars to write: `(site-relative path, iCalendar text)`.
-pub fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
+pub(crate) fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
     let stamp = site
         .today
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -44,7 +44,7 @@ pub fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
 /// The download and subscribe links of a calendar file: the path under
 /// `base_url`, and a `webcal:` URL when `base_url` has an origin (a
 /// subscription needs a whole address).
-pub fn calendar_links(site: &Site, rel: &str) -> (String, Option<String>) {
+pub(crate) fn calendar_links(site: &Site, rel: &str) -> (String, Option<String>) {
     let url = encode_path(&site.config.url(rel));
     let webcal = site.config.origin.as_deref().and_then(|o| {
         let host = o

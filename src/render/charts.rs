@@ -19,7 +19,7 @@ use crate::load::kinds::{Actual, Direction, Goal};
 /// How a goal is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Status {
+pub(crate) enum Status {
     /// The target is reached.
     Reached,
     /// At or ahead of the straight line from baseline to target.
@@ -31,7 +31,7 @@ pub enum Status {
 
 /// What the plan page shows of a goal besides its own fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assessment {
+pub(crate) struct Assessment {
     /// Progress from baseline to target of the latest actual, in percent
     /// (negative when it moved the wrong way, over 100 past the target).
     pub progress: Option<f64>,
@@ -49,12 +49,17 @@ fn days(a: Date, b: Date) -> f64 {
 }
 
 /// The goal's latest actual (by date).
-pub fn latest(goal: &Goal) -> Option<&Actual> {
+pub(crate) fn latest(goal: &Goal) -> Option<&Actual> {
     goal.actuals.iter().max_by_key(|a| a.date)
 }
 
 /// Judges a goal: progress, where it should be, on track or behind, stale.
-pub fn assess(goal: &Goal, start: Option<Date>, today: Date, stale_after_days: u32) -> Assessment {
+pub(crate) fn assess(
+    goal: &Goal,
+    start: Option<Date>,
+    today: Date,
+    stale_after_days: u32,
+) -> Assessment {
     let Some(last) = latest(goal) else {
         return Assessment {
             progress: None,
@@ -97,7 +102,7 @@ pub fn assess(goal: &Goal, start: Option<Date>, today: Date, stale_after_days: u
 }
 
 /// A bullet graph, 300×40 units, scaled by CSS to its container.
-pub fn bullet(goal: &Goal, a: &Assessment) -> String {
+pub(crate) fn bullet(goal: &Goal, a: &Assessment) -> String {
     const W: f64 = 300.0;
     const H: f64 = 40.0;
     let last = latest(goal).map(|x| x.value);
@@ -173,7 +178,7 @@ pub fn bullet(goal: &Goal, a: &Assessment) -> String {
 /// A sparkline of the actuals over the plan period, 120×32 units: the plan
 /// line (baseline at the start to target at `due`) dashed, the actuals as a
 /// line, the latest as a dot.
-pub fn sparkline(goal: &Goal, start: Option<Date>) -> String {
+pub(crate) fn sparkline(goal: &Goal, start: Option<Date>) -> String {
     const W: f64 = 120.0;
     const H: f64 = 32.0;
     const PAD: f64 = 3.0;

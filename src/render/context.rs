@@ -23,7 +23,7 @@ use super::view::{
 use crate::text::encode_path;
 
 #[derive(Serialize)]
-pub struct SiteCtx<'a> {
+pub(crate) struct SiteCtx<'a> {
     pub title: &'a str,
     pub base_url: &'a str,
     pub language: &'a str,
@@ -37,14 +37,14 @@ pub struct SiteCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct NavItem<'a> {
+pub(crate) struct NavItem<'a> {
     pub title: &'a str,
     pub url: String,
     pub active: bool,
 }
 
 #[derive(Serialize)]
-pub struct PageCtx<'a> {
+pub(crate) struct PageCtx<'a> {
     pub id: &'a str,
     pub kind: &'static str,
     pub title: &'a str,
@@ -83,13 +83,13 @@ pub struct PageCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct SectionCtx<'a> {
+pub(crate) struct SectionCtx<'a> {
     pub pages: Vec<Ref<'a>>,
     pub subsections: Vec<Ref<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct ExpertCtx<'a> {
+pub(crate) struct ExpertCtx<'a> {
     pub role: Option<&'a str>,
     pub team: Option<&'a str>,
     pub photo_url: Option<String>,
@@ -114,13 +114,13 @@ pub struct ExpertCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct MaterialCtx<'a> {
+pub(crate) struct MaterialCtx<'a> {
     pub title: &'a str,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct ModuleCtx<'a> {
+pub(crate) struct ModuleCtx<'a> {
     pub summary: Option<&'a str>,
     pub format: Option<&'static str>,
     pub duration: Option<DurationCtx>,
@@ -144,7 +144,7 @@ pub struct ModuleCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PeriodCtx {
+pub(crate) struct PeriodCtx {
     pub start: DateCtx,
     pub end: DateCtx,
 }
@@ -152,7 +152,7 @@ pub struct PeriodCtx {
 /// A number from front matter, shown as an integer when it is whole
 /// (`31`, not `31.0`).
 #[derive(Clone, Copy)]
-pub struct Num(pub f64);
+pub(crate) struct Num(pub f64);
 
 impl Serialize for Num {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -165,13 +165,13 @@ impl Serialize for Num {
 }
 
 #[derive(Serialize)]
-pub struct ActualCtx {
+pub(crate) struct ActualCtx {
     pub date: DateCtx,
     pub value: Num,
 }
 
 #[derive(Serialize)]
-pub struct GoalCtx<'a> {
+pub(crate) struct GoalCtx<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub metric: Option<&'a str>,
@@ -197,7 +197,7 @@ pub struct GoalCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PlanCtx<'a> {
+pub(crate) struct PlanCtx<'a> {
     pub stale_after_days: u32,
     pub period: Option<PeriodCtx>,
     pub owners: Vec<Ref<'a>>,
@@ -205,7 +205,7 @@ pub struct PlanCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct GuidelinesCtx<'a> {
+pub(crate) struct GuidelinesCtx<'a> {
     pub rules: &'a [kinds::Rule],
     pub image_url: Option<String>,
     pub alt: Option<&'a str>,
@@ -215,7 +215,7 @@ pub struct GuidelinesCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct StepCtx<'a> {
+pub(crate) struct StepCtx<'a> {
     pub number: usize,
     pub page: Ref<'a>,
     pub minutes: Option<u32>,
@@ -223,7 +223,7 @@ pub struct StepCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct PathCtx<'a> {
+pub(crate) struct PathCtx<'a> {
     pub audience: Option<&'a str>,
     pub total: DurationCtx,
     pub steps: Vec<StepCtx<'a>>,
@@ -234,7 +234,7 @@ pub struct PathCtx<'a> {
 /// A page's place in an onboarding path that includes it: a page may be a
 /// step of several paths, and shows each.
 #[derive(Serialize)]
-pub struct InPath<'a> {
+pub(crate) struct InPath<'a> {
     pub path: Ref<'a>,
     /// 1-based.
     pub number: usize,
@@ -262,7 +262,7 @@ fn storage_key(site: &Site, path: PageId) -> String {
 impl<'a> Pages<'a> {
     /// The `site` of page `page`'s context: the handbook's settings and the
     /// navigation, with the top-level entry that holds the page marked.
-    pub fn site_ctx(self, page: PageId) -> SiteCtx<'a> {
+    pub(crate) fn site_ctx(self, page: PageId) -> SiteCtx<'a> {
         let site = self.site;
         let mut top = Some(page);
         while let Some(t) = top {
@@ -293,7 +293,7 @@ impl<'a> Pages<'a> {
     }
 
     /// Page `i`'s place in every onboarding path that has it as a step.
-    pub fn in_paths(self, i: PageId) -> Vec<InPath<'a>> {
+    pub(crate) fn in_paths(self, i: PageId) -> Vec<InPath<'a>> {
         let site = self.site;
         let Some(list) = site.index.in_paths.get(&i) else {
             return Vec::new();
@@ -321,7 +321,7 @@ impl<'a> Pages<'a> {
 
     /// The `page` of page `i`'s context: what every page has, then its
     /// kind's part.
-    pub fn page_ctx(self, i: PageId) -> PageCtx<'a> {
+    pub(crate) fn page_ctx(self, i: PageId) -> PageCtx<'a> {
         let site = self.site;
         let node = site.node(i);
         let p = &*node.page;

@@ -2,18 +2,18 @@
 //! one dark stylesheet colour every page and the HTML stays theme-free.
 //!
 //! Loading a syntax set costs tens of milliseconds, so it is loaded once per
-//! process, lazily: a handbook without code blocks never pays for it.
+//! process, lazily: a handbook without code blocks never pays for it. The
+//! colour themes are loaded the same way, in `code_themes`.
 
 use std::sync::OnceLock;
 
-use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
-pub const DEFAULT_LIGHT: &str = "InspiredGitHub";
-pub const DEFAULT_DARK: &str = "base16-ocean.dark";
+pub(crate) const DEFAULT_LIGHT: &str = "InspiredGitHub";
+pub(crate) const DEFAULT_DARK: &str = "base16-ocean.dark";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
@@ -22,23 +22,10 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
-fn themes() -> &'static ThemeSet {
-    static SET: OnceLock<ThemeSet> = OnceLock::new();
-    SET.get_or_init(ThemeSet::load_defaults)
-}
-
-pub fn theme_exists(name: &str) -> bool {
-    themes().themes.contains_key(name)
-}
-
-pub fn theme_names() -> Vec<String> {
-    themes().themes.keys().cloned().collect()
-}
-
 /// Highlights `code` written in `lang` (a fence's info string: a name or an
 /// extension). Returns `None` for languages syntect does not know, which
 /// are then shown as plain, escaped text.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(lang)
@@ -53,10 +40,8 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
 }
 
 /// The stylesheet for theme `name` (validated by the config loader).
-pub fn css(name: &str) -> String {
-    themes()
-        .themes
-        .get(name)
+pub(crate) fn css(name: &str) -> String {
+    crate::code_themes::get(name)
         .and_then(|t| css_for_theme_with_class_style(t, STYLE).ok())
         .unwrap_or_default()
 }

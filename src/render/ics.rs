@@ -14,7 +14,7 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
 /// One event.
-pub struct Event<'a> {
+pub(crate) struct Event<'a> {
     /// Unique and stable across builds.
     pub uid: String,
     pub start: Timestamp,
@@ -31,7 +31,7 @@ pub struct Event<'a> {
 }
 
 /// Escapes TEXT values (RFC 5545, 3.3.11).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -127,7 +127,7 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, to: T
 
 /// A complete calendar. `tz_name` is the IANA name of `tz`; `stamp` is the
 /// DTSTAMP (the build's date, so the file is reproducible).
-pub fn calendar(
+pub(crate) fn calendar(
     name: &str,
     tz_name: &str,
     tz: &TimeZone,
@@ -188,7 +188,7 @@ pub fn calendar(
 }
 
 /// A UID for a session that stays the same from build to build.
-pub fn uid(module_id: &str, session: &str, host: &str) -> String {
+pub(crate) fn uid(module_id: &str, session: &str, host: &str) -> String {
     let mut s = String::new();
     for c in format!("{module_id}-{session}").chars() {
         if c.is_ascii_alphanumeric() || c == '-' || c == '.' {

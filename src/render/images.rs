@@ -43,7 +43,7 @@ use xxhash_rust::xxh3::xxh3_64;
 /// photo needs, and bounded, whereas a 100 000 × 100 000 header that claims
 /// 40 GB could otherwise take the machine down. Every camera photo is below
 /// this.
-pub const MAX_PIXELS: u64 = 40_000_000;
+const MAX_PIXELS: u64 = 40_000_000;
 
 /// The version of how thumbnails are made, part of every cache key.
 ///
@@ -57,7 +57,7 @@ const JPEG_QUALITY: u8 = 85;
 
 /// A resized photo, ready to be written to the output.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Thumb {
+pub(crate) struct Thumb {
     /// The encoded file: a JPEG or a PNG, as `ext` says. Shared: `serve`
     /// keeps it between builds and serves it without copying.
     pub bytes: std::sync::Arc<[u8]>,
@@ -87,7 +87,7 @@ impl fmt::Debug for Thumb {
 /// front-matter line that named it; the caller does, and builds the located
 /// diagnostic from [`Display`](fmt::Display) and [`ImageError::hint`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageError {
+pub(crate) enum ImageError {
     /// The file could not be read (the I/O error's text).
     Unreadable(String),
     /// The bytes are not an image that can be decoded: an unknown or
@@ -99,7 +99,7 @@ pub enum ImageError {
 
 impl ImageError {
     /// What the editor can do about it, for the diagnostic's hint.
-    pub fn hint(&self) -> &'static str {
+    pub(crate) fn hint(&self) -> &'static str {
         match self {
             ImageError::Unreadable(_) => "check that the file exists and can be read",
             ImageError::Undecodable(_) => {
@@ -140,7 +140,7 @@ impl std::error::Error for ImageError {}
 /// again, and there is nothing to invalidate. Old entries are never removed by esiin: they are small, and
 /// deleting the folder is always safe.
 #[derive(Debug)]
-pub struct ThumbCache {
+pub(crate) struct ThumbCache {
     dir: PathBuf,
     /// Read from the cache but never write to it (`esiin check` writes
     /// nothing).
@@ -152,7 +152,7 @@ pub struct ThumbCache {
 impl ThumbCache {
     /// A cache in `dir`. The folder is created on the first write, so a build
     /// that has no photos leaves nothing behind.
-    pub fn new(dir: PathBuf) -> ThumbCache {
+    pub(crate) fn new(dir: PathBuf) -> ThumbCache {
         ThumbCache {
             dir,
             read_only: false,
@@ -162,7 +162,7 @@ impl ThumbCache {
     }
 
     /// A cache that is looked up but never written.
-    pub fn read_only(dir: PathBuf) -> ThumbCache {
+    pub(crate) fn read_only(dir: PathBuf) -> ThumbCache {
         ThumbCache {
             read_only: true,
             ..ThumbCache::new(dir)
@@ -170,23 +170,36 @@ impl ThumbCache {
     }
 
     /// The folder that holds the cache.
-    pub fn dir(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// How many thumbnails were served from the cache (for `--verbose` and
-    /// tests).
-    pub fn hits(&self) -> usize {
+    /// How many thumbnails were served from the cache (for the tests).
+    #[cfg(test)]
+    pub(crate) fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)
     }
 
-    /// How many thumbnails were decoded and resized anew.
-    pub fn made(&self) -> usize {
+    /// How many thumbnails were decoded and resized anew (for the tests).
+    #[cfg(test)]
+    pub(crate) fn made(&self) -> usize {
         self.made.load(Ordering::Relaxed)
     }
 
-    /// A square thumbnail of `size` × `size` pixels of the photo at `src`,
-    /// cut from the centre like an avatar.
+    /// [`squares`](Self::squares) at one size, for the tests.
+    #[cfg(test)]
+    fn square(&self, src: &Path, size: u32) -> Result<Thumb, ImageError> {
+        let mut thumbs = self.squares(src, &[size])?;
+        thumbs
+            .pop()
+            .ok_or_else(|| ImageError::Undecodable("no size was asked for".into()))
+    }
+
+    /// Square thumbnails of `size` × `size` pixels of the photo at `src`,
+    /// one for each of `sizes`, cut from the centre like an avatar; the
+    /// source is read and hashed once (a profile shows one size, the
+    /// directory another).
     ///
     /// The photo is not enlarged: one whose shorter side is under `size` gives
     /// its centre square at its own size, since an upscaled avatar is only
@@ -199,16 +212,7 @@ impl ThumbCache {
     /// is still read and hashed (about a millisecond for a few megabytes), but
     /// the cached thumbnail is returned. A cache that cannot be read or
     /// written only costs time; it is never an error.
-    pub fn square(&self, src: &Path, size: u32) -> Result<Thumb, ImageError> {
-        let mut thumbs = self.squares(src, &[size])?;
-        thumbs
-            .pop()
-            .ok_or_else(|| ImageError::Undecodable("no size was asked for".into()))
-    }
-
-    /// [`square`](Self::square) at several sizes, reading and hashing the
-    /// source once (a profile shows one size, the directory another).
-    pub fn squares(&self, src: &Path, sizes: &[u32]) -> Result<Vec<Thumb>, ImageError> {
+    pub(crate) fn squares(&self, src: &Path, sizes: &[u32]) -> Result<Vec<Thumb>, ImageError> {
         // Not blocking: a photo swapped for a FIFO since the walk is an
         // error, not a hang.
         let bytes = crate::load::read_regular(src, None)

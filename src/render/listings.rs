@@ -21,7 +21,7 @@ use crate::text::{encode_path, slugify};
 
 /// One option of a directory filter.
 #[derive(Serialize)]
-pub struct FilterOption {
+pub(crate) struct FilterOption {
     pub value: String,
     pub label: String,
     pub count: usize,
@@ -29,7 +29,7 @@ pub struct FilterOption {
 
 /// A directory filter: `key` is the URL parameter (`?topic=rust`).
 #[derive(Serialize)]
-pub struct Filter {
+pub(crate) struct Filter {
     pub key: &'static str,
     pub options: Vec<FilterOption>,
 }
@@ -38,7 +38,7 @@ pub struct Filter {
 /// shows and the values the filters match (space-separated slugs, for
 /// `data-*` attributes).
 #[derive(Serialize)]
-pub struct Card<'a> {
+pub(crate) struct Card<'a> {
     pub expert: Ref<'a>,
     pub channels: Vec<Channel<'a>>,
     pub available_for: Vec<&'static str>,
@@ -47,7 +47,7 @@ pub struct Card<'a> {
 }
 
 #[derive(Serialize)]
-pub struct MatrixRow<'a> {
+pub(crate) struct MatrixRow<'a> {
     pub team: &'a str,
     /// Listed experts of the team on each channel.
     pub counts: Vec<usize>,
@@ -57,14 +57,14 @@ pub struct MatrixRow<'a> {
 
 /// How many listed experts of each team use each channel.
 #[derive(Serialize)]
-pub struct Matrix<'a> {
+pub(crate) struct Matrix<'a> {
     pub channels: Vec<Channel<'a>>,
     pub rows: Vec<MatrixRow<'a>>,
     pub totals: Vec<usize>,
 }
 
 #[derive(Serialize)]
-pub struct DirectoryCtx<'a> {
+pub(crate) struct DirectoryCtx<'a> {
     pub experts: Vec<Card<'a>>,
     pub filters: Vec<Filter>,
     pub matrix: Matrix<'a>,
@@ -74,13 +74,13 @@ pub struct DirectoryCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct FormatGroup<'a> {
+pub(crate) struct FormatGroup<'a> {
     pub format: &'static str,
     pub modules: Vec<ModuleSummary<'a>>,
 }
 
 #[derive(Serialize)]
-pub struct CatalogueCtx<'a> {
+pub(crate) struct CatalogueCtx<'a> {
     pub groups: Vec<FormatGroup<'a>>,
     pub upcoming: Vec<SessionRow<'a>>,
     pub past: Vec<SessionRow<'a>>,
@@ -91,7 +91,7 @@ pub struct CatalogueCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TopicCtx<'a> {
+pub(crate) struct TopicCtx<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub experts: Vec<Ref<'a>>,
@@ -101,7 +101,7 @@ pub struct TopicCtx<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TopicEntry<'a> {
+pub(crate) struct TopicEntry<'a> {
     pub name: &'a str,
     pub url: String,
     pub experts: usize,
@@ -110,7 +110,7 @@ pub struct TopicEntry<'a> {
 }
 
 #[derive(Serialize)]
-pub struct GapCtx<'a> {
+pub(crate) struct GapCtx<'a> {
     pub name: &'a str,
     pub url: String,
     /// Modules, pages and plans that name the topic.
@@ -120,7 +120,7 @@ pub struct GapCtx<'a> {
 /// The `page` of a generated page: the fields every template reads, plus
 /// the page's own list.
 #[derive(Serialize)]
-pub struct GeneratedPage<'a> {
+pub(crate) struct GeneratedPage<'a> {
     pub id: String,
     pub kind: &'static str,
     pub title: String,
@@ -145,7 +145,7 @@ pub struct GeneratedPage<'a> {
 }
 
 /// A page esiin writes that has no source file.
-pub struct Generated<'a> {
+pub(crate) struct Generated<'a> {
     /// Site-relative URL (`experts/topics/rust/`).
     pub url: String,
     pub template: &'static str,
@@ -264,7 +264,7 @@ impl<'a> Pages<'a> {
 
     /// The expert directory of section `section`: a card per listed expert,
     /// the filters, the team × channel matrix, links to topics and gaps.
-    pub fn directory_ctx(self, section: PageId) -> DirectoryCtx<'a> {
+    pub(crate) fn directory_ctx(self, section: PageId) -> DirectoryCtx<'a> {
         let site = self.site;
         let mut tally = Tally::default();
         let cards = self
@@ -362,7 +362,7 @@ impl<'a> Pages<'a> {
 
     /// The training catalogue of section `section`: its modules grouped by
     /// format, and their upcoming and past sessions.
-    pub fn catalogue_ctx(self, section: PageId) -> CatalogueCtx<'a> {
+    pub(crate) fn catalogue_ctx(self, section: PageId) -> CatalogueCtx<'a> {
         let site = self.site;
         let prefix = folder_prefix(site.page(section).dir());
         let mut modules: Vec<PageId> = site
@@ -426,7 +426,7 @@ impl<'a> Pages<'a> {
 
     /// The pages esiin writes besides the content: the topic index, a page
     /// per topic, and the expertise gaps. `t` holds the theme's UI strings.
-    pub fn generated_pages(self, t: &'a serde_json::Value) -> Vec<Generated<'a>> {
+    pub(crate) fn generated_pages(self, t: &'a serde_json::Value) -> Vec<Generated<'a>> {
         // A handbook without experts has no one to find by topic.
         if !self.site.pages().any(|(_, p)| p.kind == Kind::Expert) {
             return Vec::new();

@@ -23,7 +23,7 @@ use super::highlight;
 
 /// A heading of the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
@@ -32,7 +32,7 @@ pub struct TocEntry {
 
 /// A page body, rendered.
 #[derive(Debug, Default, Clone)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Shared: the search records hold it too.
     pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
@@ -45,7 +45,7 @@ pub struct Rendered {
     pub errors: Vec<Diagnostic>,
 }
 
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -55,13 +55,13 @@ pub fn options() -> Options {
 
 /// Gives repeated ids the suffixes `-1`, `-2`, … in document order.
 #[derive(Default)]
-pub struct Anchors {
+pub(crate) struct Anchors {
     seen: HashMap<String, usize>,
     all: HashSet<String>,
 }
 
 impl Anchors {
-    pub fn unique(&mut self, base: String) -> String {
+    pub(crate) fn unique(&mut self, base: String) -> String {
         let base = if base.is_empty() {
             "section".to_string()
         } else {
@@ -111,7 +111,7 @@ fn alert(kind: BlockQuoteKind, lang: Language) -> (&'static str, &'static str) {
 /// What rendering a page body needs besides its text, and no more (as
 /// Zola's `RenderContext`): the site is seen only through [`Links`], so
 /// everything a rendered body depends on is named here.
-pub struct RenderContext<'s> {
+pub(crate) struct RenderContext<'s> {
     /// The page, for links to itself (`#anchor`).
     pub page: PageId,
     /// The page's file: its body, and its lines for messages.
@@ -127,7 +127,7 @@ pub struct RenderContext<'s> {
 impl<'s> RenderContext<'s> {
     /// The context of page `page`, read from `source`, in a handbook
     /// configured by `config` whose pages and files `links` knows.
-    pub fn new(
+    pub(crate) fn new(
         page: PageId,
         source: &'s Source,
         config: &crate::config::Site,
@@ -144,7 +144,7 @@ impl<'s> RenderContext<'s> {
 }
 
 /// Renders the body of the page of `cx`.
-pub fn render(cx: &RenderContext<'_>) -> Rendered {
+pub(crate) fn render(cx: &RenderContext<'_>) -> Rendered {
     let mut writer = Writer::new(cx);
     let mut parser = Parser::new_ext(cx.source.body_text(), options()).into_offset_iter();
     while let Some((event, range)) = parser.next() {
@@ -507,7 +507,7 @@ fn rewrite(
 /// The queued anchors that name no heading of their target page: these
 /// may still name an id the page's template writes (`#sessions` on a
 /// module), which is known only once the page is rendered.
-pub fn unresolved<'a>(
+pub(crate) fn unresolved<'a>(
     pending: impl IntoIterator<Item = &'a PendingAnchor>,
     headings: &[&HashSet<String>],
 ) -> Vec<PendingAnchor> {
@@ -522,7 +522,7 @@ pub fn unresolved<'a>(
 /// pages' final HTML (`ids[target]`, in page order). A page without ids
 /// failed to render, and that error is reported: its anchors are not
 /// judged.
-pub fn check_anchors(
+pub(crate) fn check_anchors(
     unresolved: &[PendingAnchor],
     headings: &[&HashSet<String>],
     ids: &[Option<Vec<String>>],
@@ -578,7 +578,7 @@ fn anchor_hint(anchor: &str, headings: &HashSet<String>, ids: &[String]) -> Stri
 /// The values of the `id="…"` attributes in `html`, in order, each once:
 /// a scan, not a parse, of HTML esiin's templates and Markdown renderer
 /// wrote (attributes double-quoted, `&`, `<`, `>`, `"`, `'` escaped).
-pub fn html_ids(html: &[u8]) -> Vec<String> {
+pub(crate) fn html_ids(html: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(html);
     let mut ids: Vec<String> = Vec::new();
     let mut rest: &str = &text;

@@ -7,15 +7,15 @@
 //! the `.ics` files a build writes (through `ics.rs`).
 
 pub mod calendars;
-pub mod charts;
-pub mod context;
+pub(crate) mod charts;
+pub(crate) mod context;
 pub mod highlight;
 pub mod ics;
-pub mod images;
-pub mod listings;
+pub(crate) mod images;
+pub(crate) mod listings;
 pub mod markdown;
 pub mod poster;
 pub mod sanitize;
 pub mod templates;
 pub mod theme;
-pub mod view;
+pub(crate) mod view;

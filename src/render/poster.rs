@@ -49,8 +49,8 @@ const FONT_FAMILY: &str = "'Open Sans', 'DejaVu Sans', sans-serif";
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 /// The PNG: A4 at 300 dpi, the size print shops ask for.
-pub const PNG_WIDTH: u32 = 2480;
-pub const PNG_HEIGHT: u32 = 3508;
+const PNG_WIDTH: u32 = 2480;
+const PNG_HEIGHT: u32 = 3508;
 
 const MARGIN_X: f32 = 18.0;
 const MARGIN_TOP: f32 = 20.0;
@@ -93,7 +93,7 @@ const PT_TO_MM: f32 = 25.4 / 72.0;
 
 /// What the poster says besides the rules, in the handbook's language.
 #[derive(Debug, Clone, Copy)]
-pub struct PosterText<'a> {
+pub(crate) struct PosterText<'a> {
     /// The handbook's title, shown small above the heading and in the footer.
     pub title: &'a str,
     /// The guidelines page's title, the poster's heading.
@@ -106,7 +106,7 @@ pub struct PosterText<'a> {
 
 /// A rendered poster.
 #[derive(Clone)]
-pub struct Poster {
+pub(crate) struct Poster {
     /// A4 (`width="210mm"`, `viewBox="0 0 210 297"`), text as text.
     pub svg: String,
     /// The same poster as a PNG at 300 dpi.
@@ -131,7 +131,7 @@ impl fmt::Debug for Poster {
 /// Why the rules do not make a poster. The first two are the editor's to
 /// fix; [`PosterError::hint`] says how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PosterError {
+pub(crate) enum PosterError {
     /// More rules than fit on the page even if each took one line at the
     /// smallest type size.
     TooManyRules { rules: usize, max_fit: usize },
@@ -172,7 +172,7 @@ impl std::error::Error for PosterError {}
 
 impl PosterError {
     /// What to write instead.
-    pub fn hint(&self) -> String {
+    pub(crate) fn hint(&self) -> String {
         match self {
             PosterError::TooManyRules { max_fit, .. } => format!(
                 "keep {max_fit} rules or fewer: merge related rules, or move the rest into \
@@ -203,24 +203,27 @@ impl PosterError {
     }
 }
 
-/// Renders the poster of `rules`. Rules with neither `do` nor `dont` (or
-/// only blanks) are left out: they have nothing to show.
-pub fn render(text: &PosterText, rules: &[Rule]) -> Result<Poster, PosterError> {
+/// [`render_cached`] without a cache, for the tests.
+#[cfg(test)]
+pub(crate) fn render(text: &PosterText, rules: &[Rule]) -> Result<Poster, PosterError> {
     render_cached(text, rules, None)
 }
 
 /// Where rendered posters are kept between builds, and whether they may
 /// be written (`esiin check` writes nothing).
-pub struct PngCache<'a> {
+pub(crate) struct PngCache<'a> {
     pub dir: &'a std::path::Path,
     pub read_only: bool,
 }
 
-/// [`render`], reusing the PNG of an identical SVG from `cache`. Laying out
+/// Renders the poster of `rules`. Rules with neither `do` nor `dont` (or
+/// only blanks) are left out: they have nothing to show.
+///
+/// The PNG of an identical SVG is reused from `cache`. Laying out
 /// takes a fraction of a millisecond; rasterising and encoding 8.7
 /// megapixels takes about a hundred, which every build (and every save in
 /// `serve`) would otherwise pay for rules that did not change.
-pub fn render_cached(
+pub(crate) fn render_cached(
     text: &PosterText,
     rules: &[Rule],
     cache: Option<&PngCache>,

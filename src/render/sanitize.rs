@@ -53,7 +53,7 @@ fn filter_url<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<
 }
 
 /// `html` with everything that could run script removed.
-pub fn clean(html: &str) -> String {
+pub(crate) fn clean(html: &str) -> String {
     builder().clean(html).to_string()
 }
 

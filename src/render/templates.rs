@@ -9,7 +9,7 @@ use tera::{Context, Tera};
 use super::theme::Theme;
 use crate::diag::{Diagnostic, Pos, suggest};
 
-pub struct Templates {
+pub(crate) struct Templates {
     pub tera: Tera,
     /// Template name → the file it came from and its text, for messages.
     sources: HashMap<String, (PathBuf, String)>,
@@ -21,7 +21,10 @@ pub struct Templates {
 impl Templates {
     /// Parses every `templates/*.html` of the theme. `strings` become the
     /// global `t` variable.
-    pub fn load(theme: &Theme, strings: &serde_json::Value) -> Result<Templates, Vec<Diagnostic>> {
+    pub(crate) fn load(
+        theme: &Theme,
+        strings: &serde_json::Value,
+    ) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources = HashMap::new();
         let mut list = Vec::new();
         let mut errors = Vec::new();
@@ -62,7 +65,7 @@ impl Templates {
     /// A fingerprint of every template's text and of the UI strings (and
     /// so of what any of them would render): a page rendered with other
     /// templates or strings is rendered again.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         let mut names: Vec<&str> = self.sources.keys().map(String::as_str).collect();
         names.sort_unstable();
         self.hash_sources(&names)
@@ -90,7 +93,7 @@ impl Templates {
     /// editing `expert.html` re-renders the experts, not every page. When a
     /// template names another with anything but a string literal, which
     /// one it uses is unknown, and the fingerprint is that of all of them.
-    pub fn fingerprint_of(&self, name: &str) -> u64 {
+    pub(crate) fn fingerprint_of(&self, name: &str) -> u64 {
         let mut seen: Vec<&str> = Vec::new();
         let mut todo = vec![name];
         while let Some(next) = todo.pop() {
@@ -110,13 +113,18 @@ impl Templates {
         self.hash_sources(&seen)
     }
 
-    pub fn exists(&self, name: &str) -> bool {
+    pub(crate) fn exists(&self, name: &str) -> bool {
         self.tera.contains_template(name)
     }
 
     /// Renders template `name` for `what` (the content page, or what is
     /// being written, named in the error if the template fails on it).
-    pub fn render(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        ctx: &Context,
+        what: &str,
+    ) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
             // A render stops at its first error: Tera reports one.
             let mut all = self.errors(&e, Some((name, what))).into_iter();

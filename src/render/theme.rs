@@ -15,7 +15,7 @@ mod embedded {
 
 /// Where a theme file came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     BuiltIn,
     Disk(PathBuf),
 }
@@ -23,7 +23,7 @@ pub enum Origin {
 impl Origin {
     /// The path shown in messages: relative to the handbook root, or
     /// `(built-in theme)/…`.
-    pub fn shown(&self, rel: &str) -> PathBuf {
+    pub(crate) fn shown(&self, rel: &str) -> PathBuf {
         match self {
             Origin::BuiltIn => PathBuf::from("(built-in theme)").join(rel),
             Origin::Disk(p) => p.clone(),
@@ -32,21 +32,21 @@ impl Origin {
 }
 
 #[derive(Debug, Clone)]
-pub struct File {
+pub(crate) struct File {
     pub bytes: Vec<u8>,
     pub origin: Origin,
 }
 
 /// The layered theme: `templates/…`, `static/…` and `strings/…` files.
 #[derive(Debug, Default)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub files: BTreeMap<String, File>,
 }
 
 impl Theme {
     /// Layers the built-in theme, `themes/NAME/` and the handbook's
     /// `templates/` under `root`.
-    pub fn load(fence: &Fence, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
+    pub(crate) fn load(fence: &Fence, name: &str, diags: &mut Vec<Diagnostic>) -> Theme {
         let root = fence.root();
         let mut theme = Theme::default();
         for (rel, bytes) in embedded::FILES {
@@ -97,7 +97,10 @@ impl Theme {
     }
 
     /// Files under `dir/` (`templates`, `static`), with names relative to it.
-    pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a File)> + 'a {
+    pub(crate) fn under<'a>(
+        &'a self,
+        dir: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a File)> + 'a {
         let prefix = format!("{dir}/");
         self.files
             .iter()

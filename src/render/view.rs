@@ -23,7 +23,7 @@ use crate::text::encode_path;
 /// What rendering has produced so far, that contexts read: every page's
 /// rendered body (summaries, TOC), the photo thumbnails, and the build's
 /// notion of now.
-pub struct RenderState {
+pub(crate) struct RenderState {
     /// Each page's rendered body, at its [`PageId::index`].
     pub rendered: Vec<std::sync::Arc<Rendered>>,
     pub photos: HashMap<PageId, Photos>,
@@ -34,23 +34,21 @@ pub struct RenderState {
 }
 
 thread_local! {
-    /// The pages whose rendered summary the context being built has read,
-    /// by [`PageId::index`] (see [`reading_summaries`]); `None` when nobody
-    /// is recording.
-    static SUMMARY_READS: std::cell::RefCell<Option<Vec<usize>>> =
+    /// The pages whose rendered summary the context being built has read
+    /// (see [`reading_summaries`]); `None` when nobody is recording.
+    static SUMMARY_READS: std::cell::RefCell<Option<Vec<PageId>>> =
         const { std::cell::RefCell::new(None) };
 }
 
 /// Runs `build` (which builds one page's context on this thread) and
 /// returns, with its result, every other page whose rendered summary it
-/// read (by [`PageId::index`], as `RenderState::rendered` holds them). A
-/// page's context depends on its own front matter and body, on the
-/// site's structure (everything in front matter), and on the summaries of
-/// the pages it lists: these reads are the one dependency on *another
-/// page's body*, so they are recorded where they happen ([`Pages::page_ref`])
-/// rather than predicted. `serve` uses them to re-render, after a body
+/// read (sorted, each once). A page's context depends on its own front
+/// matter and body, on the site's structure (everything in front matter),
+/// and on the summaries of the pages it lists: these reads are the one
+/// dependency on *another page's body*, so they are recorded where they
+/// happen ([`Pages::page_ref`]) rather than predicted. `serve` uses them to re-render, after a body
 /// edit, exactly the pages that show that body.
-pub fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<usize>) {
+pub(crate) fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<PageId>) {
     SUMMARY_READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
     let result = build();
     let mut reads = SUMMARY_READS
@@ -63,7 +61,7 @@ pub fn reading_summaries<R>(build: impl FnOnce() -> R) -> (R, Vec<usize>) {
 
 /// Records, when [`reading_summaries`] is recording, that the context being
 /// built read the rendered summary of page `page`.
-fn note_summary_read(page: usize) {
+fn note_summary_read(page: PageId) {
     SUMMARY_READS.with(|r| {
         if let Some(reads) = r.borrow_mut().as_mut() {
             reads.push(page);
@@ -73,7 +71,7 @@ fn note_summary_read(page: usize) {
 
 /// An image with its size, for `width`/`height` attributes.
 #[derive(Serialize, Clone, Debug)]
-pub struct Img {
+pub(crate) struct Img {
     pub url: String,
     pub width: u32,
     pub height: u32,
@@ -82,13 +80,13 @@ pub struct Img {
 /// An expert's photo at the sizes the theme shows: a card thumbnail and the
 /// profile picture.
 #[derive(Clone, Debug)]
-pub struct Photos {
+pub(crate) struct Photos {
     pub card: Img,
     pub profile: Img,
 }
 
 #[derive(Serialize)]
-pub struct TopicLink<'a> {
+pub(crate) struct TopicLink<'a> {
     pub name: &'a str,
     pub slug: String,
     pub url: String,
@@ -96,7 +94,7 @@ pub struct TopicLink<'a> {
 
 /// A link to another page, as lists and references show it.
 #[derive(Serialize)]
-pub struct Ref<'a> {
+pub(crate) struct Ref<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub url: String,
@@ -128,22 +126,22 @@ pub struct Ref<'a> {
 /// because an expert is referenced from a page per topic they name: with
 /// the whole list in every reference, an expert with N topics cost N × N
 /// links (10,000 topics: 100 million, more memory than a machine has).
-pub const CARD_TOPICS: usize = 5;
+const CARD_TOPICS: usize = 5;
 
 #[derive(Serialize)]
-pub struct DateCtx {
+pub(crate) struct DateCtx {
     pub iso: String,
     pub text: String,
 }
 
 #[derive(Serialize)]
-pub struct Crumb<'a> {
+pub(crate) struct Crumb<'a> {
     pub title: &'a str,
     pub url: String,
 }
 
 #[derive(Serialize)]
-pub struct Channel<'a> {
+pub(crate) struct Channel<'a> {
     pub name: &'a str,
     pub label: String,
     pub url: String,
@@ -152,7 +150,7 @@ pub struct Channel<'a> {
 
 /// A module with what a list of modules shows.
 #[derive(Serialize)]
-pub struct ModuleSummary<'a> {
+pub(crate) struct ModuleSummary<'a> {
     pub module: Ref<'a>,
     pub format: Option<&'static str>,
     pub duration: Option<DurationCtx>,
@@ -163,26 +161,26 @@ pub struct ModuleSummary<'a> {
 
 /// A session with its module, for lists across modules.
 #[derive(Serialize)]
-pub struct SessionRow<'a> {
+pub(crate) struct SessionRow<'a> {
     pub module: Ref<'a>,
     pub session: SessionCtx<'a>,
 }
 
 #[derive(Serialize)]
-pub struct DurationCtx {
+pub(crate) struct DurationCtx {
     pub minutes: u32,
     pub text: String,
 }
 
 #[derive(Serialize)]
-pub struct SessionTime {
+pub(crate) struct SessionTime {
     pub iso: String,
     pub date_text: String,
     pub time_text: String,
 }
 
 #[derive(Serialize)]
-pub struct SessionCtx<'a> {
+pub(crate) struct SessionCtx<'a> {
     pub start: SessionTime,
     pub end: Option<SessionTime>,
     pub timezone: &'a str,
@@ -202,7 +200,7 @@ pub struct SessionCtx<'a> {
 
 /// The one-image guidelines: an A4 SVG (text as text) and a 300 dpi PNG.
 #[derive(Serialize, Clone, Debug)]
-pub struct PosterCtx {
+pub(crate) struct PosterCtx {
     pub svg_url: String,
     pub png_url: String,
     pub width: u32,
@@ -214,7 +212,7 @@ pub struct PosterCtx {
 const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_FI: [&str; 7] = ["ma", "ti", "ke", "to", "pe", "la", "su"];
 
-pub fn date_text(d: jiff::civil::Date, lang: Language) -> String {
+fn date_text(d: jiff::civil::Date, lang: Language) -> String {
     match lang {
         Language::En => format!(
             "{} {} {}",
@@ -226,14 +224,14 @@ pub fn date_text(d: jiff::civil::Date, lang: Language) -> String {
     }
 }
 
-pub fn date_ctx(d: Date, lang: Language) -> DateCtx {
+pub(crate) fn date_ctx(d: Date, lang: Language) -> DateCtx {
     DateCtx {
         iso: d.0.to_string(),
         text: date_text(d.0, lang),
     }
 }
 
-pub fn duration_text(minutes: u32) -> String {
+fn duration_text(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),
         (h, 0) => format!("{h} h"),
@@ -275,7 +273,7 @@ fn when_text(start: &SessionTime, end: Option<&SessionTime>, lang: Language) -> 
 }
 
 /// The label of a channel, and its URL when the value is a handle.
-pub fn channel(name: &str, value: &str) -> (String, String) {
+pub(crate) fn channel(name: &str, value: &str) -> (String, String) {
     let v = value.trim();
     let label = match name {
         "linkedin" => "LinkedIn",
@@ -326,7 +324,7 @@ pub fn channel(name: &str, value: &str) -> (String, String) {
 }
 
 /// An expert's channels as links with their labels, in the order written.
-pub fn channel_links(channels: &kinds::Channels) -> Vec<Channel<'_>> {
+pub(crate) fn channel_links(channels: &kinds::Channels) -> Vec<Channel<'_>> {
     channels
         .0
         .iter()
@@ -352,7 +350,7 @@ pub(super) fn initials(name: &str) -> String {
 }
 
 /// `minutes` with how the page writes them (`1 h 30 min`).
-pub fn duration_ctx(minutes: u32) -> DurationCtx {
+pub(crate) fn duration_ctx(minutes: u32) -> DurationCtx {
     DurationCtx {
         minutes,
         text: duration_text(minutes),
@@ -363,20 +361,20 @@ pub fn duration_ctx(minutes: u32) -> DurationCtx {
 /// has produced so far. Every context is built through it; it is two
 /// references, copied freely (into each page's closure on every core).
 #[derive(Clone, Copy)]
-pub struct Pages<'a> {
+pub(crate) struct Pages<'a> {
     pub site: &'a Site,
     pub state: &'a RenderState,
 }
 
 impl<'a> Pages<'a> {
-    pub fn new(site: &'a Site, state: &'a RenderState) -> Pages<'a> {
+    pub(crate) fn new(site: &'a Site, state: &'a RenderState) -> Pages<'a> {
         Pages { site, state }
     }
 
     /// A link to page `i` as lists and references show it. Its description
     /// falls back to the page's rendered summary: that read is recorded
     /// (see [`reading_summaries`]).
-    pub fn page_ref(self, i: PageId) -> Ref<'a> {
+    pub(crate) fn page_ref(self, i: PageId) -> Ref<'a> {
         let site = self.site;
         let p = site.page(i);
         let (role, team, summary) = match &p.data {
@@ -389,7 +387,7 @@ impl<'a> Pages<'a> {
             _ => None,
         };
         let description = p.common.description.as_deref().or(summary).or_else(|| {
-            note_summary_read(i.index());
+            note_summary_read(i);
             self.state
                 .rendered
                 .get(i.index())
@@ -417,13 +415,13 @@ impl<'a> Pages<'a> {
     }
 
     /// References to each of `ids`, in order.
-    pub fn page_refs(self, ids: &[PageId]) -> Vec<Ref<'a>> {
+    pub(crate) fn page_refs(self, ids: &[PageId]) -> Vec<Ref<'a>> {
         ids.iter().map(|&j| self.page_ref(j)).collect()
     }
 
     /// The URL of a file that page `page` names (a photo, an image), or
     /// `None` when it names a page.
-    pub fn asset_url(self, page: PageId, file: &str) -> Option<String> {
+    pub(crate) fn asset_url(self, page: PageId, file: &str) -> Option<String> {
         match self.site.resolve_link(page, file).ok()? {
             Target::Asset { path } => Some(encode_path(&self.site.config.url(&path))),
             Target::External => Some(file.to_string()),
@@ -433,7 +431,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The breadcrumbs down to section `section`, itself included.
-    pub fn crumbs_to(self, section: Option<PageId>) -> Vec<Crumb<'a>> {
+    pub(crate) fn crumbs_to(self, section: Option<PageId>) -> Vec<Crumb<'a>> {
         let site = self.site;
         let mut crumbs = Vec::new();
         let mut up = section;
@@ -449,7 +447,7 @@ impl<'a> Pages<'a> {
     }
 
     /// Links to the topic pages of `names` (listed experts' topics have one).
-    pub fn topic_links(self, names: &'a [String]) -> Vec<TopicLink<'a>> {
+    pub(crate) fn topic_links(self, names: &'a [String]) -> Vec<TopicLink<'a>> {
         let site = self.site;
         let base = site.experts_base();
         names
@@ -471,7 +469,7 @@ impl<'a> Pages<'a> {
     }
 
     /// A session for templates.
-    pub fn session_ctx(self, r: SessionRef) -> Option<SessionCtx<'a>> {
+    pub(crate) fn session_ctx(self, r: SessionRef) -> Option<SessionCtx<'a>> {
         let site = self.site;
         let s = site.session(r)?;
         let lang = site.config.raw.language;
@@ -496,7 +494,7 @@ impl<'a> Pages<'a> {
 
     /// The next session of module `m` that has not ended and is not
     /// cancelled.
-    pub fn next_session(self, m: PageId) -> Option<SessionCtx<'a>> {
+    pub(crate) fn next_session(self, m: PageId) -> Option<SessionCtx<'a>> {
         let now = self.state.now;
         self.module_sessions(m)
             .into_iter()
@@ -509,7 +507,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The sessions of module `m`, in start order.
-    pub fn module_sessions(self, m: PageId) -> Vec<SessionRef> {
+    pub(crate) fn module_sessions(self, m: PageId) -> Vec<SessionRef> {
         let KindData::Module(module) = &self.site.page(m).data else {
             return Vec::new();
         };
@@ -521,7 +519,7 @@ impl<'a> Pages<'a> {
     }
 
     /// Module `m` as a list of modules shows it.
-    pub fn module_summary(self, m: PageId) -> ModuleSummary<'a> {
+    pub(crate) fn module_summary(self, m: PageId) -> ModuleSummary<'a> {
         let module = match &self.site.page(m).data {
             KindData::Module(x) => Some(x),
             _ => None,
@@ -538,7 +536,7 @@ impl<'a> Pages<'a> {
 
     /// The sessions among `sessions` that are upcoming (not yet ended), or
     /// with `upcoming` false those that are past, as rows.
-    pub fn session_rows(
+    pub(crate) fn session_rows(
         self,
         sessions: impl Iterator<Item = SessionRef>,
         upcoming: bool,

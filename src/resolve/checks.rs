@@ -12,7 +12,7 @@ use super::{PageId, Site, links};
 impl Site {
     /// Where the generated expert pages go: under the experts section, or
     /// the root when the handbook has none.
-    pub fn experts_base(&self) -> &str {
+    pub(crate) fn experts_base(&self) -> &str {
         self.experts_section
             .map_or("", |s| self.node(s).url.as_str())
     }

@@ -17,7 +17,7 @@ use super::{PageId, Site};
 /// One topic: an expert's `topics` entry, or a module's or page's `tags`,
 /// matched case-insensitively (`Rust`, `rust` and ` rust ` are one topic).
 #[derive(Debug, Clone, Default)]
-pub struct Topic {
+pub(crate) struct Topic {
     /// The spelling used most often.
     pub name: String,
     /// URL segment and filter value: `data-engineering`.
@@ -34,14 +34,14 @@ pub struct Topic {
 
 /// A session of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionRef {
+pub(crate) struct SessionRef {
     pub module: PageId,
     /// The session's position in the module's `sessions`.
     pub index: usize,
 }
 
 #[derive(Debug, Default)]
-pub struct Index {
+pub(crate) struct Index {
     /// Topics by slug order.
     pub topics: Vec<Topic>,
     pub topic_by_slug: HashMap<String, usize>,
@@ -78,7 +78,7 @@ fn most_used_spelling(counts: &BTreeMap<String, usize>) -> String {
 }
 
 /// The key two spellings of a topic share.
-pub fn topic_slug(name: &str) -> String {
+pub(crate) fn topic_slug(name: &str) -> String {
     let lower = name
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -89,7 +89,7 @@ pub fn topic_slug(name: &str) -> String {
 
 impl Index {
     /// Topics no listed expert covers.
-    pub fn gaps(&self) -> impl Iterator<Item = &Topic> {
+    pub(crate) fn gaps(&self) -> impl Iterator<Item = &Topic> {
         self.topics.iter().filter(|t| t.experts.is_empty())
     }
 }
@@ -279,7 +279,7 @@ impl Site {
         }
     }
 
-    pub fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
+    pub(crate) fn session(&self, s: SessionRef) -> Option<&crate::load::kinds::Session> {
         match &self.page(s.module).data {
             KindData::Module(m) => m.sessions.get(s.index),
             _ => None,
@@ -287,13 +287,13 @@ impl Site {
     }
 
     /// The feed of a module's upcoming sessions, site-relative.
-    pub fn module_feed(&self, module: PageId) -> String {
+    pub(crate) fn module_feed(&self, module: PageId) -> String {
         format!("{}calendar.ics", self.node(module).url)
     }
 
     /// The feed of every upcoming session: in the training section, or at
     /// the root when the handbook has none.
-    pub fn all_sessions_feed(&self) -> String {
+    pub(crate) fn all_sessions_feed(&self) -> String {
         let base = self
             .training_section
             .map_or("", |t| self.node(t).url.as_str());
@@ -302,7 +302,7 @@ impl Site {
 
     /// Every calendar file a build writes, site-relative: a feed per module
     /// with sessions, one for all sessions, one file per session.
-    pub fn calendar_files(&self) -> Vec<String> {
+    pub(crate) fn calendar_files(&self) -> Vec<String> {
         let mut files = Vec::new();
         for (i, p) in self.pages() {
             if let KindData::Module(m) = &p.data
@@ -325,7 +325,7 @@ impl Site {
 
     /// Where the calendar file of one session is written, site-relative:
     /// `training/basics/sessions/<name>.ics` (see [`session_file_name`]).
-    pub fn session_file(&self, s: SessionRef) -> Option<String> {
+    pub(crate) fn session_file(&self, s: SessionRef) -> Option<String> {
         let session = self.session(s)?;
         let name = session_file_name(session, &self.config.tz);
         Some(format!("{}sessions/{name}.ics", self.node(s.module).url))
@@ -394,7 +394,7 @@ fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usiz
 /// A session's calendar file name: its `id` made safe for a path (ASCII
 /// letters and digits, `-` for anything else, so no `/` or `..` can leave
 /// the module's folder), or its start in local time (`2027-06-10-0900`).
-pub fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
+fn session_file_name(s: &crate::load::kinds::Session, tz: &jiff::tz::TimeZone) -> String {
     let from_id = s.id.as_deref().map(|id| {
         let mut name = String::new();
         for c in id.trim().chars() {

@@ -9,7 +9,7 @@ use super::{PageId, Site};
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another site (a scheme such as `https:`/`mailto:`, or `//host`): left alone.
     External,
     /// A page of the handbook, with an optional `#anchor`.
@@ -26,13 +26,13 @@ pub enum Target {
 
 /// Why a link does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkError {
+pub(crate) struct LinkError {
     pub message: String,
     pub hint: String,
 }
 
 /// Whether `href` starts with a URL scheme (`https:`, `mailto:`, `tel:`).
-pub fn is_external(href: &str) -> bool {
+pub(crate) fn is_external(href: &str) -> bool {
     if href.starts_with("//") {
         return true;
     }
@@ -52,7 +52,7 @@ pub fn is_external(href: &str) -> bool {
 
 /// Joins `rel` onto folder `dir` (both relative to `content/`), resolving
 /// `.` and `..`. `None` when the path climbs out of `content/`.
-pub fn join(dir: &str, rel: &str) -> Option<String> {
+pub(crate) fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {
@@ -71,7 +71,7 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 /// which pages are drafts. Markdown rendering sees the site only through it
 /// (`render::markdown::RenderContext`), so what a rendered body depends on
 /// is this list (serve's Markdown cache keys on all of it: the links epoch).
-pub trait Links {
+pub(crate) trait Links {
     /// Resolves `href`, written in page `from`.
     fn resolve(&self, from: PageId, href: &str) -> Result<Target, LinkError>;
     /// The URL of page `page`, under the base path, not yet percent-encoded.
@@ -113,7 +113,7 @@ pub use crate::text::percent_decode;
 impl Site {
     /// Resolves `href`, written in the page at index `from`: a relative
     /// path is taken from that page's folder under `content/`.
-    pub fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
+    pub(crate) fn resolve_link(&self, from: PageId, href: &str) -> Result<Target, LinkError> {
         if is_external(href) {
             return Ok(Target::External);
         }

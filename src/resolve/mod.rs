@@ -31,32 +31,32 @@ use crate::config::Site as Config;
 use crate::diag::Diagnostic;
 use crate::load::kinds::{KindData, Visibility};
 use crate::load::{Kind, Loaded, Page};
-pub use links::{LinkError, Target};
+pub(crate) use links::Target;
 
 /// A page of a resolved [`Site`]: its position in the site's pages (sorted
 /// by path). Only meaningful for the site that gave it out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PageId(u32);
+pub(crate) struct PageId(u32);
 
 impl PageId {
     /// The page at position `index` of the site's pages (as [`Site::ids`]
     /// counts them). For per-page tables kept beside the site, such as the
     /// rendered bodies.
-    pub fn new(index: usize) -> PageId {
+    pub(crate) fn new(index: usize) -> PageId {
         // A page is read into memory whole: a handbook cannot hold four
         // billion of them.
         PageId(index as u32)
     }
 
     /// The page's position in the site's pages, to index per-page tables.
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
 }
 
 /// One resolved page: the page as loaded, and where it sits in the site.
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub page: Arc<Page>,
     /// The URL relative to the base path: `experts/mari/`, `""` for home.
     pub url: String,
@@ -72,7 +72,7 @@ pub struct Node {
 
 /// The whole handbook, resolved.
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub config: Config,
     pub root: PathBuf,
     /// Published pages (drafts only with `--drafts`), sorted by path; a
@@ -104,7 +104,7 @@ pub struct Site {
 
 /// A page's front-matter references, resolved.
 #[derive(Debug, Clone, Default)]
-pub struct Refs {
+pub(crate) struct Refs {
     pub owner: Option<PageId>,
     pub trainers: Vec<PageId>,
     pub prerequisites: Vec<PageId>,
@@ -115,7 +115,7 @@ pub struct Refs {
 
 /// A module's material, resolved: where its link goes.
 #[derive(Debug, Clone)]
-pub enum Material {
+pub(crate) enum Material {
     External(String),
     Page(PageId, Option<String>),
     Asset(String),
@@ -124,7 +124,7 @@ pub enum Material {
 
 /// An `#anchor` to check once every page's headings are known.
 #[derive(Debug, Clone)]
-pub struct PendingAnchor {
+pub(crate) struct PendingAnchor {
     pub target: PageId,
     pub anchor: String,
     /// The error to report when the anchor does not exist.
@@ -133,7 +133,7 @@ pub struct PendingAnchor {
 
 /// Resolves `loaded` into a [`Site`]. Returns the anchors of front-matter
 /// references to check after rendering.
-pub fn resolve(
+pub(crate) fn resolve(
     root: PathBuf,
     config: Config,
     loaded: Loaded,
@@ -194,23 +194,19 @@ pub fn resolve(
 
 impl Site {
     /// How many pages the site has.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.nodes.len()
     }
 
-    /// Whether the site has no pages (it always has a home page once
-    /// resolved).
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// Every page's id, in path order.
-    pub fn ids(&self) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator + Clone {
+    pub(crate) fn ids(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = PageId> + ExactSizeIterator + Clone {
         (0..self.nodes.len()).map(PageId::new)
     }
 
     /// Every page with its id, in path order.
-    pub fn pages(&self) -> impl Iterator<Item = (PageId, &Page)> {
+    pub(crate) fn pages(&self) -> impl Iterator<Item = (PageId, &Page)> {
         self.nodes
             .iter()
             .enumerate()
@@ -218,7 +214,7 @@ impl Site {
     }
 
     /// Every resolved page with its id, in path order.
-    pub fn nodes(&self) -> impl Iterator<Item = (PageId, &Node)> {
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = (PageId, &Node)> {
         self.nodes
             .iter()
             .enumerate()
@@ -226,12 +222,12 @@ impl Site {
     }
 
     /// The page as loaded.
-    pub fn page(&self, id: PageId) -> &Page {
+    pub(crate) fn page(&self, id: PageId) -> &Page {
         &self.nodes[id.index()].page
     }
 
     /// The page with where it sits in the site.
-    pub fn node(&self, id: PageId) -> &Node {
+    pub(crate) fn node(&self, id: PageId) -> &Node {
         &self.nodes[id.index()]
     }
 
@@ -240,7 +236,7 @@ impl Site {
     /// matter is unchanged (its body may differ): `serve` reuses a resolved
     /// site this way when an edit changed bodies only. Returns whether the
     /// site has a page at that path.
-    pub fn swap_page(&mut self, page: Arc<Page>) -> bool {
+    pub(crate) fn swap_page(&mut self, page: Arc<Page>) -> bool {
         match self.by_path.get(&page.path) {
             Some(&id) => {
                 self.nodes[id.index()].page = page;
@@ -251,11 +247,11 @@ impl Site {
     }
 
     /// The page's URL under the base path.
-    pub fn url(&self, page: PageId) -> String {
+    pub(crate) fn url(&self, page: PageId) -> String {
         self.config.url(&self.node(page).url)
     }
 
-    pub fn is_listed_expert(&self, page: PageId) -> bool {
+    pub(crate) fn is_listed_expert(&self, page: PageId) -> bool {
         matches!(&self.page(page).data, KindData::Expert(e) if e.visibility == Visibility::Listed)
     }
 

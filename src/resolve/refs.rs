@@ -374,7 +374,7 @@ impl Site {
 
     /// Every transitive prerequisite of module `m`, in an order they can be
     /// taken (each after its own prerequisites).
-    pub fn path_before(&self, m: PageId) -> Vec<PageId> {
+    pub(crate) fn path_before(&self, m: PageId) -> Vec<PageId> {
         fn visit(site: &Site, m: PageId, seen: &mut Vec<bool>, out: &mut Vec<PageId>) {
             for &p in &site.node(m).refs.prerequisites {
                 if !seen[p.index()] {

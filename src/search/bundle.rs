@@ -65,7 +65,7 @@ fn wanted(rel: &str) -> bool {
 /// (`search/pagefind-entry.json`, …), in a stable order. The same records
 /// give the same files. `work` is where the documents are laid out for
 /// Pagefind (a folder of its own is made inside and removed after).
-pub fn bundle<R: Borrow<Record> + Sync>(
+pub(crate) fn bundle<R: Borrow<Record> + Sync>(
     records: &[R],
     language: &str,
     work: &Path,

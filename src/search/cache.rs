@@ -22,7 +22,7 @@ const MAGIC: &[u8] = b"esiin search index 1\n";
 const SUFFIX: &str = ".index";
 /// The index builder's working folders (`bundle::Documents`), beside the
 /// cache.
-pub const WORK_PREFIX: &str = "index-";
+pub(crate) const WORK_PREFIX: &str = "index-";
 /// A working folder this old belongs to a run that was killed: no index
 /// takes an hour to build.
 const ABANDONED: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -37,14 +37,14 @@ fn file(dir: &Path, key: u64) -> PathBuf {
 
 /// The files of the index stored under `key`, if there is one and it is
 /// whole.
-pub fn read(dir: &Path, key: u64) -> Option<Vec<(String, Vec<u8>)>> {
+pub(crate) fn read(dir: &Path, key: u64) -> Option<Vec<(String, Vec<u8>)>> {
     decode(&std::fs::read(file(dir, key)).ok()?)
 }
 
 /// Stores `files` under `key` and removes every other index (only the last
 /// one is worth keeping) and abandoned working folders. Best effort, like
 /// every cache: a failure costs the next build time, not correctness.
-pub fn write(dir: &Path, key: u64, files: &[(String, Vec<u8>)]) {
+pub(crate) fn write(dir: &Path, key: u64, files: &[(String, Vec<u8>)]) {
     let path = file(dir, key);
     // Written beside, then renamed over: a reader never sees half a file.
     if crate::cache::write_atomic(dir, &name(key), &encode(files)).is_err() {

@@ -36,7 +36,7 @@ const PAGEFIND_VERSION: &str = "1.6.0";
 impl SearchJob {
     /// The job of indexing `records` in `language`, with the cache in
     /// `cache_dir` (written only with `write_cache`).
-    pub fn new(
+    pub(crate) fn new(
         records: Vec<Arc<super::Record>>,
         language: &'static str,
         cache_dir: PathBuf,
@@ -53,7 +53,7 @@ impl SearchJob {
 
     /// A fingerprint of the index this job builds: the records, the
     /// language and the versions of esiin and of the index builder.
-    pub fn fingerprint(&self) -> u64 {
+    pub(crate) fn fingerprint(&self) -> u64 {
         *self.fingerprint.get_or_init(|| {
             use std::hash::{Hash, Hasher};
             let mut h = crate::cache::hasher();
@@ -67,7 +67,7 @@ impl SearchJob {
 
     /// The index: its files, as paths under the output root. Read back
     /// from the cache when the last index built had the same fingerprint.
-    pub fn run(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    pub(crate) fn run(&self) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         let key = self.fingerprint();
         if let Some(files) = super::cache::read(&self.cache_dir, key) {
             return Ok(files);

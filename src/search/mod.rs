@@ -32,11 +32,11 @@ use crate::load::kinds::KindData;
 use crate::render::view::RenderState;
 use crate::resolve::{PageId, Site};
 
-pub use bundle::bundle;
+pub(crate) use bundle::bundle;
 pub use job::SearchJob;
 
 /// Where the search files go, under the output root.
-pub const DIR: &str = "search/";
+pub(crate) const DIR: &str = "search/";
 
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -74,7 +74,7 @@ const W_DETAIL: u8 = 2;
 /// `--drafts` build), unlisted experts never, and nothing on another page's
 /// record that names an unlisted expert (a module's trainers). It depends on the site's structure, the UI strings and the page's own
 /// rendered body only, so `serve` keeps it while those stay the same.
-pub fn record(
+pub(crate) fn record(
     site: &Site,
     state: &RenderState,
     strings: &serde_json::Value,
@@ -201,7 +201,7 @@ fn kind_fields(
 
 /// A fingerprint of the records: [`bundle`] gives the same files for the
 /// same fingerprint, so a caller may keep them by it.
-pub fn fingerprint<R: Hash>(records: &[R]) -> u64 {
+pub(crate) fn fingerprint<R: Hash>(records: &[R]) -> u64 {
     use std::hash::Hasher;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     records.hash(&mut h);

@@ -76,11 +76,11 @@ use super::stall::StallLimit;
 use super::state::{ErrorView, Event, Live};
 
 /// Where pages load the client script from.
-pub const LIVE_JS_PATH: &str = "/__esiin/live.js";
+const LIVE_JS_PATH: &str = "/__esiin/live.js";
 /// The websocket the client script connects to.
-pub const WS_PATH: &str = "/__esiin/ws";
+const WS_PATH: &str = "/__esiin/ws";
 /// What is served: the generation, the error count and every file's hash.
-pub const MANIFEST_PATH: &str = "/__esiin/manifest";
+const MANIFEST_PATH: &str = "/__esiin/manifest";
 /// What every HTML response gets before its `</body>`.
 pub const LIVE_SCRIPT_TAG: &str = r#"<script src="/__esiin/live.js" defer></script>"#;
 
@@ -374,16 +374,6 @@ async fn serve_connection(
         _ = closing.wait_for(|c| *c) => conn.as_mut().graceful_shutdown(),
     }
     let _ = conn.await;
-}
-
-/// The router alone, for callers that run their own listener: the same
-/// routes, checks and headers as [`bind`] serves (websockets stay open
-/// until their client leaves, as nothing signals a shutdown). Closing idle
-/// and stalled connections is the caller's listener's job: the timeouts
-/// live in [`Server`]'s accept loop; the sockets are pinged every
-/// [`IDLE_TIMEOUT`].
-pub fn router(live: Arc<Live>, allowed_hosts: Vec<String>) -> Router {
-    build_router(App::new(live, allowed_hosts, IDLE_TIMEOUT))
 }
 
 /// What every request handler shares.

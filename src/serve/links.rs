@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 /// The symlinked folders under the source folders whose targets are inside
 /// the root, by target.
 #[derive(Debug, Default)]
-pub struct Links {
+pub(super) struct Links {
     /// The canonical root.
     root: PathBuf,
     /// Canonical target → the links (absolute paths under `root`) to it.
@@ -31,7 +31,7 @@ impl Links {
     /// Finds the links under `dirs` (absolute) of the canonical `root`,
     /// links inside linked folders included; a link loop is not followed
     /// round (walkdir reports it, and `load` makes it an error).
-    pub fn scan(root: &Path, dirs: &[PathBuf]) -> Links {
+    pub(super) fn scan(root: &Path, dirs: &[PathBuf]) -> Links {
         let mut links = Links {
             root: root.to_path_buf(),
             by_target: BTreeMap::new(),
@@ -48,7 +48,7 @@ impl Links {
     }
 
     /// Every link, to watch when the watcher starts.
-    pub fn all(&self) -> Vec<PathBuf> {
+    pub(super) fn all(&self) -> Vec<PathBuf> {
         self.by_target.values().flatten().cloned().collect()
     }
 
@@ -56,7 +56,7 @@ impl Links {
     /// watch (again). `path` is a new link to a folder inside the root, or
     /// the target of known links made anew (its old watch went with the
     /// folder it watched).
-    pub fn changed(&mut self, path: &Path) -> Vec<PathBuf> {
+    pub(super) fn changed(&mut self, path: &Path) -> Vec<PathBuf> {
         if self.add(path) {
             return vec![path.to_path_buf()];
         }

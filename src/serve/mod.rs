@@ -301,7 +301,7 @@ fn lower_priority() {
 
 /// Whether a changed path can affect the site: sources, not the output,
 /// caches, editor swap files or version control.
-pub fn relevant(root: &Path, path: &Path) -> bool {
+pub(crate) fn relevant(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         return false;
     };

@@ -19,7 +19,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::Sleep;
 
 /// `io` with writes limited to `limit` without progress.
-pub struct StallLimit<T> {
+pub(super) struct StallLimit<T> {
     io: T,
     limit: Duration,
     /// Running while a write or flush is stalled.
@@ -27,7 +27,8 @@ pub struct StallLimit<T> {
 }
 
 impl<T> StallLimit<T> {
-    pub fn new(io: T, limit: Duration) -> StallLimit<T> {
+    /// Wraps `io`; a write that makes no progress for `limit` fails.
+    pub(super) fn new(io: T, limit: Duration) -> StallLimit<T> {
         StallLimit {
             io,
             limit,

@@ -16,7 +16,7 @@ use tokio::sync::broadcast;
 use crate::diag::Diagnostic;
 
 /// The site's files by `/`-separated path (`experts/index.html`).
-pub type Files = Arc<HashMap<String, Arc<[u8]>>>;
+pub(crate) type Files = Arc<HashMap<String, Arc<[u8]>>>;
 
 /// A message to the open pages (sent as JSON over the websocket).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -117,7 +117,7 @@ impl Live {
     }
 
     /// The warnings of the last successful build.
-    pub fn warnings(&self) -> Vec<ErrorView> {
+    pub(crate) fn warnings(&self) -> Vec<ErrorView> {
         self.warnings
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -129,7 +129,7 @@ impl Live {
     /// connects to find them). Tells the open pages only when the list
     /// changed: a save that changes nothing about them announces nothing.
     /// Returns whether it changed.
-    pub fn set_warnings(&self, diags: &[Diagnostic]) -> bool {
+    pub(crate) fn set_warnings(&self, diags: &[Diagnostic]) -> bool {
         let warnings: Vec<ErrorView> = diags
             .iter()
             .filter(|d| !d.is_error())
@@ -147,7 +147,7 @@ impl Live {
 
     /// The number of publications so far: builds (successful or not) and
     /// search indexes.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::SeqCst)
     }
 
@@ -194,14 +194,14 @@ impl Live {
 
     /// Whether the served search index is behind the served pages: a
     /// build of it is under way or due.
-    pub fn search_pending(&self) -> bool {
+    pub(crate) fn search_pending(&self) -> bool {
         let search = self.search.lock().unwrap_or_else(|e| e.into_inner());
         search.running || search.next.is_some()
     }
 
     /// The files of the served search index (kept apart from the pages:
     /// it is built after them).
-    pub fn search_files(&self) -> Files {
+    pub(crate) fn search_files(&self) -> Files {
         self.search
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -210,7 +210,7 @@ impl Live {
     }
 
     /// The search index file at the request path `path` (`/search/…`).
-    pub fn search_file(&self, path: &str) -> Option<(String, Arc<[u8]>)> {
+    pub(crate) fn search_file(&self, path: &str) -> Option<(String, Arc<[u8]>)> {
         let key = path.strip_prefix('/')?;
         let files = self.search_files();
         files.get(key).map(|bytes| (key.to_string(), bytes.clone()))
@@ -219,7 +219,7 @@ impl Live {
     /// Swaps in a new search index (replacing the files of the previous
     /// one) without touching the pages, and tells the open pages which
     /// files changed.
-    pub fn publish_search(&self, files: HashMap<String, Arc<[u8]>>, built: Option<u64>) {
+    pub(crate) fn publish_search(&self, files: HashMap<String, Arc<[u8]>>, built: Option<u64>) {
         let mut search = self.search.lock().unwrap_or_else(|e| e.into_inner());
         let old = std::mem::replace(&mut search.files, Arc::new(files));
         search.built = built;
