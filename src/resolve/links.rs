@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use super::{PageId, Site};
+use crate::text::percent_decode;
 
 /// What a link points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,10 +106,6 @@ impl Links for Site {
 /// until `render::markdown::check_anchors`, which knows the target's ids,
 /// replaces it with a better one.
 pub(crate) const ANCHOR_HINT: &str = "link to a heading the page has";
-
-/// Kept here too, where links are decoded, because callers (and the
-/// integration tests) name it by this path.
-pub use crate::text::percent_decode;
 
 impl Site {
     /// Resolves `href`, written in the page at index `from`: a relative

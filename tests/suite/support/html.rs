@@ -3,7 +3,7 @@
 
 /// Decodes `%XX` escapes (for comparing URLs that may or may not encode
 /// non-ASCII letters), as esiin itself does.
-pub use esiin::resolve::links::percent_decode;
+pub use esiin::text::percent_decode;
 
 /// The values of every `attr="…"` in `html`, in document order.
 pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
