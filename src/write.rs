@@ -21,7 +21,7 @@ pub trait Sink: Sync {
 
     /// Copies the file at `from` to `rel`.
     fn copy(&self, from: &Path, rel: &str) -> io::Result<()> {
-        let bytes = crate::load::read_regular(from, None)?;
+        let bytes = crate::files::read_regular(from, None)?;
         self.write(rel, &bytes)
     }
 
