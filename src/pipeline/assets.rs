@@ -339,7 +339,7 @@ fn write_theme_shared(
     for (rel, file) in theme.under("static") {
         let (rel, bytes) = match last.remove_entry(rel) {
             Some((rel, same)) if *same == *file.bytes => (rel, same),
-            _ => (rel.to_string(), Arc::from(file.bytes.as_slice())),
+            _ => (rel.to_string(), Arc::from(&*file.bytes)),
         };
         sink.write_shared(&rel, &bytes)?;
         written.insert(rel, bytes);
@@ -357,7 +357,7 @@ mod tests {
     #[test]
     fn serve_writes_an_unchanged_theme_file_as_the_same_bytes() {
         let file = |bytes: &[u8]| File {
-            bytes: bytes.to_vec(),
+            bytes: bytes.to_vec().into(),
             origin: Origin::BuiltIn,
         };
         let mut theme = Theme::default();

@@ -450,7 +450,7 @@ mod tests {
             theme.files.insert(
                 format!("templates/{name}"),
                 File {
-                    bytes: text.as_bytes().to_vec(),
+                    bytes: text.as_bytes().to_vec().into(),
                     origin: Origin::Disk(format!("templates/{name}").into()),
                 },
             );

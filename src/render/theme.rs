@@ -3,6 +3,7 @@
 //! file. A later layer replaces a file of the same name, so a handbook can
 //! override one template (mdBook's habit) without copying the theme.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -33,7 +34,9 @@ impl Origin {
 
 #[derive(Debug, Clone)]
 pub(crate) struct File {
-    pub bytes: Vec<u8>,
+    /// Borrowed from the binary for the built-in theme: a build (every
+    /// save in `serve`) copies none of its files, fonts included.
+    pub bytes: Cow<'static, [u8]>,
     pub origin: Origin,
 }
 
@@ -53,7 +56,7 @@ impl Theme {
             theme.files.insert(
                 rel.to_string(),
                 File {
-                    bytes: bytes.to_vec(),
+                    bytes: Cow::Borrowed(bytes),
                     origin: Origin::BuiltIn,
                 },
             );
@@ -89,6 +92,7 @@ impl Theme {
             match read_regular(&abs, limit) {
                 Ok(bytes) => {
                     let origin = Origin::Disk(shown);
+                    let bytes = Cow::Owned(bytes);
                     self.files.insert(name, File { bytes, origin });
                 }
                 Err(e) => diags.push(e.diagnostic(&shown, "template")),
