@@ -16,6 +16,7 @@ pub mod listings;
 pub mod markdown;
 pub mod poster;
 pub mod sanitize;
+pub mod strings;
 pub mod templates;
 pub mod theme;
 pub mod view;

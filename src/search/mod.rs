@@ -29,6 +29,7 @@ mod job;
 use std::hash::Hash;
 
 use crate::load::kinds::KindData;
+use crate::render::strings::Strings;
 use crate::render::view::RenderState;
 use crate::resolve::{PageId, Site};
 
@@ -74,12 +75,7 @@ const W_DETAIL: u8 = 2;
 /// `--drafts` build), unlisted experts never, and nothing on another page's
 /// record that names an unlisted expert (a module's trainers). It depends on the site's structure, the UI strings and the page's own
 /// rendered body only, so `serve` keeps it while those stay the same.
-pub fn record(
-    site: &Site,
-    state: &RenderState,
-    strings: &serde_json::Value,
-    i: PageId,
-) -> Option<Record> {
+pub fn record(site: &Site, state: &RenderState, strings: &Strings, i: PageId) -> Option<Record> {
     let node = site.node(i);
     let p = &*node.page;
     if p.common.draft {
@@ -139,11 +135,10 @@ fn listed_names(site: &Site, ids: &[PageId]) -> Vec<String> {
 /// `None` for an unlisted expert, who has no record.
 fn kind_fields(
     site: &Site,
-    strings: &serde_json::Value,
+    strings: &Strings,
     i: PageId,
     fields: &mut Fields,
 ) -> Option<&'static str> {
-    let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
     let refs = &site.node(i).refs;
     Some(match &site.page(i).data {
         KindData::Expert(e) => {
@@ -163,9 +158,8 @@ fn kind_fields(
         KindData::Module(m) => {
             fields.push(W_NAMES, &listed_names(site, &refs.trainers));
             if let Some(f) = m.format {
-                let key = format!("format_{}", f.name().replace('-', "_"));
-                let mut names = vec![f.name().to_string()];
-                names.extend(label(&key).map(str::to_string));
+                // Found by its name in the front matter and in the UI.
+                let names = [f.name().to_string(), strings.format_name(f).to_string()];
                 fields.push(W_NAMES, &names);
             }
             let lead = &mut fields.lead;
