@@ -25,6 +25,7 @@ mod serve_warnings;
 mod serve_watch;
 #[cfg(unix)]
 mod sessions_time;
+mod strings;
 mod trust_files;
 mod trust_links;
 mod trust_messages;
