@@ -10,7 +10,7 @@
 //!   the pages as loaded now swapped in ([`Resolved::with_pages`]).
 //! - A page's Markdown is rendered again when its text or the
 //!   [`links_epoch`] changed (where every page is, drafts, files, the base
-//!   path, the language, raw HTML): adding, moving or removing a page
+//!   path, the language, the alert titles, raw HTML): adding, moving or removing a page
 //!   renders every body again ([`Cache::bodies`]).
 //! - A page's HTML is rendered again unless [`LastRender::unchanged`] says
 //!   its context is the one it had: the same [`structure_key`] (everything
