@@ -15,6 +15,7 @@ use crate::load;
 use crate::render::highlight;
 use crate::render::images::ThumbCache;
 use crate::render::poster::PngCache;
+use crate::render::strings::{Strings, fill};
 use crate::render::theme::Theme;
 use crate::render::view::{Img, Photos, PosterCtx};
 use crate::resolve::{PageId, Site};
@@ -172,17 +173,10 @@ pub(super) type Posters = (HashMap<PageId, PosterCtx>, PosterFiles, Vec<Diagnost
 
 /// Makes the one-image poster of every guidelines page that does not bring
 /// its own `image`: `guidelines.svg` and `guidelines.png` beside the page.
-pub(super) fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache) -> Posters {
+pub(super) fn posters(site: &Site, strings: &Strings, cache: &PngCache) -> Posters {
     use crate::load::kinds::KindData;
     use crate::render::poster::{PosterText, render_cached};
-    let label = |key: &str, default: &'static str| -> String {
-        strings
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or(default)
-            .to_string()
-    };
-    let (do_label, dont_label) = (label("do", "Do"), label("dont", "Don't"));
+    let (do_label, dont_label) = (&strings.do_, &strings.dont);
     let jobs: Vec<(PageId, &crate::load::kinds::Guidelines)> = site
         .pages()
         .filter_map(|(i, p)| match &p.data {
@@ -196,8 +190,8 @@ pub(super) fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache
             let text = PosterText {
                 title: &site.config.raw.title,
                 heading: &site.page(i).title,
-                do_label: &do_label,
-                dont_label: &dont_label,
+                do_label,
+                dont_label,
             };
             (i, g, render_cached(&text, &g.rules, Some(cache)))
         })
@@ -220,7 +214,7 @@ pub(super) fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache
                         png_url: url("guidelines.png"),
                         width: poster.width,
                         height: poster.height,
-                        alt: poster_alt(&p.title, &g.rules, &do_label, &dont_label),
+                        alt: poster_alt(strings, &p.title, &g.rules),
                     },
                 );
                 files.push((format!("{base}guidelines.svg"), poster.svg.into_bytes()));
@@ -237,15 +231,12 @@ pub(super) fn posters(site: &Site, strings: &serde_json::Value, cache: &PngCache
 }
 
 /// The poster's alt text: what it says, in one breath.
-fn poster_alt(
-    title: &str,
-    rules: &[crate::load::kinds::Rule],
-    do_label: &str,
-    dont_label: &str,
-) -> String {
+fn poster_alt(strings: &Strings, title: &str, rules: &[crate::load::kinds::Rule]) -> String {
+    let (do_label, dont_label) = (&strings.do_, &strings.dont);
     let dos: Vec<&str> = rules.iter().filter_map(|r| r.do_.as_deref()).collect();
     let donts: Vec<&str> = rules.iter().filter_map(|r| r.dont.as_deref()).collect();
-    let mut alt = format!("{title}, {} rules.", rules.len());
+    let count = rules.len().to_string();
+    let mut alt = fill(&strings.poster_alt, &[("title", title), ("n", &count)]);
     if !dos.is_empty() {
         alt.push_str(&format!(" {do_label}: {}.", dos.join("; ")));
     }

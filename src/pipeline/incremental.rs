@@ -10,7 +10,7 @@
 //!   the pages as loaded now swapped in ([`Resolved::with_pages`]).
 //! - A page's Markdown is rendered again when its text or the
 //!   [`links_epoch`] changed (where every page is, drafts, files, the base
-//!   path, the language, raw HTML): adding, moving or removing a page
+//!   path, the language, the alert titles, raw HTML): adding, moving or removing a page
 //!   renders every body again ([`Cache::bodies`]).
 //! - A page's HTML is rendered again unless [`LastRender::unchanged`] says
 //!   its context is the one it had: the same [`structure_key`] (everything
@@ -47,6 +47,7 @@ use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::render::markdown;
+use crate::render::strings::Strings;
 use crate::render::view::RenderState;
 use crate::resolve::{self, PageId, Site};
 use crate::{config, load};
@@ -205,8 +206,12 @@ impl Cache {
     /// Every page's rendered Markdown, in page order: reused where the
     /// page's text and the links epoch are what they were, and kept for the
     /// next build when this cache keeps anything.
-    pub(super) fn bodies(&mut self, site: &Site) -> Vec<Arc<markdown::Rendered>> {
-        let epoch = links_epoch(site);
+    pub(super) fn bodies(
+        &mut self,
+        site: &Site,
+        strings: &Strings,
+    ) -> Vec<Arc<markdown::Rendered>> {
+        let epoch = links_epoch(site, strings);
         let previous = &self.markdown;
         let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.len())
             .into_par_iter()
@@ -220,6 +225,7 @@ impl Cache {
                         i,
                         &p.src,
                         &site.config,
+                        strings,
                         site,
                     ))),
                 };
@@ -305,14 +311,23 @@ mod erased {
 /// Everything a page's rendered Markdown depends on besides its own text:
 /// where every page is (links become URLs), which pages are drafts and
 /// which files exist (links to them are errors or not), the base path and
-/// the language (alert titles), and whether raw HTML is sanitized. When
+/// the alert titles (UI strings), and whether raw HTML is sanitized. When
 /// any of it changes, every body is
 /// rendered again; edits that change none of it (the common case) re-render
 /// only the edited page.
-pub(super) fn links_epoch(site: &Site) -> u64 {
+pub(super) fn links_epoch(site: &Site, strings: &Strings) -> u64 {
     let mut h = crate::cache::hasher();
     site.config.base_path.hash(&mut h);
     site.config.raw.language.code().hash(&mut h);
+    for title in [
+        &strings.alert_note,
+        &strings.alert_tip,
+        &strings.alert_important,
+        &strings.alert_warning,
+        &strings.alert_caution,
+    ] {
+        title.hash(&mut h);
+    }
     site.config.raw.markdown.raw_html.hash(&mut h);
     for (_, node) in site.nodes() {
         node.page.path.hash(&mut h);

@@ -182,7 +182,7 @@ struct Build<'a> {
 impl Build<'_> {
     /// The steps after `resolve`, in order, each timed under its name.
     fn run(mut self, pending: &[resolve::PendingAnchor]) -> Result<Report, Vec<Diagnostic>> {
-        let bodies = self.cache.bodies(self.site);
+        let bodies = self.cache.bodies(self.site, &self.inputs.strings);
         let anchors = self.anchors(pending, &bodies);
         self.timer.lap("markdown");
 

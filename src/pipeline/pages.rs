@@ -15,6 +15,7 @@ use super::output::cannot_write;
 use crate::diag::{self, Diagnostic};
 use crate::load::{self, Kind};
 use crate::render::markdown;
+use crate::render::strings::Strings;
 use crate::render::templates::Templates;
 use crate::render::theme::Theme;
 use crate::render::view::{Pages, RenderState, reading_summaries};
@@ -29,7 +30,7 @@ use crate::{config, search};
 pub(super) struct Inputs {
     pub(super) theme: Theme,
     pub(super) statics: Vec<(String, PathBuf)>,
-    pub(super) strings: serde_json::Value,
+    pub(super) strings: Strings,
     pub(super) templates: Option<Templates>,
 }
 
@@ -44,7 +45,7 @@ impl Inputs {
         load::walk(fence, &fence.root().join("static"), diags, |rel, abs| {
             statics.push((rel, abs))
         });
-        let strings = load_strings(&theme, config.raw.language, diags);
+        let strings = Strings::load(&theme, config.raw.language, diags);
         let templates = match Templates::load(&theme, &strings) {
             Ok(t) => Some(t),
             Err(mut d) => {
@@ -369,7 +370,9 @@ impl Build<'_> {
 
     /// Calendars: one per module with sessions, one for all sessions.
     pub(super) fn calendars(&mut self) {
-        for (rel, ics) in crate::render::calendars::calendars(self.site, self.now) {
+        for (rel, ics) in
+            crate::render::calendars::calendars(self.site, &self.inputs.strings, self.now)
+        {
             let written = self.emit(&rel, ics.as_bytes());
             self.wrote(written);
         }
@@ -412,12 +415,7 @@ impl Build<'_> {
         let site = self.site;
         let mut ctx = tera::Context::new();
         ctx.insert("site", &Pages::new(site, state).site_ctx(site.home));
-        let title = self
-            .inputs
-            .strings
-            .get("not_found_title")
-            .and_then(|v| v.as_str())
-            .unwrap_or("Page not found");
+        let title = &self.inputs.strings.not_found_title;
         ctx.insert(
             "page",
             &serde_json::json!({ "title": title, "url": site.url(site.home), "toc": [], "breadcrumbs": [] }),
@@ -590,30 +588,5 @@ fn template_for(
         "section.html".into()
     } else {
         "page.html".into()
-    }
-}
-
-/// The UI strings of the theme in `language`.
-fn load_strings(
-    theme: &Theme,
-    language: config::Language,
-    diags: &mut Vec<Diagnostic>,
-) -> serde_json::Value {
-    let name = format!("strings/{}.yaml", language.code());
-    let Some(file) = theme.files.get(&name) else {
-        return serde_json::Value::Object(Default::default());
-    };
-    let shown = file.origin.shown(&name);
-    let text = String::from_utf8_lossy(&file.bytes);
-    match crate::yaml::from_str::<serde_json::Value>(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            let mut d = Diagnostic::error(e.message).in_file(shown).hint(e.hint);
-            if let Some(pos) = e.pos {
-                d = d.at(&text, pos);
-            }
-            diags.push(d);
-            serde_json::Value::Object(Default::default())
-        }
     }
 }

@@ -18,23 +18,35 @@ use crate::resolve::index::SessionRef;
 use crate::resolve::{PageId, Site};
 
 use super::ics::{Event, calendar, uid};
+use super::strings::{Strings, fill};
 use crate::text::encode_path;
 
 /// What every calendar of one build shares.
 struct Calendars<'a> {
     site: &'a Site,
+    /// The labels of the events' descriptions.
+    strings: &'a Strings,
     now: jiff::Timestamp,
     /// `DTSTAMP`: the build's day, so the same handbook gives the same files.
     stamp: jiff::Timestamp,
 }
 
 /// The calendars to write: `(site-relative path, iCalendar text)`.
-pub(crate) fn calendars(site: &Site, now: jiff::Timestamp) -> Vec<(String, String)> {
+pub(crate) fn calendars(
+    site: &Site,
+    strings: &Strings,
+    now: jiff::Timestamp,
+) -> Vec<(String, String)> {
     let stamp = site
         .today
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .map_or(now, |z| z.timestamp());
-    let c = Calendars { site, now, stamp };
+    let c = Calendars {
+        site,
+        strings,
+        now,
+        stamp,
+    };
     let mut out = c.session_files();
     out.extend(c.module_feeds());
     out.extend(c.all_sessions_feed());
@@ -73,7 +85,7 @@ impl<'a> Calendars<'a> {
     fn upcoming_events(&self, refs: &[SessionRef]) -> Vec<Event<'a>> {
         refs.iter()
             .filter(|&&r| self.upcoming(r))
-            .filter_map(|&r| session_event(self.site, r))
+            .filter_map(|&r| session_event(self.site, self.strings, r))
             .collect()
     }
 
@@ -82,7 +94,8 @@ impl<'a> Calendars<'a> {
         let site = self.site;
         let mut out = Vec::new();
         for &r in &site.index.sessions {
-            if let (Some(path), Some(e)) = (site.session_file(r), session_event(site, r)) {
+            let event = session_event(site, self.strings, r);
+            if let (Some(path), Some(e)) = (site.session_file(r), event) {
                 let name = site.page(r.module).title.as_str();
                 out.push((path, self.calendar(name, &[e])));
             }
@@ -131,7 +144,7 @@ impl<'a> Calendars<'a> {
 /// absolute address, and left out when `base_url` has no origin
 /// (`base_url: /`): a calendar program has no page to resolve a
 /// relative URL against, and guessing a host would link elsewhere.
-fn session_event(site: &Site, r: SessionRef) -> Option<Event<'_>> {
+fn session_event<'a>(site: &'a Site, strings: &Strings, r: SessionRef) -> Option<Event<'a>> {
     let s = site.session(r)?;
     let p = site.page(r.module);
     let KindData::Module(m) = &p.data else {
@@ -150,10 +163,12 @@ fn session_event(site: &Site, r: SessionRef) -> Option<Event<'_>> {
         .map(|o| format!("{o}{}", encode_path(&site.url(r.module))));
     let mut description = m.summary.clone().unwrap_or_default();
     if let Some(signup) = s.signup_url.as_ref().filter(|_| !s.cancelled) {
-        description.push_str(&format!("\n\nSign up: {signup}"));
+        description.push_str("\n\n");
+        description.push_str(&fill(&strings.calendar_sign_up, &[("url", signup)]));
     }
     if let Some(online) = &s.online_url {
-        description.push_str(&format!("\nOnline: {online}"));
+        description.push('\n');
+        description.push_str(&fill(&strings.calendar_online, &[("url", online)]));
     }
     let session_id =
         s.id.clone()

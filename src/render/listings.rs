@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::calendars::calendar_links;
+use super::strings::Strings;
 use super::view::{Channel, Crumb, ModuleSummary, Pages, Ref, SessionRow, channel, channel_links};
 use crate::load::Kind;
 use crate::load::kinds::{Expert, KindData};
@@ -275,13 +276,12 @@ impl<'a> Pages<'a> {
                 _ => None,
             })
             .collect();
-        let base = site.experts_base();
         DirectoryCtx {
             experts: cards,
             filters: tally.filters(),
             matrix: tally.matrix(),
-            topics_url: encode_path(&site.config.url(&format!("{base}topics/"))),
-            gaps_url: encode_path(&site.config.url(&format!("{base}gaps/"))),
+            topics_url: encode_path(&site.config.url(&site.topics_url())),
+            gaps_url: encode_path(&site.config.url(&site.gaps_url())),
             gaps: site.index.gaps().count(),
         }
     }
@@ -426,7 +426,7 @@ impl<'a> Pages<'a> {
 
     /// The pages esiin writes besides the content: the topic index, a page
     /// per topic, and the expertise gaps. `t` holds the theme's UI strings.
-    pub(crate) fn generated_pages(self, t: &'a serde_json::Value) -> Vec<Generated<'a>> {
+    pub(crate) fn generated_pages(self, t: &'a Strings) -> Vec<Generated<'a>> {
         // A handbook without experts has no one to find by topic.
         if !self.site.pages().any(|(_, p)| p.kind == Kind::Expert) {
             return Vec::new();
@@ -479,15 +479,12 @@ impl<'a> Pages<'a> {
     /// The topic index: every topic some listed expert covers.
     fn topic_index(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
         let site = self.site;
-        let description = g.text(
-            "topics_description",
-            "Every topic our experts know, and the training and pages about it.",
-        );
+        let description = &g.strings.topics_description;
         let mut page = self.generated_page(
             g,
             "topics".into(),
             "topics",
-            g.topics_title.to_string(),
+            g.strings.topics_title.clone(),
             &g.topics,
             self.generated_crumbs(None),
         );
@@ -515,9 +512,9 @@ impl<'a> Pages<'a> {
 
     /// A topic's page: its experts, modules, pages and plans.
     fn topic_page(self, g: &GeneratedUrls<'a>, topic: &'a Topic) -> Generated<'a> {
-        let url = format!("{}{}/", g.topics, topic.slug);
+        let url = self.site.topic_url(&topic.slug);
         let crumb = (
-            g.topics_title,
+            g.strings.topics_title.as_str(),
             encode_path(&self.site.config.url(&g.topics)),
         );
         let mut page = self.generated_page(
@@ -546,15 +543,12 @@ impl<'a> Pages<'a> {
     /// The expertise gaps: topics no listed expert covers, with the pages
     /// that name them.
     fn gaps_page(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
-        let description = g.text(
-            "gaps_description",
-            "Topics that training, pages or the plan name, but no listed expert covers yet.",
-        );
+        let description = &g.strings.gaps_description;
         let mut page = self.generated_page(
             g,
             "gaps".into(),
             "gaps",
-            g.text("gaps_title", "Expertise gaps").to_string(),
+            g.strings.gaps_title.clone(),
             &g.gaps,
             self.generated_crumbs(None),
         );
@@ -592,40 +586,27 @@ impl<'a> Pages<'a> {
 /// Where the generated pages go (site-relative), and their UI strings.
 struct GeneratedUrls<'a> {
     pages: Pages<'a>,
-    strings: &'a serde_json::Value,
+    strings: &'a Strings,
     /// `experts/topics/`.
     topics: String,
     /// `experts/gaps/`.
     gaps: String,
-    topics_title: &'a str,
 }
 
 impl<'a> GeneratedUrls<'a> {
-    fn new(pages: Pages<'a>, strings: &'a serde_json::Value) -> GeneratedUrls<'a> {
-        let base = pages.site.experts_base();
-        let mut g = GeneratedUrls {
+    fn new(pages: Pages<'a>, strings: &'a Strings) -> GeneratedUrls<'a> {
+        GeneratedUrls {
             pages,
             strings,
-            topics: format!("{base}topics/"),
-            gaps: format!("{base}gaps/"),
-            topics_title: "",
-        };
-        g.topics_title = g.text("topics_title", "Topics");
-        g
-    }
-
-    /// The UI string `key`, else `default`.
-    fn text(&self, key: &str, default: &'static str) -> &'a str {
-        self.strings
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or(default)
+            topics: pages.site.topics_url(),
+            gaps: pages.site.gaps_url(),
+        }
     }
 
     /// The URL of a topic's page, under the base path.
     fn topic_url(&self, t: &Topic) -> String {
-        let url = format!("{}{}/", self.topics, t.slug);
-        encode_path(&self.pages.site.config.url(&url))
+        let site = self.pages.site;
+        encode_path(&site.config.url(&site.topic_url(&t.slug)))
     }
 }
 

@@ -12,7 +12,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
-use crate::config::{Language, RawHtml};
+use crate::config::RawHtml;
 use crate::diag::{Diagnostic, suggest};
 use crate::load::Source;
 use crate::resolve::links::{ANCHOR_HINT, LinkError, Links, Target};
@@ -20,6 +20,7 @@ use crate::resolve::{PageId, PendingAnchor};
 use crate::text::{encode_path, escape_html, slugify};
 
 use super::highlight;
+use super::strings::Strings;
 
 /// A heading of the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -84,28 +85,17 @@ impl Anchors {
     }
 }
 
-fn alert(kind: BlockQuoteKind, lang: Language) -> (&'static str, &'static str) {
+/// The class and the title of an alert (`> [!NOTE]`); the titles are UI
+/// strings, in the handbook's language.
+fn alert(kind: BlockQuoteKind, strings: &Strings) -> (&'static str, &str) {
     use BlockQuoteKind::*;
-    let class = match kind {
-        Note => "note",
-        Tip => "tip",
-        Important => "important",
-        Warning => "warning",
-        Caution => "caution",
-    };
-    let title = match (lang, kind) {
-        (Language::En, Note) => "Note",
-        (Language::En, Tip) => "Tip",
-        (Language::En, Important) => "Important",
-        (Language::En, Warning) => "Warning",
-        (Language::En, Caution) => "Caution",
-        (Language::Fi, Note) => "Huomio",
-        (Language::Fi, Tip) => "Vinkki",
-        (Language::Fi, Important) => "Tärkeää",
-        (Language::Fi, Warning) => "Varoitus",
-        (Language::Fi, Caution) => "Varo",
-    };
-    (class, title)
+    match kind {
+        Note => ("note", &strings.alert_note),
+        Tip => ("tip", &strings.alert_tip),
+        Important => ("important", &strings.alert_important),
+        Warning => ("warning", &strings.alert_warning),
+        Caution => ("caution", &strings.alert_caution),
+    }
 }
 
 /// What rendering a page body needs besides its text, and no more (as
@@ -116,8 +106,8 @@ pub(crate) struct RenderContext<'s> {
     pub page: PageId,
     /// The page's file: its body, and its lines for messages.
     pub source: &'s Source,
-    /// Alert titles are written in the handbook's language.
-    pub language: Language,
+    /// The UI strings, for the alert titles (in the handbook's language).
+    pub strings: &'s Strings,
     /// Whether a body with raw HTML is sanitized.
     pub raw_html: RawHtml,
     /// Where the other pages and files of the site are.
@@ -126,17 +116,19 @@ pub(crate) struct RenderContext<'s> {
 
 impl<'s> RenderContext<'s> {
     /// The context of page `page`, read from `source`, in a handbook
-    /// configured by `config` whose pages and files `links` knows.
+    /// configured by `config` and shown with `strings`, whose pages and
+    /// files `links` knows.
     pub(crate) fn new(
         page: PageId,
         source: &'s Source,
         config: &crate::config::Site,
+        strings: &'s Strings,
         links: &'s dyn Links,
     ) -> Self {
         RenderContext {
             page,
             source,
-            language: config.raw.language,
+            strings,
             raw_html: config.raw.markdown.raw_html,
             links,
         }
@@ -223,7 +215,9 @@ impl<'c, 's> Writer<'c, 's> {
                 return None;
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, title) = alert(kind, self.cx.language);
+                let (class, title) = alert(kind, self.cx.strings);
+                // Escaped: a theme's strings file may hold `<` or `&`.
+                let title = escape_html(title);
                 Event::Html(CowStr::from(format!(
                     "<div class=\"alert alert-{class}\" role=\"note\"><p class=\"alert-title\">{title}</p>\n"
                 )))

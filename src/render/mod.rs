@@ -4,7 +4,8 @@
 //! Page contexts: `view.rs` (the site as the renderer reads it, [`view::Pages`],
 //! and what contexts share) ← `listings.rs` (directory, catalogue, generated
 //! pages) ← `context.rs` (a page's own context). `calendars.rs` assembles
-//! the `.ics` files a build writes (through `ics.rs`).
+//! the `.ics` files a build writes (through `ics.rs`). `strings.rs`: the
+//! theme's UI strings, typed; every word shown that is not the handbook's.
 
 pub mod calendars;
 pub(crate) mod charts;
@@ -16,6 +17,7 @@ pub(crate) mod listings;
 pub mod markdown;
 pub mod poster;
 pub mod sanitize;
+pub mod strings;
 pub mod templates;
 pub mod theme;
 pub(crate) mod view;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use tera::{Context, Tera};
 
+use super::strings::Strings;
 use super::theme::Theme;
 use crate::diag::{Diagnostic, Pos, suggest};
 
@@ -20,11 +21,8 @@ pub(crate) struct Templates {
 
 impl Templates {
     /// Parses every `templates/*.html` of the theme. `strings` become the
-    /// global `t` variable.
-    pub(crate) fn load(
-        theme: &Theme,
-        strings: &serde_json::Value,
-    ) -> Result<Templates, Vec<Diagnostic>> {
+    /// global `t` variable, serialized here once for every page.
+    pub(crate) fn load(theme: &Theme, strings: &Strings) -> Result<Templates, Vec<Diagnostic>> {
         let mut sources = HashMap::new();
         let mut list = Vec::new();
         let mut errors = Vec::new();
@@ -455,7 +453,7 @@ mod tests {
                 },
             );
         }
-        match Templates::load(&theme, &serde_json::json!({})) {
+        match Templates::load(&theme, &crate::render::strings::Strings::default()) {
             Ok(_) => Vec::new(),
             Err(errors) => errors,
         }

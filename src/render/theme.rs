@@ -14,6 +14,15 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 }
 
+/// The bytes of the built-in theme's file `rel` (`strings/en.yaml`), as
+/// compiled in, whatever a handbook layers over it.
+pub fn built_in(rel: &str) -> Option<&'static [u8]> {
+    embedded::FILES
+        .iter()
+        .find(|(name, _)| *name == rel)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// Where a theme file came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Origin {

@@ -449,13 +449,12 @@ impl<'a> Pages<'a> {
     /// Links to the topic pages of `names` (listed experts' topics have one).
     pub(crate) fn topic_links(self, names: &'a [String]) -> Vec<TopicLink<'a>> {
         let site = self.site;
-        let base = site.experts_base();
         names
             .iter()
             .map(|n| {
                 let slug = topic_slug(n);
                 let url = if site.index.topic_by_slug.contains_key(&slug) {
-                    encode_path(&site.config.url(&format!("{base}topics/{slug}/")))
+                    encode_path(&site.config.url(&site.topic_url(&slug)))
                 } else {
                     String::new()
                 };

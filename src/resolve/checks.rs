@@ -17,20 +17,36 @@ impl Site {
             .map_or("", |s| self.node(s).url.as_str())
     }
 
+    // The URLs of the pages esiin generates are made here and nowhere
+    // else: `generated_urls` reserves them (a content page on one is an
+    // error), the listings write the pages there and every link to them
+    // uses them. The calendar files' are beside the sessions index
+    // (`module_feed`, `all_sessions_feed`, `session_file`).
+
+    /// The topic index, site-relative: `experts/topics/`.
+    pub(crate) fn topics_url(&self) -> String {
+        format!("{}topics/", self.experts_base())
+    }
+
+    /// The page of the topic whose slug is `slug`, site-relative:
+    /// `experts/topics/rust/`.
+    pub(crate) fn topic_url(&self, slug: &str) -> String {
+        format!("{}topics/{slug}/", self.experts_base())
+    }
+
+    /// The expertise gaps page, site-relative: `experts/gaps/`.
+    pub(crate) fn gaps_url(&self) -> String {
+        format!("{}gaps/", self.experts_base())
+    }
+
     /// The site-relative URLs of the pages esiin generates (topic pages,
     /// the topic index, the gaps page).
     fn generated_urls(&self) -> Vec<String> {
         if !self.pages().any(|(_, p)| p.kind == Kind::Expert) {
             return Vec::new();
         }
-        let base = self.experts_base();
-        let mut urls = vec![format!("{base}topics/"), format!("{base}gaps/")];
-        urls.extend(
-            self.index
-                .topics
-                .iter()
-                .map(|t| format!("{base}topics/{}/", t.slug)),
-        );
+        let mut urls = vec![self.topics_url(), self.gaps_url()];
+        urls.extend(self.index.topics.iter().map(|t| self.topic_url(&t.slug)));
         urls
     }
 

@@ -94,6 +94,12 @@ impl Index {
     }
 }
 
+/// The file name of a feed of upcoming sessions (a module's, all
+/// modules'): the one place it is written, like the other generated URLs
+/// (`module_feed`, `all_sessions_feed`, `session_file` below; the
+/// generated pages' in `checks.rs`).
+const FEED_FILE: &str = "calendar.ics";
+
 impl Site {
     /// Builds the indexes, and warns about expertise gaps: topics that
     /// modules, pages or plan goals name but no listed expert covers.
@@ -288,7 +294,7 @@ impl Site {
 
     /// The feed of a module's upcoming sessions, site-relative.
     pub(crate) fn module_feed(&self, module: PageId) -> String {
-        format!("{}calendar.ics", self.node(module).url)
+        format!("{}{FEED_FILE}", self.node(module).url)
     }
 
     /// The feed of every upcoming session: in the training section, or at
@@ -297,7 +303,7 @@ impl Site {
         let base = self
             .training_section
             .map_or("", |t| self.node(t).url.as_str());
-        format!("{base}calendar.ics")
+        format!("{base}{FEED_FILE}")
     }
 
     /// Every calendar file a build writes, site-relative: a feed per module

@@ -29,6 +29,7 @@ mod job;
 use std::hash::Hash;
 
 use crate::load::kinds::KindData;
+use crate::render::strings::Strings;
 use crate::render::view::RenderState;
 use crate::resolve::{PageId, Site};
 
@@ -77,7 +78,7 @@ const W_DETAIL: u8 = 2;
 pub(crate) fn record(
     site: &Site,
     state: &RenderState,
-    strings: &serde_json::Value,
+    strings: &Strings,
     i: PageId,
 ) -> Option<Record> {
     let node = site.node(i);
@@ -139,11 +140,10 @@ fn listed_names(site: &Site, ids: &[PageId]) -> Vec<String> {
 /// `None` for an unlisted expert, who has no record.
 fn kind_fields(
     site: &Site,
-    strings: &serde_json::Value,
+    strings: &Strings,
     i: PageId,
     fields: &mut Fields,
 ) -> Option<&'static str> {
-    let label = |key: &str| strings.get(key).and_then(|v| v.as_str());
     let refs = &site.node(i).refs;
     Some(match &site.page(i).data {
         KindData::Expert(e) => {
@@ -163,9 +163,8 @@ fn kind_fields(
         KindData::Module(m) => {
             fields.push(W_NAMES, &listed_names(site, &refs.trainers));
             if let Some(f) = m.format {
-                let key = format!("format_{}", f.name().replace('-', "_"));
-                let mut names = vec![f.name().to_string()];
-                names.extend(label(&key).map(str::to_string));
+                // Found by its name in the front matter and in the UI.
+                let names = [f.name().to_string(), strings.format_name(f).to_string()];
                 fields.push(W_NAMES, &names);
             }
             let lead = &mut fields.lead;

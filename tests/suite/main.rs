@@ -26,6 +26,7 @@ mod serve_watch;
 #[cfg(unix)]
 mod sessions_time;
 mod source_rules;
+mod strings;
 mod trust_files;
 mod trust_links;
 mod trust_messages;
