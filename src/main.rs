@@ -54,7 +54,9 @@ enum Command {
         /// Output format of the diagnostics
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Also report, by owner, what is out of date: pages past `review_by`, pages without `owner`, plan goals with stale figures, modules without upcoming sessions (information: exit status 0 without errors)
+        /// Also report what is out of date, by owner
+        ///
+        /// Pages past `review_by`, pages without `owner` (but expert profiles and section pages), plan goals whose latest actual is older than `stale_after_days`, modules without upcoming sessions (but self-study ones). The report is information: the exit status is 0 without errors.
         #[arg(long)]
         stale: bool,
     },
@@ -94,7 +96,7 @@ enum Command {
 enum Format {
     /// For a terminal: `file:line:col`, the line, a caret and a hint
     Human,
-    /// A JSON array of the diagnostics (with `--stale`, an object: `diagnostics`, `stale`)
+    /// A JSON array of the diagnostics (with `--stale`, an object: `diagnostics` and `stale`, the report)
     Json,
     /// GitHub Actions workflow commands: annotations on a pull request's lines
     Github,
@@ -115,30 +117,42 @@ fn print(diags: &[Diagnostic], format: Format) {
             let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
             println!("{}", serde_json::Value::Array(list));
         }
-        // Only `check` takes these; it prints them with `print_check`.
-        Format::Github | Format::Gitlab => print_check(diags, None, format, Path::new(".")),
+        // Only `check` takes these, through `print_check` with its root;
+        // here the diagnostics' paths would be taken from the current folder.
+        Format::Github | Format::Gitlab => {
+            print_check(diags, None, false, format, Path::new("."));
+        }
     }
 }
 
 /// `check`'s output in `format`: the diagnostics, then the review of
-/// `--stale` when there is one; diagnostics of `human` on stderr, the
-/// rest (and the human review, which was asked for) on stdout.
-fn print_check(diags: &[Diagnostic], review: Option<&Review>, format: Format, root: &Path) {
+/// `--stale` (`stale`) when the handbook got as far as having one;
+/// diagnostics of `human` on stderr, the rest (and the human review, which
+/// was asked for) on stdout.
+fn print_check(
+    diags: &[Diagnostic],
+    review: Option<&Review>,
+    stale: bool,
+    format: Format,
+    root: &Path,
+) {
     match format {
         Format::Human => {
             print(diags, format);
             if let Some(review) = review {
-                print!("{}", review.human());
+                // A blank line before `check`'s summary.
+                println!("{}", review.human());
             }
         }
-        Format::Json => match review {
-            None => print(diags, format),
-            Some(review) => {
-                let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
-                let both = serde_json::json!({ "diagnostics": list, "stale": review.to_json() });
-                println!("{both}");
-            }
-        },
+        Format::Json if stale => {
+            let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
+            let stale = review.map(Review::to_json);
+            println!(
+                "{}",
+                serde_json::json!({ "diagnostics": list, "stale": stale })
+            );
+        }
+        Format::Json => print(diags, format),
         Format::Github => {
             print!(
                 "{}",
@@ -262,14 +276,14 @@ fn check(root: PathBuf, drafts: bool, format: Format, stale: bool) -> ExitCode {
     let summary_too = format != Format::Json;
     match result {
         Ok(report) => {
-            print_check(&report.warnings, review.as_ref(), format, &root);
+            print_check(&report.warnings, review.as_ref(), stale, format, &root);
             if summary_too {
                 eprintln!("checked {}: no errors", plural(report.pages, "page"));
             }
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            print_check(&diags, review.as_ref(), format, &root);
+            print_check(&diags, review.as_ref(), stale, format, &root);
             if summary_too {
                 eprintln!("check failed: {}", summary(&diags));
             }

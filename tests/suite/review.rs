@@ -646,6 +646,14 @@ fn stale_report_as_json() {
             "content/training/basics.md",
         ])
     );
+
+    // A `handbook.yaml` that does not load: no report, the same shape.
+    hb.write("handbook.yaml", "titel: Broken\n");
+    let run = hb.esiin(&["check", "--stale", "--format", "json"]);
+    run.assert_failed();
+    let v: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert!(v["stale"].is_null(), "{v}");
+    assert_eq!(v["diagnostics"][0]["severity"], "error", "{v}");
 }
 
 #[test]
