@@ -19,6 +19,7 @@ pub mod files;
 pub mod load;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod resolve;
 pub mod search;
 pub mod serve;

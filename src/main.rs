@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use clap::{Parser, Subcommand, ValueEnum};
 use esiin::diag::Diagnostic;
 use esiin::pipeline;
+use esiin::report::{self, stale::Review};
 use esiin::serve::state::Live;
 
 // Building allocates many small strings and template values on every
@@ -53,6 +54,11 @@ enum Command {
         /// Output format of the diagnostics
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also report what is out of date, by owner
+        ///
+        /// Pages past `review_by`, pages without `owner` (but expert profiles and section pages), plan goals whose latest actual is older than `stale_after_days`, modules without upcoming sessions (but self-study ones). The report is information: the exit status is 0 without errors.
+        #[arg(long)]
+        stale: bool,
     },
     /// Build into memory, serve at http://127.0.0.1:1111/, rebuild on every save and reload the open pages
     Serve {
@@ -88,8 +94,14 @@ enum Command {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For a terminal: `file:line:col`, the line, a caret and a hint
     Human,
+    /// A JSON array of the diagnostics (with `--stale`, an object: `diagnostics` and `stale`, the report)
     Json,
+    /// GitHub Actions workflow commands: annotations on a pull request's lines
+    Github,
+    /// A GitLab Code Quality report (JSON): findings in the merge-request widget
+    Gitlab,
 }
 
 fn print(diags: &[Diagnostic], format: Format) {
@@ -104,6 +116,54 @@ fn print(diags: &[Diagnostic], format: Format) {
         Format::Json => {
             let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
             println!("{}", serde_json::Value::Array(list));
+        }
+        // Only `check` takes these, through `print_check` with its root;
+        // here the diagnostics' paths would be taken from the current folder.
+        Format::Github | Format::Gitlab => {
+            print_check(diags, None, false, format, Path::new("."));
+        }
+    }
+}
+
+/// `check`'s output in `format`: the diagnostics, then the review of
+/// `--stale` (`stale`) when the handbook got as far as having one;
+/// diagnostics of `human` on stderr, the rest (and the human review, which
+/// was asked for) on stdout.
+fn print_check(
+    diags: &[Diagnostic],
+    review: Option<&Review>,
+    stale: bool,
+    format: Format,
+    root: &Path,
+) {
+    match format {
+        Format::Human => {
+            print(diags, format);
+            if let Some(review) = review {
+                // A blank line before `check`'s summary.
+                println!("{}", review.human());
+            }
+        }
+        Format::Json if stale => {
+            let list: Vec<_> = diags.iter().map(Diagnostic::to_json).collect();
+            let stale = review.map(Review::to_json);
+            println!(
+                "{}",
+                serde_json::json!({ "diagnostics": list, "stale": stale })
+            );
+        }
+        Format::Json => print(diags, format),
+        Format::Github => {
+            print!(
+                "{}",
+                report::github(diags, review, &report::Paths::new(root))
+            );
+        }
+        Format::Gitlab => {
+            println!(
+                "{}",
+                report::gitlab(diags, review, &report::Paths::new(root))
+            );
         }
     }
 }
@@ -152,7 +212,8 @@ fn main() -> ExitCode {
             root,
             drafts,
             format,
-        } => check(root, drafts, format),
+            stale,
+        } => check(root, drafts, format, stale),
     }
 }
 
@@ -195,26 +256,35 @@ fn build(root: PathBuf, output: Option<PathBuf>, drafts: bool, timings: bool) ->
     }
 }
 
-/// `esiin check`: everything `build` does, written nowhere.
-fn check(root: PathBuf, drafts: bool, format: Format) -> ExitCode {
+/// `esiin check`: everything `build` does, written nowhere; with `stale`
+/// also the report of what is out of date. The exit status is the
+/// diagnostics': the report is information.
+fn check(root: PathBuf, drafts: bool, format: Format, stale: bool) -> ExitCode {
     let opts = pipeline::Options {
-        root,
+        root: root.clone(),
         output: None,
         drafts,
         base_url: None,
         write_cache: false,
     };
-    match pipeline::build(&opts) {
+    let (result, review) = if stale {
+        pipeline::check_stale(&opts)
+    } else {
+        (pipeline::build(&opts), None)
+    };
+    // The summary goes to stderr, beside the machine formats' stdout.
+    let summary_too = format != Format::Json;
+    match result {
         Ok(report) => {
-            print(&report.warnings, format);
-            if format == Format::Human {
+            print_check(&report.warnings, review.as_ref(), stale, format, &root);
+            if summary_too {
                 eprintln!("checked {}: no errors", plural(report.pages, "page"));
             }
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            print(&diags, format);
-            if format == Format::Human {
+            print_check(&diags, review.as_ref(), stale, format, &root);
+            if summary_too {
                 eprintln!("check failed: {}", summary(&diags));
             }
             ExitCode::FAILURE

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{self, Diagnostic};
 use crate::render::view::RenderState;
+use crate::report::stale::Review;
 use crate::resolve::{self, Site};
 use crate::write::{self, Discard, Sink, Staging};
 use crate::{config, load};
@@ -96,11 +97,34 @@ pub fn build_into(opts: &Options, sink: &dyn Sink) -> Result<Report, Vec<Diagnos
     build_into_cached(opts, sink, &mut Cache::default())
 }
 
+/// `check --stale`: everything `check` does, and the editors' report of
+/// what is out of date (see `resolve/stale.rs`), made at the build's now
+/// whenever the handbook resolves, also when it has errors (`None` when
+/// it does not get that far: `handbook.yaml` is broken).
+pub fn check_stale(opts: &Options) -> (Result<Report, Vec<Diagnostic>>, Option<Review>) {
+    let mut review = None;
+    let result = build_inspecting(opts, &Discard, &mut Cache::default(), &mut |site, now| {
+        review = Some(site.review(now));
+    });
+    (result, review)
+}
+
 /// [`build_into`], reusing and updating `cache`.
 pub(crate) fn build_into_cached(
     opts: &Options,
     sink: &dyn Sink,
     cache: &mut Cache,
+) -> Result<Report, Vec<Diagnostic>> {
+    build_inspecting(opts, sink, cache, &mut |_, _| {})
+}
+
+/// [`build_into_cached`], handing the resolved site and the build's now
+/// to `inspect` before it renders.
+fn build_inspecting(
+    opts: &Options,
+    sink: &dyn Sink,
+    cache: &mut Cache,
+    inspect: &mut dyn FnMut(&Site, jiff::Timestamp),
 ) -> Result<Report, Vec<Diagnostic>> {
     // Everything the build writes is recorded, for the static files and
     // page assets to be checked against before they are copied.
@@ -131,6 +155,7 @@ pub(crate) fn build_into_cached(
     };
     diags.extend(resolve_diags.iter().cloned());
     timer.lap("resolve");
+    inspect(&site, now);
 
     let build = Build {
         opts,

@@ -78,7 +78,7 @@ impl<'a> Calendars<'a> {
     fn upcoming(&self, r: SessionRef) -> bool {
         self.site
             .session(r)
-            .is_some_and(|s| s.end.unwrap_or(s.start).0 >= self.now)
+            .is_some_and(|s| crate::resolve::stale::is_upcoming(s, self.now))
     }
 
     /// The upcoming sessions among `refs`, as events.

@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 use crate::load::kinds::{Actual, Direction, Goal};
+use crate::resolve::stale::{is_stale_data, latest};
 
 /// How a goal is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -46,11 +47,6 @@ pub(crate) struct Assessment {
 fn days(a: Date, b: Date) -> f64 {
     a.until((jiff::Unit::Day, b))
         .map_or(0.0, |span| f64::from(span.get_days()))
-}
-
-/// The goal's latest actual (by date).
-pub(crate) fn latest(goal: &Goal) -> Option<&Actual> {
-    goal.actuals.iter().max_by_key(|a| a.date)
 }
 
 /// Judges a goal: progress, where it should be, on track or behind, stale.
@@ -97,7 +93,7 @@ pub(crate) fn assess(
         progress,
         expected,
         status,
-        stale: days(last.date.0, today) > f64::from(stale_after_days),
+        stale: is_stale_data(last.date.0, today, stale_after_days),
     }
 }
 

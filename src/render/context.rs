@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 use crate::load::kinds::{self, KindData};
-use crate::resolve::{Material, PageId, Site};
+use crate::resolve::{Material, PageId, Site, stale};
 
 use super::calendars::calendar_links;
 use super::markdown::TocEntry;
@@ -343,7 +343,7 @@ impl<'a> Pages<'a> {
             date: p.common.date.map(|d| date_ctx(d, lang)),
             updated: p.common.updated.map(|d| date_ctx(d, lang)),
             review_by: p.common.review_by.map(|d| date_ctx(d, lang)),
-            stale: p.common.review_by.is_some_and(|d| d.0 < site.today),
+            stale: site.review_overdue(p).is_some(),
             draft: p.common.draft,
             tags: &p.common.tags,
             owner: node.refs.owner.map(|o| self.page_ref(o)),
@@ -490,7 +490,7 @@ impl<'a> Pages<'a> {
     fn plan_ctx(self, i: PageId, plan: &'a kinds::Plan) -> PlanCtx<'a> {
         let lang = self.site.config.raw.language;
         PlanCtx {
-            stale_after_days: plan.stale_after_days.unwrap_or(45),
+            stale_after_days: stale::stale_after_days(plan),
             period: plan.period.as_ref().map(|pr| PeriodCtx {
                 start: date_ctx(pr.start, lang),
                 end: date_ctx(pr.end, lang),
@@ -511,7 +511,7 @@ impl<'a> Pages<'a> {
             value: Num(a.value),
         };
         let start = plan.period.as_ref().map(|p| p.start.0);
-        let stale_after = plan.stale_after_days.unwrap_or(45);
+        let stale_after = stale::stale_after_days(plan);
         let a = super::charts::assess(g, start, self.site.today, stale_after);
         GoalCtx {
             progress: a.progress.map(|p| p.round() as i64),

@@ -543,7 +543,7 @@ impl<'a> Pages<'a> {
         sessions
             .filter_map(|r| {
                 let s = self.site.session(r)?;
-                let past = s.end.unwrap_or(s.start).0 < self.state.now;
+                let past = !crate::resolve::stale::is_upcoming(s, self.state.now);
                 (past != upcoming).then_some(())?;
                 Some(SessionRow {
                     module: self.page_ref(r.module),

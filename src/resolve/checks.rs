@@ -144,10 +144,8 @@ impl Site {
     /// the page), but the editor running the build is told.
     pub(super) fn warn_stale(&self, diags: &mut Vec<Diagnostic>) {
         for (_, p) in self.pages() {
-            if let Some(date) = p.common.review_by
-                && date.0 < self.today
-            {
-                let shown = date.0.to_string();
+            if let Some(date) = self.review_overdue(p) {
+                let shown = date.to_string();
                 let owner = p
                     .common
                     .owner

@@ -12,13 +12,15 @@
 //! `checks.rs` (aliases, stale pages, URLs esiin writes itself),
 //! `sessions.rs` (session times), `index.rs` (topics, back-references,
 //! sessions in date order, calendar files). `links.rs` resolves a link
-//! written as a source path, for this stage and for Markdown.
+//! written as a source path, for this stage and for Markdown; `stale.rs`
+//! judges what is out of date and makes `check --stale`'s report.
 
 mod checks;
 pub mod index;
 pub mod links;
 mod refs;
 mod sessions;
+pub(crate) mod stale;
 mod tree;
 
 use std::collections::{HashMap, HashSet};

@@ -18,6 +18,7 @@ mod directory;
 mod errors;
 mod fuzz_found;
 mod messages;
+mod review;
 mod search;
 mod serve_diff;
 mod serve_http;
