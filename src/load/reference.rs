@@ -929,7 +929,7 @@ mod tests {
         assert!(of(Kind::Page).fields.is_empty() && Kind::Page.fields().is_empty());
         assert!(
             problems.is_empty(),
-            "the field reference drifted from the models:\n{}",
+            "the field reference drifted from the models:\n{}\nupdate the tables in src/load/reference.rs, then `cargo run -q -- fields > docs/fields.md`",
             problems.join("\n")
         );
     }
