@@ -30,11 +30,13 @@ pub fn create(root: &Path, kind: Option<&str>, path: &str) -> Result<Created, Ve
     let rel_str = rel.to_string_lossy().replace('\\', "/");
     let folder = rel_str.rfind('/').map_or("", |i| &rel_str[..i]);
     let folder_kind = config.folder_kind(folder);
+    let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
     let kind = match kind {
         Some(name) => Kind::from_name(name).ok_or_else(|| vec![unknown_kind(name)])?,
+        // A section's own page has a page's fields, whatever its folder.
+        None if is_index => Kind::Page,
         None => folder_kind.ok_or_else(|| vec![no_kind(&rel_str, &config)])?,
     };
-    let is_index = rel.file_name().is_some_and(|n| n == "_index.md");
     if is_index && kind != Kind::Page {
         return Err(vec![
             Diagnostic::error(format!(
@@ -203,7 +205,7 @@ const COMMENT_COLUMN: usize = 34;
 fn page_text(kind: Kind, title: &str, set_kind: bool) -> String {
     let mut out = String::from("---\n");
     out.push_str(&format!(
-        "# A new {kind} page. Every field it may have is below, with what it takes.\n\
+        "# A new page of kind `{kind}`. Every field it may have is below, with what it takes.\n\
          # Lines starting with `#` are comments: remove the `# ` to use a field.\n\
          # All fields explained: `esiin fields {kind}`.\n"
     ));

@@ -204,3 +204,19 @@ fn a_folder_linked_out_of_content_is_refused() {
     );
     assert!(std::fs::read_dir(&away).expect("away").next().is_none());
 }
+
+#[test]
+fn a_sections_own_page_is_a_page() {
+    let hb = Handbook::fixture("basic");
+    hb.esiin(&["new", "experts/seniors/_index"]).assert_ok();
+    let text = hb.read("content/experts/seniors/_index.md");
+    assert!(text.contains("\ntitle: Seniors "), "{text}");
+    assert!(!text.contains("role:"), "{text}");
+    let run = hb.esiin(&["new", "module", "training/advanced/_index"]);
+    run.assert_failed();
+    run.assert_error(
+        "`training/advanced/_index.md` is a section's own page, which cannot be of kind `module`",
+        None,
+    );
+    hb.build_ok();
+}
