@@ -134,6 +134,7 @@ fn an_existing_file_is_never_overwritten() {
         Some("choose another name, or edit the file that is there"),
     );
     assert!(before == snapshot(&hb.path("content")), "content/ changed");
+    crate::assert_diagnostics!(run);
 }
 
 #[test]
@@ -157,6 +158,7 @@ fn a_folder_without_a_kind_asks_for_one() {
     let hb = Handbook::fixture("basic");
     let run = hb.esiin(&["new", "guide/meetups"]);
     run.assert_failed();
+    crate::assert_diagnostics!(run);
     assert!(
         run.stderr.contains(
             "error: the folder of `guide/meetups.md` does not say what kind of page it is"
