@@ -17,6 +17,7 @@ pub mod config;
 pub mod diag;
 pub mod files;
 pub mod load;
+pub mod new;
 pub mod pipeline;
 pub mod render;
 pub mod report;

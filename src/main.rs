@@ -77,6 +77,24 @@ enum Command {
         #[arg(long)]
         no_drafts: bool,
     },
+    /// Write a new page with every field of its kind, each commented with what it takes; never overwrites
+    #[command(override_usage = "esiin new [KIND] <PATH> [--root DIR]")]
+    New {
+        /// The kind (page, expert, module, plan, guidelines or path; left out: the folder's kind), then the page's path under `content/`, e.g. `experts/mari-oksanen`
+        #[arg(value_name = "KIND PATH", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        /// The handbook folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print the reference of every front-matter field as Markdown (docs/fields.md is this output)
+    Fields {
+        /// Only the fields of this kind: page, expert, module, plan, guidelines or path
+        kind: Option<String>,
+        /// The handbook folder (the fields are the same in every handbook)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Write a generated handbook of about PAGES pages (for benchmarks)
     #[command(hide = true)]
     Generate {
@@ -214,6 +232,8 @@ fn main() -> ExitCode {
             format,
             stale,
         } => check(root, drafts, format, stale),
+        Command::New { args, root } => new(&root, &args),
+        Command::Fields { kind, root: _ } => fields(kind.as_deref()),
     }
 }
 
@@ -287,6 +307,50 @@ fn check(root: PathBuf, drafts: bool, format: Format, stale: bool) -> ExitCode {
             if summary_too {
                 eprintln!("check failed: {}", summary(&diags));
             }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `esiin new [KIND] PATH`: a new page of the kind, every field commented.
+fn new(root: &Path, args: &[String]) -> ExitCode {
+    // clap gives one or two values: the path is the last.
+    let Some((path, kind)) = args.split_last() else {
+        return ExitCode::FAILURE;
+    };
+    match esiin::new::create(root, kind.first().map(String::as_str), path) {
+        Ok(created) => {
+            let (file, serve) = if root == Path::new(".") {
+                (created.file, "esiin serve".to_string())
+            } else {
+                let shown = format!("esiin serve --root {}", root.display());
+                (root.join(created.file), shown)
+            };
+            eprintln!(
+                "wrote {} (a page of kind `{}`)\n  next: fill it in, and run `{serve}` to see it as you edit",
+                file.display(),
+                created.kind
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            print(&diags, Format::Human);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `esiin fields [KIND]`: the field reference as Markdown, on stdout.
+fn fields(kind: Option<&str>) -> ExitCode {
+    match esiin::load::reference::markdown(kind) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            let d = Diagnostic::error(message)
+                .hint("write one of the kinds, or leave the kind out to print them all");
+            print(&[d], Format::Human);
             ExitCode::FAILURE
         }
     }

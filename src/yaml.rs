@@ -493,26 +493,32 @@ fn backticked(s: &str) -> Vec<&str> {
     s.split('`').skip(1).step_by(2).collect()
 }
 
-/// The names of the fields that `T` deserializes, read from its `Deserialize`
-/// implementation (serde passes them to `deserialize_struct`). Lets the
-/// front-matter checker list and suggest fields without a second, hand-kept
-/// list that could drift from the structs.
-pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{self, Visitor};
-    struct Probe(Option<&'static [&'static str]>);
+/// The error of the probes below: they stop the `Deserialize`
+/// implementation as soon as it has said what it expects.
+mod stop {
     #[derive(Debug)]
-    struct Stop;
+    pub(super) struct Stop;
     impl std::fmt::Display for Stop {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("stop")
         }
     }
     impl std::error::Error for Stop {}
-    impl de::Error for Stop {
+    impl serde::de::Error for Stop {
         fn custom<M: std::fmt::Display>(_: M) -> Self {
             Stop
         }
     }
+}
+
+/// The names of the fields that `T` deserializes, read from its `Deserialize`
+/// implementation (serde passes them to `deserialize_struct`). Lets the
+/// front-matter checker list and suggest fields without a second, hand-kept
+/// list that could drift from the structs.
+pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    use stop::Stop;
+    struct Probe(Option<&'static [&'static str]>);
     impl<'de> de::Deserializer<'de> for &mut Probe {
         type Error = Stop;
         fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
@@ -531,6 +537,39 @@ pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
             bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
             bytes byte_buf option unit unit_struct newtype_struct seq tuple
             tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut probe = Probe(None);
+    let _ = T::deserialize(&mut probe);
+    probe.0.unwrap_or(&[])
+}
+
+/// The names a unit-only enum `T` is written as in YAML, read from its
+/// `Deserialize` implementation (serde passes them to `deserialize_enum`,
+/// renamed), so that lists of choices (the field reference, hints) are
+/// never typed a second time.
+pub(crate) fn variant_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    use stop::Stop;
+    struct Probe(Option<&'static [&'static str]>);
+    impl<'de> de::Deserializer<'de> for &mut Probe {
+        type Error = Stop;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(variants);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
         }
     }
     let mut probe = Probe(None);
@@ -563,6 +602,19 @@ mod tests {
     #[test]
     fn field_names_come_from_the_struct() {
         assert_eq!(field_names::<T>(), &["topics", "title"]);
+    }
+
+    #[test]
+    fn variant_names_come_from_the_enum() {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        #[allow(dead_code)]
+        enum E {
+            Workshop,
+            SelfStudy,
+        }
+        assert_eq!(variant_names::<E>(), &["workshop", "self-study"]);
+        assert!(variant_names::<T>().is_empty());
     }
 
     #[test]

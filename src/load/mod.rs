@@ -5,6 +5,7 @@
 
 pub mod kinds;
 pub mod page;
+pub mod reference;
 mod trust;
 
 use std::collections::HashMap;
