@@ -341,6 +341,7 @@ fn fill(text: &str, values: &Values) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 2..];
         let Some(close) = after.find("}}") else {
+            rest = &rest[open..];
             break;
         };
         let name = &after[..close];
