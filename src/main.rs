@@ -275,7 +275,12 @@ fn init(dir: PathBuf, language: Language, title: Option<String>) -> ExitCode {
         }
     };
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "Wrote a new handbook into {}:", dir.display());
+    let into = if dir == Path::new(".") {
+        "this folder".to_string()
+    } else {
+        dir.display().to_string()
+    };
+    let _ = writeln!(out, "Wrote a new handbook into {into}:");
     for file in &written.files {
         let _ = writeln!(out, "  {file}");
     }
@@ -297,7 +302,7 @@ fn init(dir: PathBuf, language: Language, title: Option<String>) -> ExitCode {
         }
         .ok();
     }
-    let _ = writeln!(out, "README.md says where everything is.");
+    let _ = writeln!(out, "\nREADME.md says where everything is.");
     ExitCode::SUCCESS
 }
 

@@ -212,7 +212,12 @@ fn check_title(title: &str) -> Result<(), Diagnostic> {
 /// Makes sure `dir` is an empty folder, creating it if it is missing.
 /// Returns whether it was created.
 fn prepare(dir: &Path) -> Result<bool, Diagnostic> {
-    let shown = dir.display();
+    // `.` means nothing in a message: the current folder is named.
+    let shown = match dir == Path::new(".") {
+        true => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        false => dir.to_path_buf(),
+    };
+    let shown = shown.display();
     match std::fs::metadata(dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return std::fs::create_dir_all(dir).map(|()| true).map_err(|e| {
@@ -468,6 +473,52 @@ mod tests {
         t.split_once(':').is_some_and(|(k, _)| {
             !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
         })
+    }
+
+    /// A write that fails mid-way is reported, and what was written
+    /// before it is removed: the folder is left as it was found.
+    #[test]
+    fn a_failed_write_undoes_the_others() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tmp.path().join("hb");
+        std::fs::create_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut done = Done {
+            dir: &dir,
+            created_dir: false,
+            files: Vec::new(),
+            folders: Vec::new(),
+        };
+        done.write("README.md", "# Hi\n")
+            .unwrap_or_else(|d| panic!("{d:?}"));
+        done.write("content/experts/_index.md", "---\n")
+            .unwrap_or_else(|d| panic!("{d:?}"));
+        // A file where a folder must go: the next write fails.
+        std::fs::write(dir.join("content/training"), "").unwrap_or_else(|e| panic!("{e}"));
+        let err = done
+            .write("content/training/a.md", "---\n")
+            .expect_err("a file is in the way");
+        assert!(err.message.starts_with("cannot write `"), "{}", err.message);
+        assert!(
+            err.message.contains("content/training/a.md"),
+            "{}",
+            err.message
+        );
+        done.undo();
+        let left: Vec<_> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.path().strip_prefix(&dir).map(Path::to_path_buf))
+            .filter_map(Result::ok)
+            .collect();
+        // The folder itself, and the file put in the way (not init's).
+        assert_eq!(
+            left,
+            [
+                PathBuf::new(),
+                PathBuf::from("content"),
+                PathBuf::from("content/training")
+            ]
+        );
     }
 
     #[test]
