@@ -16,6 +16,7 @@ mod code_themes;
 pub mod config;
 pub mod diag;
 pub mod files;
+pub mod init;
 pub mod load;
 pub mod new;
 pub mod pipeline;

@@ -47,8 +47,10 @@ enum Command {
     },
     /// Validate everything `build` validates, writing nothing
     Check {
+        /// The handbook folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Check pages marked `draft: true` too
         #[arg(long)]
         drafts: bool,
         /// Output format of the diagnostics
@@ -62,6 +64,7 @@ enum Command {
     },
     /// Build into memory, serve at http://127.0.0.1:1111/, rebuild on every save and reload the open pages
     Serve {
+        /// The handbook folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// The address to listen on; `0.0.0.0` makes the site (drafts too) visible on the network
@@ -98,6 +101,7 @@ enum Command {
     /// Write a generated handbook of about PAGES pages (for benchmarks)
     #[command(hide = true)]
     Generate {
+        /// About how many pages to write
         #[arg(long, default_value_t = 1000)]
         pages: usize,
         /// How many expert profiles (default: one page in twenty)
@@ -106,8 +110,28 @@ enum Command {
         /// Give every expert a photo
         #[arg(long)]
         photos: bool,
+        /// The folder to write the handbook into
         dir: PathBuf,
     },
+    /// Start a new handbook: one page of every kind, a README for editors, ready to `serve`
+    Init {
+        /// The folder for the handbook: created if missing, else it must be empty
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The language of the pages and of the site
+        #[arg(long, value_enum, default_value_t = Language::En)]
+        language: Language,
+        /// The handbook's title [default: "Expertise handbook", in Finnish "Osaamiskäsikirja"]
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+/// A language of `esiin init`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Language {
+    En,
+    Fi,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -234,12 +258,19 @@ fn main() -> ExitCode {
         } => check(root, drafts, format, stale),
         Command::New { args, root } => new(&root, &args),
         Command::Fields { kind, root: _ } => fields(kind.as_deref()),
+        Command::Init {
+            dir,
+            language,
+            title,
+        } => init(dir, language, title),
     }
 }
 
 /// `esiin build`: the site into `output` (default `ROOT/public`).
 fn build(root: PathBuf, output: Option<PathBuf>, drafts: bool, timings: bool) -> ExitCode {
     let output = output.unwrap_or_else(|| root.join("public"));
+    // Whether there is an output to leave as it was if the build fails.
+    let had_output = output.symlink_metadata().is_ok();
     let start = std::time::Instant::now();
     let opts = pipeline::Options {
         root,
@@ -267,10 +298,14 @@ fn build(root: PathBuf, output: Option<PathBuf>, drafts: bool, timings: bool) ->
         }
         Err(diags) => {
             print(&diags, Format::Human);
-            eprintln!(
-                "build failed: {}; the previous output was left as it was",
-                summary(&diags)
-            );
+            if had_output {
+                eprintln!(
+                    "build failed: {}; the previous output was left as it was",
+                    summary(&diags)
+                );
+            } else {
+                eprintln!("build failed: {}", summary(&diags));
+            }
             ExitCode::FAILURE
         }
     }
@@ -356,6 +391,66 @@ fn fields(kind: Option<&str>) -> ExitCode {
     }
 }
 
+/// `esiin init`: a new handbook in `dir`, and what to run next.
+fn init(dir: PathBuf, language: Language, title: Option<String>) -> ExitCode {
+    let opts = esiin::init::Options {
+        dir: dir.clone(),
+        language: match language {
+            Language::En => esiin::init::Language::En,
+            Language::Fi => esiin::init::Language::Fi,
+        },
+        title,
+    };
+    let written = match esiin::init::init(&opts) {
+        Ok(w) => w,
+        Err(diags) => {
+            print(&diags, Format::Human);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let into = if dir == Path::new(".") {
+        "this folder".to_string()
+    } else {
+        dir.display().to_string()
+    };
+    let _ = writeln!(out, "Wrote a new handbook into {into}:");
+    for file in &written.files {
+        let _ = writeln!(out, "  {file}");
+    }
+    let mut next = Vec::new();
+    if dir != Path::new(".") {
+        next.push((format!("cd {}", shell_word(&dir.display().to_string())), ""));
+    }
+    next.push(("esiin serve".into(), "then open http://127.0.0.1:1111/"));
+    next.push((
+        format!("esiin new expert {}", written.new_expert),
+        "a colleague's profile",
+    ));
+    let width = next.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let _ = writeln!(out, "\nNext:");
+    for (command, note) in next {
+        match note {
+            "" => writeln!(out, "  {command}"),
+            _ => writeln!(out, "  {command:<width$}  # {note}"),
+        }
+        .ok();
+    }
+    let _ = writeln!(out, "\nREADME.md says where everything is.");
+    ExitCode::SUCCESS
+}
+
+/// `word` as one word for a POSIX shell: as it is when it is plain,
+/// else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./+,:@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// `esiin generate`: a large handbook for benchmarks, `experts` experts
 /// (default one page in twenty) with photos if asked for.
 fn generate(dir: &Path, pages: usize, experts: Option<usize>, photos: bool) -> ExitCode {
@@ -384,6 +479,7 @@ fn report_rebuild(
     what: &str,
     outcome: &esiin::serve::Outcome,
     warned: &Mutex<esiin::serve::WarningLog>,
+    serving: bool,
 ) {
     let ms = outcome.took.as_millis();
     if outcome.errors.is_empty() {
@@ -399,8 +495,14 @@ fn report_rebuild(
         ));
     } else {
         print(&outcome.errors, Format::Human);
+        // Before any build succeeded there is no good site to serve.
+        let meanwhile = if serving {
+            "still serving the last good site"
+        } else {
+            "the site will be served as soon as the errors are fixed"
+        };
         log(&format!(
-            "{what}: build failed in {ms} ms ({}); still serving the last good site",
+            "{what}: build failed in {ms} ms ({}); {meanwhile}",
             summary(&outcome.errors)
         ));
     }
@@ -415,6 +517,12 @@ fn serve(
     open: bool,
     drafts: bool,
 ) -> ExitCode {
+    // Nothing to watch or serve: said once, rather than a failed build
+    // and a server waiting on a folder that will never build.
+    if let Err(d) = esiin::load::check_root(&root) {
+        print(&[d], Format::Human);
+        return ExitCode::FAILURE;
+    }
     let idle_timeout = match esiin::serve::http::idle_timeout_from_env() {
         Ok(idle) => idle,
         Err(e) => {
@@ -491,11 +599,10 @@ impl Rebuilds {
     /// (the changed files, or the first build).
     fn run(&self, what: &str) {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        report_rebuild(
-            what,
-            &esiin::serve::rebuild_cached(&self.opts, &self.live, &mut cache),
-            &self.warned,
-        );
+        let outcome = esiin::serve::rebuild_cached(&self.opts, &self.live, &mut cache);
+        // A successful build always has files: none, and none ever did.
+        let serving = !self.live.files().is_empty();
+        report_rebuild(what, &outcome, &self.warned, serving);
     }
 }
 

@@ -382,6 +382,45 @@ pub(crate) struct Cache {
     files: Memo<Loaded1>,
 }
 
+/// Whether `root` can be a handbook at all: a folder with `handbook.yaml`
+/// or `content/`. Run before a build, so that `esiin build` in the wrong
+/// folder says so once (rather than "there is no `content/` folder") and
+/// points at `esiin init`.
+pub fn check_root(root: &Path) -> Result<(), Diagnostic> {
+    // Named as the editor would find it: `.` means nothing in a message.
+    let shown = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let shown = shown.display();
+    let here = root == Path::new(".");
+    let init = if here {
+        "`esiin init`".to_string()
+    } else {
+        format!("`esiin init {}`", root.display())
+    };
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Diagnostic::error(format!("there is no folder `{shown}`")).hint(format!(
+                "pass `--root` with the handbook's folder, or run {init} to start a new handbook there"
+            )))
+        }
+        Err(e) => Err(Diagnostic::error(format!("cannot read `{shown}`: {e}"))
+            .hint("pass `--root` with a handbook folder you can read")),
+        Ok(meta) if !meta.is_dir() => Err(Diagnostic::error(format!(
+            "`{shown}` is a file, not a handbook folder"
+        ))
+        .hint("pass `--root` with the handbook's folder")),
+        Ok(_) if !root.join(crate::config::FILE).exists() && !root.join("content").exists() => {
+            Err(Diagnostic::error(format!(
+                "`{shown}` is not a handbook folder: it has no `handbook.yaml` and no `content/`"
+            ))
+            .hint(format!(
+                "run {init} to start a new handbook {}, or pass `--root` with the folder of an existing one",
+                if here { "here" } else { "there" }
+            )))
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
 /// Loads every page under `root/content`, reusing the parse of every file
 /// whose modification time and size are what they were in `cache`, and
 /// updating `cache`.

@@ -73,6 +73,8 @@ pub(crate) fn now() -> jiff::Timestamp {
 /// when the build succeeds, or nowhere (`check`) without an output. On
 /// failure returns every error found.
 pub fn build(opts: &Options) -> Result<Report, Vec<Diagnostic>> {
+    // Before the output is looked at: the wrong folder is the one error.
+    load::check_root(&opts.root).map_err(|d| vec![d])?;
     let Some(out) = &opts.output else {
         return build_into(opts, &Discard);
     };
