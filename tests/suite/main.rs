@@ -17,6 +17,7 @@ mod calendars;
 mod directory;
 mod errors;
 mod fuzz_found;
+mod git_dates;
 mod messages;
 mod search;
 mod serve_diff;
