@@ -100,6 +100,8 @@ pub(crate) fn dates(root: &Path, pages: &[&str], cache: &mut Cache) -> Arc<Dates
         return cache.dates.clone();
     }
     let (by_path, complete) = read_log(root, pages).unwrap_or_default();
+    // With one HEAD, a read is a prefix of one stream of commits, and the
+    // map only grows along it: its length tells two reads apart.
     let mut h = crate::cache::hasher();
     (head, by_path.len()).hash(&mut h);
     cache.head = head;
@@ -360,5 +362,73 @@ mod tests {
         let hki = jiff::tz::TimeZone::get("Europe/Helsinki").unwrap();
         assert_eq!(c.date(&utc).unwrap().to_string(), "2026-12-03");
         assert_eq!(c.date(&hki).unwrap().to_string(), "2026-12-04");
+    }
+
+    /// Runs `git ARGS` in `dir` at `date` (seconds), without the machine's
+    /// git configuration; `false` when git cannot be run.
+    fn run(dir: &Path, args: &[&str], date: &str) -> bool {
+        Command::new("git")
+            .current_dir(dir)
+            .args([
+                "-c",
+                "user.name=Mari Oksanen",
+                "-c",
+                "user.email=m@example.com",
+            ])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", format!("@{date} +0000"))
+            .env("GIT_COMMITTER_DATE", format!("@{date} +0000"))
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    #[test]
+    fn serve_reads_history_again_only_when_the_repository_changes() {
+        let dir = std::env::temp_dir().join(format!("esiin-git-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        if !run(&dir, &["init", "-q"], "1000000000") {
+            assert!(std::env::var_os("CI").is_none(), "git is missing on CI");
+            println!("skipped: no git");
+            return;
+        }
+        let page = dir.join("content/a.md");
+        let commit = |text: &str, date: &str| {
+            std::fs::write(&page, text).unwrap();
+            assert!(run(&dir, &["add", "."], date));
+            assert!(run(&dir, &["commit", "-q", "-m", "edit"], date));
+        };
+        commit("one", "1000000000");
+        let mut cache = Cache::default();
+        let first = dates(&dir, &["a.md"], &mut cache);
+        assert_eq!(first.get("a.md").map(|c| c.time), Some(1_000_000_000));
+        // Nothing changed: the same read, not another.
+        assert!(Arc::ptr_eq(&first, &dates(&dir, &["a.md"], &mut cache)));
+        // A new page the first read (stopped early) did not look for: read
+        // once more, to the end, then kept.
+        let with_new = dates(&dir, &["a.md", "new.md"], &mut cache);
+        assert!(!Arc::ptr_eq(&first, &with_new));
+        // What it found is what the first read had: the same key, so
+        // `serve` re-resolves nothing.
+        assert_eq!(first.key, with_new.key);
+        let again = dates(&dir, &["a.md", "new.md"], &mut cache);
+        assert!(Arc::ptr_eq(&with_new, &again));
+        // A commit: read again.
+        commit("two", "1100000000");
+        let after = dates(&dir, &["a.md", "new.md"], &mut cache);
+        assert_eq!(after.get("a.md").map(|c| c.time), Some(1_100_000_000));
+        assert_eq!(after.get("new.md"), None);
+        assert_ne!(after.key, with_new.key);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

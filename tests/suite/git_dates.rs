@@ -216,3 +216,43 @@ fn a_folder_outside_git_falls_back_silently() {
     assert_eq!(updated(&hb, "a/index.html"), None);
     assert!(updated(&hb, "c/index.html").is_some());
 }
+
+#[test]
+fn a_change_merged_from_a_branch_has_the_date_it_was_made() {
+    if !have_git() {
+        return;
+    }
+    let hb = committed("");
+    let repo = hb.outer();
+    let at = |args: &[&str], who: &str, date: &str| git(repo, args, who, date);
+    at(
+        &["checkout", "-q", "-b", "side"],
+        "Sofia Niemi",
+        "2026-05-21T09:00:00Z",
+    );
+    hb.edit("content/a.md", "Text.", "Side text.");
+    at(
+        &["commit", "-q", "-am", "on a branch"],
+        "Sofia Niemi",
+        "2026-05-21T09:00:00Z",
+    );
+    at(
+        &["checkout", "-q", "main"],
+        "Sofia Niemi",
+        "2026-05-22T09:00:00Z",
+    );
+    hb.edit("content/b.md", "More text.", "Main text.");
+    at(
+        &["commit", "-q", "-am", "on main"],
+        "Jussi Laine",
+        "2026-05-22T09:00:00Z",
+    );
+    let merge = ["merge", "-q", "--no-ff", "--no-edit", "side"];
+    at(&merge, "Merja Merge", "2026-06-01T09:00:00Z");
+    build_quietly(&hb);
+    let a = updated(&hb, "a/index.html").expect("a has a date from git");
+    assert!(a.contains(r#"datetime="2026-05-21""#), "{a}");
+    assert!(a.contains("Sofia Niemi") && !a.contains("Merja"), "{a}");
+    let b = updated(&hb, "b/index.html").expect("b has a date from git");
+    assert!(b.contains(r#"datetime="2026-05-22""#), "{b}");
+}
