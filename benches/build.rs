@@ -21,7 +21,8 @@
 //!   committed over 300 commits (`testgen::commit_history`): the
 //!   repository found, history read until every page has its last commit.
 //!   `git_dates/build/10000` is `full/build/10000` on that repository, to
-//!   compare with the one without history.
+//!   compare with the one without history. Measured (tmpfs, shared 2-core
+//!   machine): read 98 ms median when quiet, 137 ms when loaded.
 //!
 //! Handbooks and output go to `ESIIN_BENCH_DIR`, else the system temp dir:
 //! on a slow disk the write stage measures the disk, not esiin, so point it
