@@ -88,6 +88,9 @@ pub(crate) struct Config {
     pub search: bool,
     pub highlight_theme: Option<String>,
     pub markdown: Markdown,
+    /// "Last updated" from the last commit that touched a page, when the
+    /// page has no `updated:` (see `load::git`).
+    pub git_dates: bool,
 }
 
 impl Default for Config {
@@ -103,6 +106,7 @@ impl Default for Config {
             search: true,
             highlight_theme: None,
             markdown: Markdown::default(),
+            git_dates: true,
         }
     }
 }

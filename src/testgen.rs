@@ -422,3 +422,138 @@ fn page_path(p: usize, sections: usize) -> String {
         format!("{}/page-{p}", section_dir(s))
     }
 }
+
+/// Commits the handbook generated in `dir` to a new git repository there,
+/// with a history like a real one's: the pages arrive over the first third
+/// of `commits` commits, and each of the others edits a few dozen pages
+/// picked at random; one commit a day from 2025-01-01, by one of a few
+/// authors. Each file's last version is the file as it is, so the work
+/// tree is clean. One `git fast-import` run, not a process per commit.
+pub fn commit_history(dir: &Path, commits: usize) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut files = Vec::new();
+    list_files(dir, Path::new(""), &mut files)?;
+    files.sort();
+    let touches = history(files.len(), commits.max(2));
+    let mut last = vec![0; files.len()];
+    for (c, touched) in touches.iter().enumerate() {
+        for &f in touched {
+            last[f] = c;
+        }
+    }
+    run_git(dir, &["init", "-q"], None)?;
+    let mut stream = Vec::new();
+    for (c, touched) in touches.iter().enumerate() {
+        let author = [
+            "Mari Oksanen",
+            "Aino Virtanen",
+            "Jussi Laine",
+            "Sofia Niemi",
+        ][c % 4];
+        let time = 1_735_689_600 + c as i64 * 86_400 + (c as i64 * 3_607) % 36_000;
+        let who = format!("{author} <editor{}@example.com> {time} +0000", c % 4);
+        let message = format!("Edit {c}\n");
+        let _ = write!(
+            stream,
+            "commit refs/heads/main\nauthor {who}\ncommitter {who}\ndata {}\n{message}",
+            message.len()
+        );
+        for &f in touched {
+            let mut bytes = std::fs::read(dir.join(&files[f]))?;
+            if last[f] != c {
+                bytes.extend_from_slice(format!("\n<!-- version {c} -->\n").as_bytes());
+            }
+            let _ = write!(
+                stream,
+                "M 100644 inline {}\ndata {}\n",
+                files[f],
+                bytes.len()
+            );
+            stream.extend_from_slice(&bytes);
+            stream.push(b'\n');
+        }
+    }
+    run_git(dir, &["fast-import", "--quiet"], Some(&stream))?;
+    // The index as the work tree: `git status` is clean, as in a checkout.
+    run_git(dir, &["reset", "-q"], None)
+}
+
+/// For each commit, the files it touches: every file once in the first
+/// third of the commits (in order), then a random few in each of the rest.
+fn history(files: usize, commits: usize) -> Vec<Vec<usize>> {
+    let arrivals = (commits / 3).max(1);
+    let mut touches = vec![Vec::new(); commits];
+    for f in 0..files {
+        touches[f * arrivals / files.max(1)].push(f);
+    }
+    let per_edit = (files / (commits - arrivals).max(1)).max(1);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for touched in &mut touches[arrivals..] {
+        let mut picked: Vec<usize> = (0..per_edit).map(|_| rng.below(files)).collect();
+        picked.sort_unstable();
+        picked.dedup();
+        *touched = picked;
+    }
+    touches
+}
+
+/// Every file under `dir/rel`, as `/`-separated paths relative to `dir`,
+/// but the output and hidden files (`.git`, `.esiin-cache`).
+fn list_files(dir: &Path, rel: &Path, out: &mut Vec<String>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir.join(rel))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.')
+            || (rel.as_os_str().is_empty() && name == "public")
+        {
+            continue;
+        }
+        let rel = rel.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            list_files(dir, &rel, out)?;
+        } else {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(())
+}
+
+/// Runs `git ARGS` in `dir`, without the machine's git configuration,
+/// feeding it `input`.
+fn run_git(dir: &Path, args: &[&str], input: Option<&[u8]>) -> io::Result<()> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "init.defaultBranch=main"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::piped())
+        .spawn()?;
+    if let (Some(mut stdin), Some(input)) = (child.stdin.take(), input) {
+        stdin.write_all(input)?;
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(io::Error::other(format!("git {args:?} failed: {status}")));
+    }
+    Ok(())
+}
+
+/// Reads the dates of every page of the handbook at `root` from git, as a
+/// build does (the repository found, history read once): how many pages
+/// got one. For the `git_dates` benchmark.
+pub fn git_dates(root: &Path) -> usize {
+    let mut files = Vec::new();
+    let _ = list_files(root, Path::new("content"), &mut files);
+    let pages: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.strip_prefix("content/"))
+        .filter(|f| f.ends_with(".md"))
+        .collect();
+    let mut cache = crate::load::git::Cache::default();
+    crate::load::git::dates(root, &pages, &mut cache).len()
+}

@@ -3,6 +3,7 @@
 //! needs the whole handbook (ids, links, references) is left to
 //! [`crate::resolve`].
 
+pub(crate) mod git;
 pub mod kinds;
 pub mod page;
 pub mod reference;
@@ -260,6 +261,9 @@ pub(crate) struct Loaded {
     pub assets: Vec<String>,
     /// Every folder under `content/` (relative, `/`-separated), root excluded.
     pub dirs: Vec<String>,
+    /// The last commit of each page file, when the handbook is in git
+    /// (and `git_dates` is on).
+    pub git: std::sync::Arc<git::Dates>,
 }
 
 /// Files editors and tools leave beside the real ones; never content.
@@ -380,6 +384,8 @@ type Loaded1 = Result<std::sync::Arc<Page>, (Vec<Diagnostic>, Option<std::sync::
 pub(crate) struct Cache {
     key: u64,
     files: Memo<Loaded1>,
+    /// The dates from git, read again only when the repository changed.
+    git: git::Cache,
 }
 
 /// Whether `root` can be a handbook at all: a folder with `handbook.yaml`
@@ -457,17 +463,31 @@ pub(crate) fn load_cached(
     // A page with errors is replaced by a stand-in (see `page::stand_in`),
     // so that its errors are reported once, not again at every reference.
     let read_at = std::time::SystemTime::now();
-    let results: Vec<(PathBuf, Option<Stamp>, Loaded1)> = md
-        .par_iter()
-        .map(|(rel, abs)| {
-            let now = stamp(abs);
-            let result = cache
-                .files
-                .get(abs, now)
-                .unwrap_or_else(|| parse_file(rel, abs, config));
-            (abs.clone(), now, result)
+    let files = &cache.files;
+    let parse = || -> Vec<(PathBuf, Option<Stamp>, Loaded1)> {
+        md.par_iter()
+            .map(|(rel, abs)| {
+                let now = stamp(abs);
+                let result = files
+                    .get(abs, now)
+                    .unwrap_or_else(|| parse_file(rel, abs, config));
+                (abs.clone(), now, result)
+            })
+            .collect()
+    };
+    // History is read beside the parse: git works in its own process
+    // while the pages are parsed.
+    let (results, git) = if config.raw.git_dates {
+        let pages: Vec<&str> = md.iter().map(|(rel, _)| rel.as_str()).collect();
+        let git_cache = &mut cache.git;
+        std::thread::scope(|s| {
+            let dates = s.spawn(|| git::dates(root, &pages, git_cache));
+            let results = parse();
+            (results, dates.join().unwrap_or_default())
         })
-        .collect();
+    } else {
+        (parse(), std::sync::Arc::default())
+    };
     let mut kept = Vec::with_capacity(results.len());
     let mut pages = Vec::with_capacity(results.len());
     for (abs, now, r) in results {
@@ -488,6 +508,7 @@ pub(crate) fn load_cached(
             pages,
             assets,
             dirs,
+            git,
         },
         diags,
     )

@@ -362,13 +362,16 @@ impl Resolved {
         for page in loaded.pages {
             self.site.swap_page(page);
         }
+        // The same key: the same history read.
+        self.site.git = loaded.git;
         (self.site, self.pending, self.diags)
     }
 }
 
 /// A hash of everything `resolve` reads: the configuration, the drafts
-/// flag, the day, the folders and files, and every page's path and front
-/// matter (not its body, which `resolve` never reads).
+/// flag, the day, the folders and files, every page's path and front
+/// matter (not its body, which `resolve` never reads), and the dates read
+/// from git (which the site carries to the pages' contexts).
 pub(super) fn resolve_key(
     config: &config::Site,
     loaded: &load::Loaded,
@@ -380,6 +383,7 @@ pub(super) fn resolve_key(
     (drafts, today).hash(&mut h);
     loaded.assets.hash(&mut h);
     loaded.dirs.hash(&mut h);
+    loaded.git.key.hash(&mut h);
     for p in &loaded.pages {
         p.src.rel.hash(&mut h);
         p.path.hash(&mut h);

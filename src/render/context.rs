@@ -52,6 +52,9 @@ pub(crate) struct PageCtx<'a> {
     pub url: String,
     pub date: Option<DateCtx>,
     pub updated: Option<DateCtx>,
+    /// The author of the last commit that touched the page, when
+    /// `updated` comes from git rather than the front matter.
+    pub updated_by: Option<&'a str>,
     pub review_by: Option<DateCtx>,
     pub stale: bool,
     pub draft: bool,
@@ -334,6 +337,11 @@ impl<'a> Pages<'a> {
             }
             Some(tpl.replace("{path}", &p.path))
         });
+        // `updated:` as written wins over git.
+        let git = match p.common.updated {
+            None => site.git.get(&p.path),
+            Some(_) => None,
+        };
         let mut ctx = PageCtx {
             id: &p.id,
             kind: p.kind.name(),
@@ -341,7 +349,12 @@ impl<'a> Pages<'a> {
             description: p.common.description.as_deref(),
             url: encode_path(&site.url(i)),
             date: p.common.date.map(|d| date_ctx(d, lang)),
-            updated: p.common.updated.map(|d| date_ctx(d, lang)),
+            updated: p
+                .common
+                .updated
+                .or_else(|| git.and_then(|c| c.date(&site.config.tz)).map(kinds::Date))
+                .map(|d| date_ctx(d, lang)),
+            updated_by: git.map(|c| &*c.author),
             review_by: p.common.review_by.map(|d| date_ctx(d, lang)),
             stale: site.review_overdue(p).is_some(),
             draft: p.common.draft,

@@ -56,6 +56,8 @@ pub(crate) struct Strings {
     pub owners: String,
     /// `last_updated`: "Last updated"
     pub last_updated: String,
+    /// `updated_from_git`: "The day of the last commit that changed this page, and its author"
+    pub updated_from_git: String,
     /// `published`: "Published"
     pub published: String,
     /// `review_by`: "Review by"

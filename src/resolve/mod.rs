@@ -102,6 +102,8 @@ pub(crate) struct Site {
     pub experts_section: Option<PageId>,
     /// The section of the training folder (the catalogue), if any.
     pub training_section: Option<PageId>,
+    /// The last commit of each page file, for pages without `updated:`.
+    pub git: std::sync::Arc<crate::load::git::Dates>,
 }
 
 /// A page's front-matter references, resolved.
@@ -147,6 +149,7 @@ pub(crate) fn resolve(
         pages: all,
         assets,
         dirs,
+        git,
     } = loaded;
     let (pages, drafts) = tree::published_pages(all, dirs, include_drafts, &config);
     let urls = tree::urls(&pages, &config, &mut diags);
@@ -165,6 +168,7 @@ pub(crate) fn resolve(
         index: index::Index::default(),
         experts_section: None,
         training_section: None,
+        git,
         nodes: pages
             .into_iter()
             .zip(urls)

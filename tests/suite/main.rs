@@ -18,6 +18,7 @@ mod directory;
 mod errors;
 mod fields;
 mod fuzz_found;
+mod git_dates;
 mod init;
 mod messages;
 mod new;
