@@ -516,32 +516,7 @@ mod stop {
 /// front-matter checker list and suggest fields without a second, hand-kept
 /// list that could drift from the structs.
 pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{self, Visitor};
-    use stop::Stop;
-    struct Probe(Option<&'static [&'static str]>);
-    impl<'de> de::Deserializer<'de> for &mut Probe {
-        type Error = Stop;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            self.0 = Some(fields);
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-            bytes byte_buf option unit unit_struct newtype_struct seq tuple
-            tuple_struct map enum identifier ignored_any
-        }
-    }
-    let mut probe = Probe(None);
-    let _ = T::deserialize(&mut probe);
-    probe.0.unwrap_or(&[])
+    probe::<T>().fields.unwrap_or(&[])
 }
 
 /// The names a unit-only enum `T` is written as in YAML, read from its
@@ -549,32 +524,52 @@ pub(crate) fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
 /// renamed), so that lists of choices (the field reference, hints) are
 /// never typed a second time.
 pub(crate) fn variant_names<T: DeserializeOwned>() -> &'static [&'static str] {
-    use serde::de::{self, Visitor};
-    use stop::Stop;
-    struct Probe(Option<&'static [&'static str]>);
-    impl<'de> de::Deserializer<'de> for &mut Probe {
-        type Error = Stop;
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
-            Err(Stop)
-        }
-        fn deserialize_enum<V: Visitor<'de>>(
-            self,
-            _: &'static str,
-            variants: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Stop> {
-            self.0 = Some(variants);
-            Err(Stop)
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-            bytes byte_buf option unit unit_struct newtype_struct seq tuple
-            tuple_struct map struct identifier ignored_any
-        }
-    }
-    let mut probe = Probe(None);
+    probe::<T>().variants.unwrap_or(&[])
+}
+
+/// What `T::deserialize` tells a deserializer before it reads anything:
+/// a struct's field names or an enum's variant names. The probe then stops
+/// the deserialization with an error, which is dropped.
+#[derive(Default)]
+struct Probe {
+    fields: Option<&'static [&'static str]>,
+    variants: Option<&'static [&'static str]>,
+}
+
+fn probe<T: DeserializeOwned>() -> Probe {
+    let mut probe = Probe::default();
     let _ = T::deserialize(&mut probe);
-    probe.0.unwrap_or(&[])
+    probe
+}
+
+impl<'de> serde::de::Deserializer<'de> for &mut Probe {
+    type Error = stop::Stop;
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, stop::Stop> {
+        Err(stop::Stop)
+    }
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, stop::Stop> {
+        self.fields = Some(fields);
+        Err(stop::Stop)
+    }
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        variants: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, stop::Stop> {
+        self.variants = Some(variants);
+        Err(stop::Stop)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map identifier ignored_any
+    }
 }
 
 #[cfg(test)]
