@@ -270,8 +270,10 @@ pub(super) fn copy_files(
     let chosen = site.config.raw.highlight_theme.as_deref();
     let light = chosen.unwrap_or(highlight::DEFAULT_LIGHT);
     let dark = chosen.unwrap_or(highlight::DEFAULT_DARK);
-    sink.write("highlight-light.css", highlight::css(light).as_bytes())?;
-    sink.write("highlight-dark.css", highlight::css(dark).as_bytes())?;
+    let light = highlight::css(light, highlight::CODE_BG_LIGHT);
+    let dark = highlight::css(dark, highlight::CODE_BG_DARK);
+    sink.write("highlight-light.css", light.as_bytes())?;
+    sink.write("highlight-dark.css", dark.as_bytes())?;
     count += 2;
     let copies: Vec<(String, PathBuf)> = statics
         .into_iter()

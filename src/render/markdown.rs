@@ -318,8 +318,10 @@ impl<'c, 's> Writer<'c, 's> {
         } else {
             format!(" data-lang=\"{}\"", escape_html(&lang))
         };
+        // Focusable: a block wider than the column scrolls, and a keyboard
+        // can scroll only what has the focus (WCAG 2.1.1).
         Some(Event::Html(CowStr::from(format!(
-            "<pre class=\"code\"{data}><code>{inner}</code></pre>\n"
+            "<pre class=\"code\"{data} tabindex=\"0\"><code>{inner}</code></pre>\n"
         ))))
     }
 

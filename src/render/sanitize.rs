@@ -91,7 +91,7 @@ mod tests {
             "<p><kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup><br></p>",
             "<h2 id=\"a\">A<a class=\"heading-anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\" rel=\"noopener noreferrer\">#</a></h2>",
             "<div class=\"alert alert-note\" role=\"note\"><p class=\"alert-title\">Note</p></div>",
-            "<pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-source\">fn</span>\n</code></pre>",
+            "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\"><code><span class=\"hl-source\">fn</span>\n</code></pre>",
             "<ul><li><input disabled=\"\" type=\"checkbox\" checked=\"\">\ndone</li></ul>",
             "<img src=\"https://example.com/a.png\" alt=\"A\">",
             "<a href=\"mailto:a@example.com\" rel=\"noopener noreferrer\">a</a>",

@@ -387,7 +387,7 @@ fn raw_html_is_sanitized() {
         "<span>span</span>",
         // esiin's own markup survives the sanitizer.
         "<h2 id=\"example\">Example<a class=\"heading-anchor\" href=\"#example\"",
-        "<pre class=\"code\" data-lang=\"rust\">",
+        "<pre class=\"code\" data-lang=\"rust\" tabindex=\"0\">",
     ] {
         assert!(body.contains(kept), "{kept} is gone:\n{body}");
     }

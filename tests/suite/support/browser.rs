@@ -119,17 +119,24 @@ impl Browser {
     /// Starts the browser, or returns `None` (with a message) when the
     /// machine has no chromedriver and this is not CI.
     pub async fn start() -> Option<Browser> {
-        Browser::launch(true).await
+        Browser::launch(true, false).await
+    }
+
+    /// Like [`Browser::start`], with the system in dark mode: pages see
+    /// `prefers-color-scheme: dark` (Chromium's `--force-dark-mode`, which
+    /// Debian's headless Chromium honours for web content).
+    pub async fn start_dark() -> Option<Browser> {
+        Browser::launch(true, true).await
     }
 
     /// Like [`Browser::start`], with JavaScript turned off in the page (as
     /// a reader who disabled it, or a browser that failed to load the
     /// script, would see the site). WebDriver commands still work.
     pub async fn start_without_js() -> Option<Browser> {
-        Browser::launch(false).await
+        Browser::launch(false, false).await
     }
 
-    async fn launch(javascript: bool) -> Option<Browser> {
+    async fn launch(javascript: bool, dark: bool) -> Option<Browser> {
         let driver_bin = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
         let chrome_bin = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
         let (Some(driver_bin), Some(chrome_bin)) = (driver_bin, chrome_bin) else {
@@ -167,6 +174,9 @@ impl Browser {
             "--force-prefers-reduced-motion".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        if dark {
+            args.push("--force-dark-mode".into());
+        }
         let mut options = serde_json::json!({ "binary": chrome_bin });
         if !javascript {
             // Both the Blink setting and the content-setting preference: the
@@ -440,6 +450,25 @@ impl ElementExt for Element {
         self.find(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no `{css}` in the element: {e}"))
+    }
+}
+
+/// axe-core's `axe.min.js`, as `npm ci --prefix tests/browser-deps`
+/// installs it (pinned there; never shipped in a site), or `None` (with a
+/// message) when it is not installed and this is not CI.
+pub fn axe_source() -> Option<String> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser-deps/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&file) {
+        Ok(text) => Some(text),
+        Err(e) if std::env::var_os("CI").is_some() => panic!(
+            "CI must run the accessibility tests: {}: {e} (run `npm ci --prefix tests/browser-deps`)",
+            file.display()
+        ),
+        Err(_) => {
+            eprintln!("skipped: no axe-core here (npm ci --prefix tests/browser-deps)");
+            None
+        }
     }
 }
 

@@ -192,13 +192,14 @@
     });
   }
 
+  // No aria-expanded on the input: ARIA allows it only on a combobox, and
+  // this is not one (↓ moves the focus into the results, which are links).
+  // The panel's status line announces the results instead.
   function open() {
     panel.hidden = false;
-    input.setAttribute("aria-expanded", "true");
   }
   function close() {
     panel.hidden = true;
-    input.setAttribute("aria-expanded", "false");
   }
   function links() {
     return Array.prototype.slice.call(list.querySelectorAll("a"));
