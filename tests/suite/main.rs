@@ -10,6 +10,7 @@
 mod support;
 
 mod browser;
+mod browser_phones;
 mod browser_search;
 mod browser_serve;
 mod build;

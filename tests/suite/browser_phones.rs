@@ -1,0 +1,149 @@
+//! Phones and the header in headless Chromium: no page scrolls sideways
+//! on a phone, the top navigation folds into a menu button there, the
+//! directory's filters are in view on a laptop, and the header search
+//! stays in the header's row on wide screens.
+
+use crate::support;
+
+use std::time::{Duration, Instant};
+
+use support::browser::{Browser, example_site};
+
+/// Sizes the window so that the page's viewport is `width` × `height` CSS
+/// pixels (the window's frame, if any, is added on top), and waits until
+/// the page has been laid out at that width.
+async fn viewport(b: &Browser, width: u32, height: u32) {
+    let mut w = width;
+    let mut h = height;
+    for _ in 0..3 {
+        b.client
+            .set_window_size(w, h)
+            .await
+            .unwrap_or_else(|e| panic!("cannot size the window to {w}×{h}: {e}"));
+        let inner = b
+            .run("return [window.innerWidth, window.innerHeight];", vec![])
+            .await;
+        let (iw, ih) = (
+            inner[0].as_u64().unwrap_or(0) as u32,
+            inner[1].as_u64().unwrap_or(0) as u32,
+        );
+        if iw == width && ih == height {
+            return;
+        }
+        w = (w + width).saturating_sub(iw);
+        h = (h + height).saturating_sub(ih);
+    }
+}
+
+/// Every kind of page of the example handbook, under the site's base.
+const PAGE_KINDS: &[(&str, &str)] = &[
+    ("home", ""),
+    ("section", "guide/"),
+    ("page", "guide/finding-your-channel/"),
+    ("expert profile", "experts/aino-virtanen/"),
+    ("directory", "experts/"),
+    ("module catalogue", "training/"),
+    ("module", "training/first-blog-post/"),
+    ("plan", "plan/"),
+    ("guidelines", "guidelines/"),
+    ("onboarding section", "onboarding/"),
+    ("onboarding path", "onboarding/new-hire/"),
+    ("topics", "experts/topics/"),
+    ("topic", "experts/topics/rust/"),
+    ("expertise gaps", "experts/gaps/"),
+    ("not found", "no-such-page/"),
+];
+
+/// What sticks out sideways: the page's scroll width against the width
+/// the page is laid out in (`clientWidth`, which leaves out a classic
+/// scroll bar, so this is stricter than the window's width), and every
+/// element reaching past either edge that is not inside an element
+/// scrolling (or clipping) on its own, such as a wide table's wrapper.
+const OVERFLOW: &str = r#"
+    const root = document.documentElement, width = root.clientWidth;
+    const ownScroll = (el) => {
+      for (let p = el.parentElement; p && p !== document.body && p !== root; p = p.parentElement) {
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || (r.right <= width + 0.5 && r.left >= -0.5) || ownScroll(el)) continue;
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} ${Math.round(r.left)}..${Math.round(r.right)}`);
+    }
+    return { scroll: root.scrollWidth, width, out: out.slice(0, 10) };
+"#;
+
+/// Fails naming the page and what sticks out when `what` scrolls sideways.
+async fn assert_no_sideways_scroll(b: &Browser, what: &str) {
+    let v = b.run(OVERFLOW, vec![]).await;
+    let scroll = v["scroll"].as_u64().unwrap_or(u64::MAX);
+    let width = v["width"].as_u64().unwrap_or(0);
+    let out = v["out"].as_array().map(Vec::len).unwrap_or(1);
+    assert!(
+        scroll <= width && out == 0,
+        "{what} scrolls sideways: {v} at {}",
+        b.url().await
+    );
+}
+
+/// Opens the search box and types a word many pages have, and waits for
+/// the results panel to show its results.
+async fn open_search(b: &Browser, what: &str) {
+    b.click("#site-search-input").await;
+    b.type_into("#site-search-input", "visible").await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let shown = b
+            .run(
+                "const p = document.querySelector('.site-search-panel');
+                 return !p.hidden && document.querySelectorAll('.site-search-results a').length > 0;",
+                vec![],
+            )
+            .await;
+        if shown == serde_json::Value::Bool(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: no search results shown");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_page_scrolls_sideways_on_a_phone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    for width in [320, 360, 390] {
+        viewport(b, width, 800).await;
+        for (kind, path) in PAGE_KINDS {
+            b.open(&format!("{}{path}", server.base)).await;
+            assert_no_sideways_scroll(b, &format!("the {kind} at {width} px")).await;
+        }
+        b.open(&server.base).await;
+        let what = format!("the home page with search open at {width} px");
+        open_search(b, &what).await;
+        assert_no_sideways_scroll(b, &what).await;
+        let panel = b
+            .run(
+                "const r = document.querySelector('.site-search-panel').getBoundingClientRect();
+                 return [r.left, r.right, document.documentElement.clientWidth];",
+                vec![],
+            )
+            .await;
+        let (left, right, client) = (
+            panel[0].as_f64().unwrap_or(-1.0),
+            panel[1].as_f64().unwrap_or(f64::MAX),
+            panel[2].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            left >= 0.0 && right <= client,
+            "{what}: the results panel is not inside the screen: {panel}"
+        );
+    }
+    browser.close().await;
+}
