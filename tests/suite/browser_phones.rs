@@ -7,6 +7,8 @@ use crate::support;
 
 use std::time::{Duration, Instant};
 
+use fantoccini::key::Key;
+
 use support::browser::{Browser, example_site};
 
 /// Sizes the window so that the page's viewport is `width` × `height` CSS
@@ -145,5 +147,150 @@ async fn no_page_scrolls_sideways_on_a_phone() {
             "{what}: the results panel is not inside the screen: {panel}"
         );
     }
+    browser.close().await;
+}
+
+/// The top navigation's links: `[shown, on top at its centre]` for each
+/// (on top: what a tap there would reach is the link itself).
+const NAV_LINKS: &str = r#"
+    return [...document.querySelectorAll('.site-nav a')].map((a) => {
+      const r = a.getBoundingClientRect();
+      const shown = r.width > 0 && r.height > 0 && getComputedStyle(a).visibility === 'visible';
+      const hit = shown && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return { text: a.textContent.trim(), shown, onTop: !!hit && (hit === a || a.contains(hit)) };
+    });
+"#;
+
+/// The navigation's links as `(text, shown, on top)`.
+async fn nav_links(b: &Browser) -> Vec<(String, bool, bool)> {
+    let v = b.run(NAV_LINKS, vec![]).await;
+    v.as_array()
+        .expect("a list of links")
+        .iter()
+        .map(|l| {
+            (
+                l["text"].as_str().unwrap_or_default().to_string(),
+                l["shown"] == serde_json::Value::Bool(true),
+                l["onTop"] == serde_json::Value::Bool(true),
+            )
+        })
+        .collect()
+}
+
+/// Whether the focus is on the menu button.
+async fn menu_button_focused(b: &Browser) -> bool {
+    b.run(
+        "return document.activeElement === document.querySelector('.nav-toggle');",
+        vec![],
+    )
+    .await
+        == serde_json::Value::Bool(true)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_phone_the_navigation_opens_from_a_menu_button() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    viewport(b, 390, 800).await;
+    b.open(&format!("{}guide/", server.base)).await;
+
+    // Folded: a button labelled "Menu", saying it is closed, naming the nav.
+    assert!(b.shown(".nav-toggle").await, "no menu button at 390 px");
+    assert_eq!(b.text(".nav-toggle").await.trim(), "Menu");
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-controls").await.as_deref(),
+        Some("site-nav")
+    );
+    let folded = nav_links(b).await;
+    assert_eq!(folded.len(), 6, "the example's six sections: {folded:?}");
+    assert!(folded.iter().all(|(_, shown, _)| !shown), "{folded:?}");
+
+    // Open by tapping: every link shown, and a tap on it reaches it.
+    b.click(".nav-toggle").await;
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-expanded").await.as_deref(),
+        Some("true")
+    );
+    let open = nav_links(b).await;
+    assert!(
+        open.iter().all(|(_, shown, top)| *shown && *top),
+        "{open:?}"
+    );
+
+    // Escape closes it and gives the focus back to the button.
+    b.run("document.querySelector('.site-nav a').focus();", vec![])
+        .await;
+    b.press(Key::Escape).await;
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-expanded").await.as_deref(),
+        Some("false")
+    );
+    assert!(
+        menu_button_focused(b).await,
+        "Escape leaves the focus on the button"
+    );
+    assert!(nav_links(b).await.iter().all(|(_, shown, _)| !shown));
+
+    // The keyboard alone: Enter opens it, Tab reaches the first link.
+    b.press(Key::Enter).await;
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-expanded").await.as_deref(),
+        Some("true")
+    );
+    b.press(Key::Tab).await;
+    let first = b
+        .run("return document.activeElement.textContent.trim();", vec![])
+        .await;
+    assert_eq!(
+        first,
+        serde_json::json!(open[0].0),
+        "Tab goes into the open menu"
+    );
+    b.press(Key::Escape).await;
+    assert!(menu_button_focused(b).await);
+
+    // A click on a link leads there.
+    b.click(".nav-toggle").await;
+    b.click_link("Training").await;
+    assert_eq!(b.path().await, "/handbook/training/");
+
+    // On a laptop there is no button, and the navigation is all there.
+    viewport(b, 1366, 900).await;
+    assert!(!b.shown(".nav-toggle").await, "a menu button at 1366 px");
+    let wide = nav_links(b).await;
+    assert!(
+        wide.iter().all(|(_, shown, top)| *shown && *top),
+        "{wide:?}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_javascript_the_navigation_wraps_on_a_phone() {
+    let Some(browser) = Browser::start_without_js().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    viewport(b, 360, 800).await;
+    b.open(&format!("{}guide/", server.base)).await;
+    assert!(
+        !b.shown(".nav-toggle").await,
+        "a button that would do nothing"
+    );
+    let links = nav_links(b).await;
+    assert_eq!(links.len(), 6);
+    assert!(
+        links.iter().all(|(_, shown, top)| *shown && *top),
+        "{links:?}"
+    );
+    assert_no_sideways_scroll(b, "the section without JavaScript at 360 px").await;
     browser.close().await;
 }
