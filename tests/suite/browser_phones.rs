@@ -294,3 +294,37 @@ async fn without_javascript_the_navigation_wraps_on_a_phone() {
     assert_no_sideways_scroll(b, "the section without JavaScript at 360 px").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_header_search_shares_the_title_row_from_1024_to_1920_px() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    b.open(&format!("{}plan/", server.base)).await;
+    for width in [1024, 1280, 1920] {
+        viewport(b, width, 900).await;
+        let v = b
+            .run(
+                "const rect = (css) => document.querySelector(css).getBoundingClientRect();
+                 const title = rect('.site-title'), search = rect('.site-search-input'), nav = rect('.site-nav');
+                 return { title: [title.top, title.bottom], search: [search.top, search.bottom], nav: nav.top };",
+                vec![],
+            )
+            .await;
+        let num = |x: &serde_json::Value| x.as_f64().unwrap_or(f64::NAN);
+        let (title_top, title_bottom) = (num(&v["title"][0]), num(&v["title"][1]));
+        let (search_top, search_bottom) = (num(&v["search"][0]), num(&v["search"][1]));
+        // One row: the box spans the title's line, centred on it, and the
+        // navigation starts below both.
+        assert!(
+            search_top <= title_top + 0.5
+                && search_bottom >= title_bottom - 0.5
+                && ((search_top + search_bottom) - (title_top + title_bottom)).abs() <= 4.0
+                && num(&v["nav"]) >= search_bottom,
+            "at {width} px the search box is not in the title's row: {v}"
+        );
+    }
+    browser.close().await;
+}
