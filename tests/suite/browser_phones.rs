@@ -328,3 +328,72 @@ async fn the_header_search_shares_the_title_row_from_1024_to_1920_px() {
     }
     browser.close().await;
 }
+
+/// The top of the directory's filter bar, and whether the onboarding box
+/// is shown.
+async fn directory_top(b: &Browser) -> (f64, bool) {
+    let v = b
+        .run(
+            "const box = document.querySelector('.path-box');
+             return [document.querySelector('.filter-bar').getBoundingClientRect().top,
+                     !!box && box.getBoundingClientRect().height > 0];",
+            vec![],
+        )
+        .await;
+    (
+        v[0].as_f64().unwrap_or(f64::MAX),
+        v[1] == serde_json::Value::Bool(true),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_directory_filters_are_in_view_on_a_laptop() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    viewport(b, 1366, 900).await;
+    let directory = format!("{}experts/", server.base);
+
+    // A fresh visitor: no onboarding box, the filters well inside the
+    // screen, and the section's text (how to add yourself) after the list.
+    b.open(&directory).await;
+    let (top, boxed) = directory_top(b).await;
+    assert!(!boxed, "a fresh visitor gets the onboarding box");
+    assert!(top < 900.0, "the filters start at y = {top}");
+    let after = b
+        .run(
+            "const about = document.querySelector('.directory-about');
+             const list = document.querySelector('[data-directory-list]');
+             return !!about && !!(list.compareDocumentPosition(about) & Node.DOCUMENT_POSITION_FOLLOWING);",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        after,
+        serde_json::Value::Bool(true),
+        "the text comes after the list"
+    );
+
+    // Someone following the path (from its page) gets the box, and the
+    // filters are still in view.
+    b.open(&format!("{}onboarding/new-hire/", server.base))
+        .await;
+    b.click("ol.steps a[href$='/experts/']").await;
+    let (top, boxed) = directory_top(b).await;
+    assert!(
+        boxed,
+        "no onboarding box for a reader who came through the path"
+    );
+    assert!(top < 900.0, "with the box the filters start at y = {top}");
+
+    // So does someone who has ticked a step off, coming back another day.
+    b.click(".path-box [data-step-check]").await;
+    b.open(&directory).await;
+    assert!(
+        directory_top(b).await.1,
+        "no box for a reader who started the path"
+    );
+    browser.close().await;
+}
