@@ -256,6 +256,17 @@ async fn on_a_phone_the_navigation_opens_from_a_menu_button() {
     b.press(Key::Escape).await;
     assert!(menu_button_focused(b).await);
 
+    // Escape in the search box is the search's, and leaves the menu open.
+    b.click(".nav-toggle").await;
+    b.click("#site-search-input").await;
+    b.press(Key::Escape).await;
+    assert_eq!(
+        b.attr(".nav-toggle", "aria-expanded").await.as_deref(),
+        Some("true"),
+        "Escape in the search box closed the menu"
+    );
+    b.click(".nav-toggle").await;
+
     // A click on a link leads there.
     b.click(".nav-toggle").await;
     b.click_link("Training").await;

@@ -37,6 +37,10 @@
 
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" || !isOpen()) return;
+      /* Escape in another widget (the search box's results) is that
+         widget's: only from the menu, its button or the page itself. */
+      var at = event.target;
+      if (at !== button && at !== document.body && !nav.contains(at)) return;
       /* Only while the button is shown: on a wide screen the navigation
          is always there and Escape belongs to whatever else is open. */
       if (!button.offsetParent) return;
