@@ -28,6 +28,8 @@ pub(crate) struct Strings {
     pub skip_to_content: String,
     /// `main_navigation`: "Main"
     pub main_navigation: String,
+    /// `menu`: "Menu" (the button that opens the top navigation on a phone)
+    pub menu: String,
     /// `breadcrumbs`: "Breadcrumb"
     pub breadcrumbs: String,
     /// `on_this_page`: "On this page"

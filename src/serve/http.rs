@@ -470,7 +470,7 @@ fn security_headers(mut response: Response, host: Option<&str>) -> Response {
 /// The Content-Security-Policy of every response. What the built pages
 /// need, and no more for scripts:
 /// - scripts only from the site's own files (the theme's `search.js`,
-///   `path.js`, `directory.js`, Pagefind's `search/pagefind.js` and
+///   `nav.js`, `path.js`, `directory.js`, Pagefind's `search/pagefind.js` and
 ///   `/__esiin/live.js`): the theme has no inline script and no `on…=`
 ///   attribute, so none is allowed, and one in a page's Markdown is
 ///   blocked; `'wasm-unsafe-eval'` lets Pagefind compile its WebAssembly

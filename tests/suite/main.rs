@@ -11,6 +11,7 @@ mod support;
 
 mod browser;
 mod browser_a11y;
+mod browser_phones;
 mod browser_search;
 mod browser_serve;
 mod build;

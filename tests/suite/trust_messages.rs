@@ -265,7 +265,7 @@ fn an_image_linking_to_a_missing_heading_is_located() {
          `content/plan.md` does not have",
         Some(
             "its headings are: #how-we-measure, #näkyvyys-ja-tavoitteet; its other ids: \
-             #site-search, #site-search-input, #site-search-results, #site-search-status, \
+             #site-search, #site-search-input, #site-search-results, #site-search-status, #site-nav, \
              #main, #in-path-1-title, #in-path-1-progress, #plan-facts-title, #goals-title, \
              #goal-blog-visitors, #goal-blog-visitors-title, #goal-draft-to-published, \
              #goal-draft-to-published-title, #toc-title",

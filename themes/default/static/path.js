@@ -115,8 +115,32 @@
     });
   }
 
+  /* Whether the reader came here through the path: from a page the box
+     links to (the path's page, the previous or next step). */
+  function arrivedThrough(tracker) {
+    var from;
+    try {
+      from = new URL(document.referrer);
+    } catch (e) {
+      return false;
+    }
+    return Array.prototype.some.call(tracker.querySelectorAll("a[href]"), function (a) {
+      return a.origin === from.origin && a.pathname === from.pathname;
+    });
+  }
+
+  /* A step's box (`data-path-box`) shows only to a reader who follows the
+     path: one who has ticked a step off, or came here through the path. */
+  function reveal(tracker) {
+    if (!tracker.hidden || !tracker.hasAttribute("data-path-box")) return;
+    if (load(tracker.getAttribute("data-storage-key")).length || arrivedThrough(tracker)) {
+      tracker.hidden = false;
+    }
+  }
+
   function renderAll() {
     trackers.forEach(render);
+    trackers.forEach(reveal);
   }
 
   function toggle(key, id, on) {
