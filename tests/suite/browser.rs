@@ -300,6 +300,79 @@ async fn a_shared_directory_url_shows_the_same_view() {
     browser.close().await;
 }
 
+/// The counts the select `#filter-KEY` shows: `{value: n}` from each
+/// option's "Label (n)".
+async fn option_counts(b: &Browser, key: &str) -> std::collections::BTreeMap<String, usize> {
+    let script = "return Array.prototype.map.call(document.querySelectorAll(arguments[0] + ' option'), \
+        function (o) { return [o.value, o.text]; });";
+    let rows = b
+        .run(script, vec![serde_json::json!(format!("#filter-{key}"))])
+        .await;
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows.as_array().into_iter().flatten() {
+        let value = row[0].as_str().unwrap_or_default();
+        let text = row[1].as_str().unwrap_or_default();
+        if value.is_empty() {
+            continue;
+        }
+        let n = text
+            .rsplit_once(" (")
+            .and_then(|(_, n)| n.strip_suffix(')'))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("option {value} shows no count: {text:?}"));
+        counts.insert(value.to_string(), n);
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filter_counts_follow_the_other_filters() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let experts = example_experts();
+    let b = &browser;
+    b.open(&format!("{}experts/", server.base)).await;
+    let everyone = listed_names(&experts, |_| true);
+    assert_visible(b, &everyone, "before filtering").await;
+
+    // With no filter, a topic's count is everyone who has it.
+    let topics = option_counts(b, "topic").await;
+    for (slug, n) in &topics {
+        assert_eq!(
+            *n,
+            listed_names(&experts, |e| e.has_topic(slug)).len(),
+            "{slug}"
+        );
+    }
+
+    // Choosing an availability: each topic counts only those who also offer it,
+    // and the chosen select's own counts still ignore its own choice.
+    let available_before = option_counts(b, "available").await;
+    b.select("#filter-available", AVAILABLE).await;
+    let offers = |e: &Expert| e.available_for.iter().any(|a| a == AVAILABLE);
+    assert_visible(b, &listed_names(&experts, offers), "availability chosen").await;
+    let topics = option_counts(b, "topic").await;
+    for (slug, n) in &topics {
+        let expected = listed_names(&experts, |e| e.has_topic(slug) && offers(e)).len();
+        assert_eq!(*n, expected, "{slug} with {AVAILABLE} chosen");
+    }
+    assert!(
+        topics.values().any(|n| *n == 0),
+        "the example content no longer has a topic that a chosen availability empties"
+    );
+    assert_eq!(option_counts(b, "available").await, available_before);
+
+    // Both chosen: the availability's counts follow the topic.
+    b.select("#filter-topic", TOPIC).await;
+    let podcasts = option_counts(b, "available").await[AVAILABLE];
+    let expected = listed_names(&experts, |e| e.has_topic(TOPIC) && offers(e));
+    assert_eq!(podcasts, expected.len());
+    assert_visible(b, &expected, "both chosen").await;
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_the_directory_lists_every_listed_expert() {
     let Some(browser) = Browser::start_without_js().await else {
