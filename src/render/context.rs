@@ -99,6 +99,8 @@ pub(crate) struct ExpertCtx<'a> {
     pub photo: Option<Img>,
     pub initials: String,
     pub email: Option<&'a str>,
+    /// The chat link of `handbook.yaml`'s `chat:` for their address.
+    pub chat: Option<ChatLink<'a>>,
     pub location: Option<&'a str>,
     pub languages: &'a [String],
     pub topics: Vec<TopicLink<'a>>,
@@ -114,6 +116,12 @@ pub(crate) struct ExpertCtx<'a> {
     pub owns: Vec<Ref<'a>>,
     /// Onboarding paths that include their profile or a page they own.
     pub paths: Vec<Ref<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ChatLink<'a> {
+    pub name: &'a str,
+    pub url: String,
 }
 
 #[derive(Serialize)]
@@ -423,6 +431,16 @@ impl<'a> Pages<'a> {
             photo: self.state.photos.get(&i).map(|p| p.profile.clone()),
             initials: initials(&site.page(i).title),
             email: e.email.as_deref(),
+            chat: site
+                .config
+                .raw
+                .chat
+                .as_ref()
+                .zip(e.email.as_deref())
+                .map(|(c, email)| ChatLink {
+                    name: &c.name,
+                    url: c.link(email),
+                }),
             location: e.location.as_deref(),
             languages: &e.languages,
             topics: self.topic_links(&e.topics),

@@ -393,6 +393,12 @@ pub(crate) struct Strings {
     pub trains: String,
     /// `owns`: "Looks after"
     pub owns: String,
+    /// `contact_actions`: "Contact actions"
+    pub contact_actions: String,
+    /// `send_email`: "Send e-mail"
+    pub send_email: String,
+    /// `chat_on`: "Chat on {name}"
+    pub chat_on: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

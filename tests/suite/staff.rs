@@ -1,0 +1,96 @@
+//! What staff expect beyond finding an expert (issue #14), in the built
+//! HTML: contact actions on a profile, team pages, "recently updated" on
+//! the home page, plan tolerance and sparkline axes, the Finnish UI and
+//! the favicon. (Filter counts and the colour-scheme switch, which need
+//! JavaScript, are in `tests/suite/browser.rs`.)
+
+use crate::support;
+
+use support::{Handbook, attr_values, between, broken};
+
+const CHAT: &str =
+    "chat:\n  name: Teams\n  url: \"https://teams.microsoft.com/l/chat/0/0?users={email}\"\n";
+
+#[test]
+fn a_profile_has_e_mail_and_chat_actions() {
+    let hb = Handbook::fixture("basic");
+    // Without `chat:` a profile offers e-mail only.
+    hb.build_ok();
+    let page = hb.page("experts/aino-virtanen/index.html");
+    let actions = between(
+        &page,
+        "<ul role=\"list\" class=\"profile-actions\"",
+        "</ul>",
+    );
+    assert!(
+        attr_values(actions, "href") == ["mailto:aino.virtanen@example.com"],
+        "{actions}"
+    );
+    assert!(actions.contains("Send e-mail"));
+
+    // With it, a chat link, the address percent-encoded into `{email}`: a
+    // `+` in it cannot become a space in the chat's query.
+    let yaml = hb.read("handbook.yaml");
+    hb.write("handbook.yaml", format!("{yaml}{CHAT}"));
+    hb.edit(
+        "content/experts/aino-virtanen.md",
+        "email: aino.virtanen@example.com",
+        "email: aino+hb@example.com",
+    );
+    hb.build_ok();
+    let page = hb.page("experts/aino-virtanen/index.html");
+    let actions = between(
+        &page,
+        "<ul role=\"list\" class=\"profile-actions\"",
+        "</ul>",
+    );
+    assert_eq!(
+        attr_values(actions, "href"),
+        [
+            "mailto:aino+hb@example.com",
+            "https://teams.microsoft.com/l/chat/0/0?users=aino%2Bhb%40example.com"
+        ],
+        "{actions}"
+    );
+    assert!(actions.contains("Chat on Teams"), "{actions}");
+    // The screen reader hears whom: "Chat on Teams: Aino Virtanen".
+    assert!(actions.contains("<span class=\"visually-hidden\">: Aino Virtanen</span>"));
+}
+
+#[test]
+fn a_chat_url_that_runs_script_is_an_error_in_handbook_yaml() {
+    let run = broken(|hb| {
+        let yaml = hb.read("handbook.yaml");
+        hb.write(
+            "handbook.yaml",
+            format!("{yaml}chat:\n  name: Teams\n  url: \"javascript:alert('{{email}}')\"\n"),
+        );
+    });
+    run.assert_error(
+        "handbook.yaml:7:9: `javascript:` links are not allowed here",
+        Some(
+            "write an `https:`, `http:`, `mailto:`, `tel:` or `webcal:` URL, or a relative link (`../page.md`, `/path/`, `#heading`)",
+        ),
+    );
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
+}
+
+#[test]
+fn a_chat_url_that_starts_with_the_address_is_an_error() {
+    let run = broken(|hb| {
+        let yaml = hb.read("handbook.yaml");
+        hb.write(
+            "handbook.yaml",
+            format!("{yaml}chat: {{name: Teams, url: '{{email}}'}}\n"),
+        );
+    });
+    run.assert_error(
+        "handbook.yaml:5:27: `url` must not start with `{email}`",
+        Some(
+            "start it with the chat's address, e.g. `https://teams.microsoft.com/l/chat/0/0?users={email}`",
+        ),
+    );
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
+}
