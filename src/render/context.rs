@@ -95,6 +95,8 @@ pub(crate) struct SectionCtx<'a> {
 pub(crate) struct ExpertCtx<'a> {
     pub role: Option<&'a str>,
     pub team: Option<&'a str>,
+    /// Their team's page (generated, see `render/teams.rs`).
+    pub team_url: Option<String>,
     pub photo_url: Option<String>,
     pub photo: Option<Img>,
     pub initials: String,
@@ -427,6 +429,7 @@ impl<'a> Pages<'a> {
         ExpertCtx {
             role: e.role.as_deref(),
             team: e.team.as_deref(),
+            team_url: self.team_page_url(e.team.as_deref()),
             photo_url: e.photo.as_deref().and_then(|f| self.asset_url(i, f)),
             photo: self.state.photos.get(&i).map(|p| p.profile.clone()),
             initials: initials(&site.page(i).title),

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod poster;
 pub mod sanitize;
 pub mod strings;
+pub(crate) mod teams;
 pub mod templates;
 pub mod theme;
 pub(crate) mod view;

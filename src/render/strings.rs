@@ -399,6 +399,24 @@ pub(crate) struct Strings {
     pub send_email: String,
     /// `chat_on`: "Chat on {name}"
     pub chat_on: String,
+    /// `teams_title`: "Teams"
+    pub teams_title: String,
+    /// `teams_description`: "Every team with listed experts: who is in it, the training they give and where they share."
+    pub teams_description: String,
+    /// `team_eyebrow`: "Team"
+    pub team_eyebrow: String,
+    /// `team_experts`: "People"
+    pub team_experts: String,
+    /// `team_modules`: "Training they give"
+    pub team_modules: String,
+    /// `team_channels`: "Where they share"
+    pub team_channels: String,
+    /// `all_teams`: "All teams"
+    pub all_teams: String,
+    /// `teams_empty`: "No team has listed experts yet."
+    pub teams_empty: String,
+    /// `browse_teams`: "Browse teams"
+    pub browse_teams: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

@@ -6,7 +6,7 @@
 
 use crate::support;
 
-use support::{Handbook, attr_values, between, broken};
+use support::{Handbook, attr_values, between, broken, hrefs};
 
 const CHAT: &str =
     "chat:\n  name: Teams\n  url: \"https://teams.microsoft.com/l/chat/0/0?users={email}\"\n";
@@ -93,4 +93,73 @@ fn a_chat_url_that_starts_with_the_address_is_an_error() {
     );
     assert_eq!(run.error_count(), 1, "{}", run.stderr);
     crate::assert_diagnostics!(run);
+}
+
+#[test]
+fn a_team_has_a_page_with_its_experts_training_and_channels() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let page = hb.page("experts/teams/platform/index.html");
+    let main = between(&page, "<main", "</main>");
+    let links = hrefs(main);
+    assert!(main.contains("<h1>Platform</h1>"), "{main}");
+    // Its expert, the module she trains, and her channels, each a link to
+    // the directory filtered to the team and the channel.
+    assert!(
+        links.contains(&"/handbook/experts/aino-virtanen/".to_string()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"/handbook/training/basics/".to_string()),
+        "{links:?}"
+    );
+    for channel in ["github", "mastodon", "blog"] {
+        let url = format!("/handbook/experts/?team=platform&amp;channel={channel}");
+        assert!(links.contains(&url), "no {url} in {links:?}");
+    }
+    assert!(
+        links.contains(&"/handbook/experts/teams/".to_string()),
+        "all teams"
+    );
+
+    // The team index lists the teams of listed experts only: Data is the
+    // unlisted expert's team.
+    let index = hb.page("experts/teams/index.html");
+    let index_links = hrefs(between(&index, "<main", "</main>"));
+    assert!(index_links.contains(&"/handbook/experts/teams/platform/".to_string()));
+    assert!(index_links.contains(&"/handbook/experts/teams/sales/".to_string()));
+    assert!(
+        !index.contains("Data"),
+        "an unlisted expert's team is listed"
+    );
+    assert!(!hb.public().join("experts/teams/data").exists());
+
+    // Linked from the profile and from the directory (cards, matrix, tiles).
+    let profile = hb.page("experts/aino-virtanen/index.html");
+    assert!(profile.contains(r#"<a href="/handbook/experts/teams/platform/">Platform</a>"#));
+    let directory = hb.page("experts/index.html");
+    let directory_links = hrefs(&directory);
+    assert!(
+        directory_links
+            .iter()
+            .filter(|l| *l == "/handbook/experts/teams/platform/")
+            .count()
+            >= 2,
+        "the card and the matrix row link the team"
+    );
+    assert!(directory_links.contains(&"/handbook/experts/teams/".to_string()));
+}
+
+#[test]
+fn a_page_on_a_team_page_url_is_an_error() {
+    let run = broken(|hb| {
+        hb.write(
+            "content/experts/teams/sales.md",
+            "---\ntitle: Our sales team\nkind: page\n---\n\nHello.\n",
+        );
+    });
+    run.assert_error(
+        "content/experts/teams/sales.md: the page is at `/handbook/experts/teams/sales/`, where esiin writes a generated page (topics, teams and expertise gaps)",
+        Some("rename the file or give it another `slug`"),
+    );
 }
