@@ -81,6 +81,9 @@ pub(crate) struct PageCtx<'a> {
     pub in_paths: Vec<InPath<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<super::listings::DirectoryCtx<'a>>,
+    /// The home page's "recently updated" and "continue" parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home: Option<super::home::HomeCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<super::listings::CatalogueCtx<'a>>,
 }
@@ -264,7 +267,7 @@ pub(crate) struct InPath<'a> {
 /// The key under which a path's progress is kept in the browser: the
 /// path's id, so two handbooks on one host do not share progress only if
 /// their base paths differ too.
-fn storage_key(site: &Site, path: PageId) -> String {
+pub(super) fn storage_key(site: &Site, path: PageId) -> String {
     format!(
         "esiin:{}:path:{}",
         site.config.base_path,
@@ -384,6 +387,7 @@ impl<'a> Pages<'a> {
             in_paths: self.in_paths(i),
             directory: None,
             catalogue: None,
+            home: (i == site.home).then(|| self.home_ctx()),
         };
         match &p.data {
             KindData::Section | KindData::Page if p.is_section => self.section_parts(i, &mut ctx),

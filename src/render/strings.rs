@@ -417,6 +417,12 @@ pub(crate) struct Strings {
     pub teams_empty: String,
     /// `browse_teams`: "Browse teams"
     pub browse_teams: String,
+    /// `recently_updated`: "Recently updated"
+    pub recently_updated: String,
+    /// `continue_title`: "Continue where you left off"
+    pub continue_title: String,
+    /// `continue_next`: "Next step:"
+    pub continue_next: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

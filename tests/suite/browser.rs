@@ -644,6 +644,75 @@ async fn assert_text_starts(b: &Browser, css: &str, expected: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_started_path_says_where_to_continue_on_its_page_and_the_home_page() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    const HOME_BOX: &str = ".continue-box";
+    // Not started: nothing to continue, on the home page or the path page.
+    b.open(&server.base).await;
+    assert!(
+        !b.shown(HOME_BOX).await,
+        "continue shown before the path is started"
+    );
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let steps = listed_steps(b).await;
+    assert!(
+        steps.len() >= 3,
+        "the example path is too short for this test"
+    );
+    assert!(!b.shown("[data-path-continue]").await);
+
+    // Ticking the first and third steps: the next is the second.
+    b.click("ol.steps > li.step:nth-child(1) [data-step-check]")
+        .await;
+    b.click("ol.steps > li.step:nth-child(3) [data-step-check]")
+        .await;
+    assert_text_starts(b, "[data-path-continue]", "Next step:").await;
+    let link = b.element("[data-path-continue] [data-continue-link]").await;
+    assert_eq!(link.read_text().await.trim(), steps[1].title);
+    assert_eq!(
+        link.read_prop("href").await.as_deref(),
+        Some(steps[1].url.as_str())
+    );
+
+    // The home page says the same, under its heading, as a link.
+    b.open(&server.base).await;
+    assert!(
+        b.shown(HOME_BOX).await,
+        "continue not shown on the home page"
+    );
+    assert_eq!(
+        b.text(".continue-box h2").await,
+        "Continue where you left off"
+    );
+    let link = b.element(".continue-box [data-continue-link]").await;
+    assert_eq!(link.read_text().await.trim(), steps[1].title);
+    assert_eq!(
+        link.read_prop("href").await.as_deref(),
+        Some(steps[1].url.as_str())
+    );
+
+    // Every step ticked: the path is done, nothing to continue.
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    for n in 1..=steps.len() {
+        let css = format!("ol.steps > li.step:nth-child({n}) [data-step-check]");
+        if !b.checked(&css).await {
+            b.click(&css).await;
+        }
+    }
+    assert!(!b.shown("[data-path-continue]").await);
+    b.open(&server.base).await;
+    assert!(
+        !b.shown(HOME_BOX).await,
+        "continue shown for a finished path"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_ticked_step_survives_a_reload_and_shows_on_its_own_page() {
     let Some(browser) = Browser::start().await else {
         return;

@@ -163,3 +163,45 @@ fn a_page_on_a_team_page_url_is_an_error() {
         Some("rename the file or give it another `slug`"),
     );
 }
+
+#[test]
+fn the_home_page_lists_the_recently_updated_pages_newest_first() {
+    let hb = Handbook::fixture("basic");
+    // Dates written in front matter (the fixture is not a git repository).
+    let dated = [
+        ("content/guide/writing.md", "2026-05-01"),
+        ("content/training/basics.md", "2026-06-01"),
+        ("content/experts/aino-virtanen.md", "2026-04-01"),
+        // The unlisted expert stays out of every list, however new.
+        ("content/experts/tuomas-lehtinen.md", "2026-06-10"),
+    ];
+    for (file, date) in dated {
+        let text = hb.read(file);
+        let text = text.replacen("---\n", &format!("---\nupdated: {date}\n"), 1);
+        hb.write(file, text);
+    }
+    hb.build_ok();
+    let home = hb.page("index.html");
+    let recent = between(
+        &home,
+        "<section class=\"listing home-recent\"",
+        "</section>",
+    );
+    assert_eq!(
+        hrefs(recent),
+        [
+            "/handbook/training/basics/",
+            "/handbook/guide/writing/",
+            "/handbook/experts/aino-virtanen/"
+        ],
+        "{recent}"
+    );
+    assert!(
+        recent.contains(r#"<time datetime="2026-06-01">1 June 2026</time>"#),
+        "{recent}"
+    );
+    assert!(!recent.contains("Tuomas"));
+    // The home page loads the path script, for "continue where you left off".
+    assert!(home.contains("path.js"));
+    assert!(home.contains("data-path-continue"));
+}
