@@ -423,6 +423,14 @@ pub(crate) struct Strings {
     pub continue_title: String,
     /// `continue_next`: "Next step:"
     pub continue_next: String,
+    /// `scheme_label`: "Colour scheme"
+    pub scheme_label: String,
+    /// `scheme_auto`: "Auto"
+    pub scheme_auto: String,
+    /// `scheme_light`: "Light"
+    pub scheme_light: String,
+    /// `scheme_dark`: "Dark"
+    pub scheme_dark: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

@@ -1062,3 +1062,120 @@ async fn the_subscribe_link_takes_the_page_host_when_base_url_has_none() {
     }
     browser.close().await;
 }
+
+// ---------------------------------------------------------------------------
+// The colour-scheme switch: three states, remembered, applied before paint.
+
+/// The page's background colour as computed, and the `data-theme` of `<html>`.
+async fn scheme_state(b: &Browser) -> (String, Option<String>) {
+    let v = b
+        .run(
+            "return [getComputedStyle(document.body).backgroundColor, document.documentElement.getAttribute('data-theme')];",
+            vec![],
+        )
+        .await;
+    (
+        v[0].as_str().unwrap_or_default().to_string(),
+        v[1].as_str().map(str::to_string),
+    )
+}
+
+/// Waits (up to five seconds) for the page's background to be `want`.
+async fn assert_background(b: &Browser, want: &str, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (bg, _) = scheme_state(b).await;
+        if bg == want {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("{what}: the background is {bg}, expected {want}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_colour_scheme_switch_is_remembered_and_works_from_the_keyboard() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    // theme.css's `--bg`, light and dark.
+    const LIGHT: &str = "rgb(246, 247, 249)";
+    const DARK: &str = "rgb(14, 19, 24)";
+    const SWITCH: &str = "[data-scheme-switch]";
+    b.open(&server.base).await;
+    assert!(
+        b.shown(SWITCH).await,
+        "the switch is hidden with JavaScript on"
+    );
+    assert_eq!(b.attr(SWITCH, "role").await.as_deref(), Some("group"));
+    assert_eq!(
+        b.attr(SWITCH, "aria-label").await.as_deref(),
+        Some("Colour scheme")
+    );
+    // The headless browser's system scheme is light: auto is light.
+    assert_background(b, LIGHT, "auto").await;
+    let pressed = |choice: &str| format!("{SWITCH} [data-scheme-choice={choice}]");
+    assert_eq!(
+        b.attr(&pressed("auto"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+
+    // Dark, by mouse: applied at once, and on the next page before any
+    // deferred script runs (the inline script in <head>).
+    b.click(&pressed("dark")).await;
+    assert_background(b, DARK, "dark chosen").await;
+    assert_eq!(
+        b.attr(&pressed("dark"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        b.attr(&pressed("auto"), "aria-pressed").await.as_deref(),
+        Some("false")
+    );
+    b.open(&format!("{}experts/", server.base)).await;
+    let (bg, theme) = scheme_state(b).await;
+    assert_eq!(
+        (bg.as_str(), theme.as_deref()),
+        (DARK, Some("dark")),
+        "after navigating"
+    );
+    let href = b
+        .attr("link[data-scheme=base]", "href")
+        .await
+        .unwrap_or_default();
+    assert!(href.ends_with("theme-dark.css"), "{href}");
+
+    // Light, from the keyboard: focus the button, press Enter.
+    b.run(
+        "document.querySelector(arguments[0]).focus();",
+        vec![serde_json::json!(pressed("light"))],
+    )
+    .await;
+    b.press(fantoccini::key::Key::Enter).await;
+    assert_background(b, LIGHT, "light chosen").await;
+    assert_eq!(scheme_state(b).await.1.as_deref(), Some("light"));
+    b.reload().await;
+    assert_background(b, LIGHT, "light after a reload").await;
+    assert_eq!(
+        b.attr(&pressed("light"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+
+    // Auto forgets the choice: the system's scheme again.
+    b.click(&pressed("auto")).await;
+    assert_eq!(scheme_state(b).await.1, None);
+    let kept = b
+        .run("return localStorage.getItem('esiin:color-scheme');", vec![])
+        .await;
+    assert_eq!(kept, serde_json::Value::Null);
+    let href = b
+        .attr("link[data-scheme=base]", "href")
+        .await
+        .unwrap_or_default();
+    assert!(href.ends_with("/theme.css"), "{href}");
+    browser.close().await;
+}
