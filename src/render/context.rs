@@ -198,6 +198,9 @@ pub(crate) struct GoalCtx<'a> {
     pub direction: kinds::Direction,
     pub actuals: Vec<ActualCtx>,
     pub latest: Option<ActualCtx>,
+    /// The sparkline's axis: the lowest and highest value it spans.
+    pub spark_min: Num,
+    pub spark_max: Num,
     /// Percent of the way from baseline to target, rounded.
     pub progress: Option<i64>,
     /// Where a straight line from baseline to target is at the latest
@@ -550,7 +553,10 @@ impl<'a> Pages<'a> {
         };
         let start = plan.period.as_ref().map(|p| p.start.0);
         let stale_after = stale::stale_after_days(plan);
-        let a = super::charts::assess(g, start, self.site.today, stale_after);
+        let tolerance = plan
+            .tolerance_percent
+            .unwrap_or(super::charts::DEFAULT_TOLERANCE_PERCENT);
+        let a = super::charts::assess(g, start, self.site.today, stale_after, tolerance);
         GoalCtx {
             progress: a.progress.map(|p| p.round() as i64),
             expected: a.expected.map(|e| Num((e * 10.0).round() / 10.0)),
@@ -558,6 +564,8 @@ impl<'a> Pages<'a> {
             stale_data: a.stale,
             bullet_svg: tera::Value::safe_string(&super::charts::bullet(g, &a)),
             sparkline_svg: tera::Value::safe_string(&super::charts::sparkline(g, start)),
+            spark_min: Num(super::charts::spark_range(g).0),
+            spark_max: Num(super::charts::spark_range(g).1),
             id: &g.id,
             title: &g.title,
             metric: g.metric.as_deref(),

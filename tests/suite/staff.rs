@@ -205,3 +205,48 @@ fn the_home_page_lists_the_recently_updated_pages_newest_first() {
     assert!(home.contains("path.js"));
     assert!(home.contains("data-path-continue"));
 }
+
+/// The plan page's goal `id`: its status class and its sparkline block.
+fn goal_of<'a>(page: &'a str, id: &str) -> &'a str {
+    between(page, &format!("id=\"goal-{id}\""), "</li>")
+}
+
+#[test]
+fn a_goal_within_the_tolerance_of_the_line_is_on_track() {
+    let hb = Handbook::fixture("basic");
+    // From 20 to 30 over 2026: on 2 July the line is at 25.0. 24.9 is a
+    // tenth behind, within 2 % of the range (0.2): on track.
+    let goal = "  - id: near\n    title: Near the line\n    baseline: 20\n    target: 30\n    due: 2026-12-31\n    actuals:\n      - {date: 2026-03-01, value: 21.5}\n      - {date: 2026-07-02, value: 24.9}\n";
+    hb.edit("content/plan.md", "goals:\n", &format!("goals:\n{goal}"));
+    hb.build_ok();
+    let page = hb.page("plan/index.html");
+    assert!(
+        page.contains("id=\"goal-near\""),
+        "goal ids changed: {page}"
+    );
+    let near = goal_of(&page, "near");
+    assert!(near.contains("status-on_track"), "{near}");
+    // The sparkline fills its column and says what it spans: the highest
+    // and lowest value, the period's first and last day.
+    assert!(near.contains("preserveAspectRatio=\"none\""), "{near}");
+    assert!(
+        near.contains(
+            r#"<p class="spark-axis" aria-hidden="true"><span>30</span><span>20</span></p>"#
+        ),
+        "{near}"
+    );
+    assert!(
+        near.contains(r#"<span>1 January 2026</span><span>31 December 2026</span>"#),
+        "{near}"
+    );
+
+    // With no tolerance, the same figure is behind.
+    hb.edit(
+        "content/plan.md",
+        "goals:\n",
+        "tolerance_percent: 0\ngoals:\n",
+    );
+    hb.build_ok();
+    let page = hb.page("plan/index.html");
+    assert!(goal_of(&page, "near").contains("status-behind"));
+}
