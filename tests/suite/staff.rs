@@ -250,3 +250,24 @@ fn a_goal_within_the_tolerance_of_the_line_is_on_track() {
     let page = hb.page("plan/index.html");
     assert!(goal_of(&page, "near").contains("status-behind"));
 }
+
+#[test]
+fn every_page_links_the_theme_favicon() {
+    let hb = Handbook::fixture("basic");
+    hb.build_ok();
+    let svg = hb.read("public/favicon.svg");
+    assert!(svg.starts_with("<svg") && svg.contains("viewBox"), "{svg}");
+    for page in [
+        "index.html",
+        "experts/index.html",
+        "experts/teams/index.html",
+        "404.html",
+    ] {
+        let html = hb.page(page);
+        let head = between(&html, "<head>", "</head>");
+        assert!(
+            head.contains(r#"<link rel="icon" href="/handbook/favicon.svg" type="image/svg+xml">"#),
+            "{page}: {head}"
+        );
+    }
+}
