@@ -431,6 +431,20 @@ pub(crate) struct Strings {
     pub scheme_light: String,
     /// `scheme_dark`: "Dark"
     pub scheme_dark: String,
+    /// `channel_blog`: "Blog"
+    pub channel_blog: String,
+    /// `channel_website`: "Website"
+    pub channel_website: String,
+    /// `channel_podcast`: "Podcast"
+    pub channel_podcast: String,
+    /// `zone_europe_helsinki`: "Europe/Helsinki"
+    pub zone_europe_helsinki: String,
+    /// `zone_europe_stockholm`: "Europe/Stockholm"
+    pub zone_europe_stockholm: String,
+    /// `zone_europe_tallinn`: "Europe/Tallinn"
+    pub zone_europe_tallinn: String,
+    /// `zone_utc`: "UTC"
+    pub zone_utc: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

@@ -271,3 +271,35 @@ fn every_page_links_the_theme_favicon() {
         );
     }
 }
+
+#[test]
+fn a_finnish_handbook_names_channels_and_the_time_zone_in_finnish() {
+    let hb = Handbook::fixture("basic");
+    hb.edit("handbook.yaml", "language: en", "language: fi");
+    hb.build_ok();
+    let aino = hb.page("experts/aino-virtanen/index.html");
+    assert!(
+        aino.contains(r#"<span class="channel-label">Blogi</span>"#),
+        "the blog channel"
+    );
+    // Brands keep their names.
+    assert!(aino.contains(r#"<span class="channel-label">GitHub</span>"#));
+    let directory = hb.page("experts/index.html");
+    assert!(
+        directory.contains(r#"data-label="Blogi">Blogi (1)</option>"#),
+        "the channel filter"
+    );
+    // The time zone under a session table, and a session's tooltip.
+    let module = hb.page("training/basics/index.html");
+    assert!(
+        module.contains("Kellonajat: Suomen aika."),
+        "the time zone note"
+    );
+    assert!(!module.contains("Europe/Helsinki"), "an untranslated zone");
+
+    // English keeps the IANA name, which says exactly where.
+    hb.edit("handbook.yaml", "language: fi", "language: en");
+    hb.build_ok();
+    let module = hb.page("training/basics/index.html");
+    assert!(module.contains("Times are in the Europe/Helsinki time zone."));
+}
