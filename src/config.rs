@@ -91,6 +91,8 @@ pub(crate) struct Config {
     /// "Last updated" from the last commit that touched a page, when the
     /// page has no `updated:` (see `load::git`).
     pub git_dates: bool,
+    /// The chat a profile links to (`chat: {name: Teams, url: "…{email}"}`).
+    pub chat: Option<Chat>,
 }
 
 impl Default for Config {
@@ -107,6 +109,7 @@ impl Default for Config {
             highlight_theme: None,
             markdown: Markdown::default(),
             git_dates: true,
+            chat: None,
         }
     }
 }
@@ -153,6 +156,24 @@ pub(crate) struct Repository {
     pub url: Option<String>,
     pub branch: Option<String>,
     pub edit_url: Option<String>,
+}
+
+/// `chat:` in `handbook.yaml`: the chat every profile links to, the
+/// expert's address put in place of `{email}` (percent-encoded).
+#[derive(Debug, Clone, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Chat {
+    /// What the link says: "Chat on Teams".
+    pub name: String,
+    pub url: String,
+}
+
+impl Chat {
+    /// The chat link for `email`.
+    pub(crate) fn link(&self, email: &str) -> String {
+        self.url
+            .replace("{email}", &crate::text::encode_component(email))
+    }
 }
 
 /// The configuration after validation, with derived values.
@@ -364,16 +385,13 @@ fn folder_kinds(raw: &Config) -> BTreeMap<String, Kind> {
     kinds
 }
 
-/// The URLs of the configuration that reach an `href`: `repository.url`
-/// and `repository.edit_url`, checked against the allowed schemes
-/// ([`crate::url`]). `base_url` is checked by [`split_base_url`].
+/// The URLs of the configuration that reach an `href`: `repository.url`,
+/// `repository.edit_url` and `chat.url`, checked against the allowed
+/// schemes ([`crate::url`]). `base_url` is checked by [`split_base_url`].
 fn check_urls(text: &str, raw: &Config) -> Vec<Diagnostic> {
-    let Some(repo) = &raw.repository else {
-        return Vec::new();
-    };
     let mut errors = Vec::new();
-    let mut report = |key: &str, value: &str, message: String, hint: &str| {
-        let (offset, len) = value_offset(text, key, value);
+    let mut report = |parent: &str, key: &str, value: &str, message: String, hint: &str| {
+        let (offset, len) = value_offset(text, parent, key, value);
         errors.push(
             Diagnostic::error(message)
                 .in_file(FILE)
@@ -381,33 +399,52 @@ fn check_urls(text: &str, raw: &Config) -> Vec<Diagnostic> {
                 .hint(hint),
         );
     };
-    if let Some(url) = &repo.url
-        && let Err(r) = crate::url::check(url)
-    {
-        report("url", url, r.message(), crate::url::HINT);
-    }
-    if let Some(tpl) = &repo.edit_url {
-        if let Err(r) = crate::url::check(&tpl.replace("{path}", "")) {
-            report("edit_url", tpl, r.message(), crate::url::HINT);
-        } else if crate::url::check(&tpl.replace("{path}", "javascript:")).is_err() {
-            // A page's path would make the scheme: a file named
-            // `javascript:alert(1).md` must not become a link that runs.
-            report(
-                "edit_url",
-                tpl,
-                "`edit_url` must not start with `{path}`".into(),
-                "start it with the repository's address, e.g. `https://git.example.com/edit/main/content/{path}`",
-            );
+    if let Some(repo) = &raw.repository {
+        if let Some(url) = &repo.url
+            && let Err(r) = crate::url::check(url)
+        {
+            report("repository", "url", url, r.message(), crate::url::HINT);
         }
+        if let Some(tpl) = &repo.edit_url
+            && let Some((message, hint)) = template_error(tpl, "{path}", "edit_url", EDIT_HINT)
+        {
+            report("repository", "edit_url", tpl, message, &hint);
+        }
+    }
+    if let Some(chat) = &raw.chat
+        && let Some((message, hint)) = template_error(&chat.url, "{email}", "url", CHAT_HINT)
+    {
+        report("chat", "url", &chat.url, message, &hint);
     }
     errors
 }
 
+const EDIT_HINT: &str = "start it with the repository's address, e.g. `https://git.example.com/edit/main/content/{path}`";
+const CHAT_HINT: &str =
+    "start it with the chat's address, e.g. `https://teams.microsoft.com/l/chat/0/0?users={email}`";
+
+/// What is wrong with a URL template whose `placeholder` is filled in per
+/// page or person: a scheme off the allow-list, or a placeholder at the
+/// start, which would let the filled-in text choose the scheme (a file
+/// named `javascript:alert(1).md` must not become a link that runs).
+fn template_error(tpl: &str, placeholder: &str, key: &str, hint: &str) -> Option<(String, String)> {
+    if let Err(r) = crate::url::check(&tpl.replace(placeholder, "")) {
+        return Some((r.message(), crate::url::HINT.to_string()));
+    }
+    if crate::url::check(&tpl.replace(placeholder, "javascript:")).is_err() {
+        return Some((
+            format!("`{key}` must not start with `{placeholder}`"),
+            hint.to_string(),
+        ));
+    }
+    None
+}
+
 /// Byte offset and length of `value` written after key `key` under
-/// `repository:` (the key alone when the value is not found as written,
+/// `parent:` (the key alone when the value is not found as written,
 /// e.g. with escapes; the start of the file when neither is).
-fn value_offset(text: &str, key: &str, value: &str) -> (usize, usize) {
-    let from = key_pos(text, "repository").line - 1;
+fn value_offset(text: &str, parent: &str, key: &str, value: &str) -> (usize, usize) {
+    let from = key_pos(text, parent).line - 1;
     let mut pos: usize = text.split_inclusive('\n').take(from).map(str::len).sum();
     let mut key_at = None;
     for line in text[pos..].split_inclusive('\n') {

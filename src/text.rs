@@ -60,6 +60,21 @@ pub(crate) fn encode_path(s: &str) -> String {
     out
 }
 
+/// Percent-encodes all but RFC 3986's unreserved characters, for a value
+/// put into a URL (an address in a chat link's query or path), so that
+/// `+`, `&` or `#` in it cannot change what the URL says.
+pub(crate) fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Decodes `%XX` escapes leniently, for links an editor wrote: a `%` not
 /// followed by two hex digits stays as written (`100%`), and a result that
 /// is not UTF-8 leaves the whole text as it was.

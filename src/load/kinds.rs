@@ -213,6 +213,11 @@ pub(crate) struct Plan {
     /// *stale data* (an esiin addition; default 45: a monthly figure that
     /// is a fortnight late).
     pub stale_after_days: Option<u32>,
+    /// How far behind the straight line a goal may be and still be *on
+    /// track*, in percent of the distance from baseline to target (an
+    /// esiin addition; default 2: 26.5 against an expected 26.6 on a goal
+    /// from 20 to 30 is on track).
+    pub tolerance_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

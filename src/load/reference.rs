@@ -561,6 +561,13 @@ const PLAN: &[Field] = &[
         "60",
         "A goal whose latest figure is older than this shows *stale data*.",
     ),
+    f(
+        "tolerance_percent",
+        Ty::Number,
+        Some("`2`"),
+        "5",
+        "How far behind the expected line a goal may be and still be on track, in percent of the distance from baseline to target.",
+    ),
 ];
 
 const RULE: Record = Record {

@@ -246,6 +246,30 @@ fn poster_alt(strings: &Strings, title: &str, rules: &[crate::load::kinds::Rule]
     alt
 }
 
+/// How the theme's stylesheet asks for the dark scheme.
+const DARK_MEDIA: &str = "@media (prefers-color-scheme: dark)";
+
+/// `theme-light.css` and `theme-dark.css`: the theme's `theme.css` with its
+/// dark rules never or always on, for a reader who chose a scheme with the
+/// switch (`static/scheme.js`; the inline script in `base.html` points the
+/// stylesheet link at one of them before the first paint). Made from the
+/// one stylesheet, so a theme that restyles `theme.css` gets both for free.
+fn write_scheme_variants(theme: &Theme, sink: &dyn Sink) -> std::io::Result<usize> {
+    let Some((_, file)) = theme.under("static").find(|(rel, _)| *rel == "theme.css") else {
+        return Ok(0);
+    };
+    let css = String::from_utf8_lossy(&file.bytes);
+    sink.write(
+        "theme-light.css",
+        css.replace(DARK_MEDIA, "@media not all").as_bytes(),
+    )?;
+    sink.write(
+        "theme-dark.css",
+        css.replace(DARK_MEDIA, "@media all").as_bytes(),
+    )?;
+    Ok(2)
+}
+
 /// Copies the theme's and the handbook's static files and the assets beside
 /// pages into the sink, and writes the highlighting stylesheets. Returns
 /// how many files it wrote.
@@ -267,6 +291,7 @@ pub(super) fn copy_files(
             }
         }
     }
+    count += write_scheme_variants(theme, sink)?;
     let chosen = site.config.raw.highlight_theme.as_deref();
     let light = chosen.unwrap_or(highlight::DEFAULT_LIGHT);
     let dark = chosen.unwrap_or(highlight::DEFAULT_DARK);

@@ -49,12 +49,19 @@ fn days(a: Date, b: Date) -> f64 {
         .map_or(0.0, |span| f64::from(span.get_days()))
 }
 
+/// The default of a plan's `tolerance_percent`.
+pub(crate) const DEFAULT_TOLERANCE_PERCENT: f64 = 2.0;
+
 /// Judges a goal: progress, where it should be, on track or behind, stale.
+/// Within `tolerance_percent` of the distance from baseline to target
+/// behind the expected line is still on track: a figure read to one
+/// decimal a day after the line passed it is not news.
 pub(crate) fn assess(
     goal: &Goal,
     start: Option<Date>,
     today: Date,
     stale_after_days: u32,
+    tolerance_percent: f64,
 ) -> Assessment {
     let Some(last) = latest(goal) else {
         return Assessment {
@@ -77,11 +84,16 @@ pub(crate) fn assess(
         Direction::Increase => value >= mark,
         Direction::Decrease => value <= mark,
     };
+    let margin = span.abs() * tolerance_percent.max(0.0) / 100.0;
+    let near = |value: f64, mark: f64| match goal.direction {
+        Direction::Increase => value >= mark - margin,
+        Direction::Decrease => value <= mark + margin,
+    };
     let status = if ahead(last.value, goal.target) {
         Status::Reached
     } else {
         match expected {
-            Some(e) if ahead(last.value, e) => Status::OnTrack,
+            Some(e) if near(last.value, e) => Status::OnTrack,
             Some(_) => Status::Behind,
             // Without a period or a due date there is no line to be on:
             // judge by the direction of travel since the baseline.
@@ -171,9 +183,21 @@ pub(crate) fn bullet(goal: &Goal, a: &Assessment) -> String {
     svg
 }
 
-/// A sparkline of the actuals over the plan period, 120×32 units: the plan
-/// line (baseline at the start to target at `due`) dashed, the actuals as a
-/// line, the latest as a dot.
+/// The lowest and highest value a goal's sparkline spans (its actuals,
+/// baseline and target): the axis values the plan page writes beside it.
+pub(crate) fn spark_range(goal: &Goal) -> (f64, f64) {
+    goal.actuals
+        .iter()
+        .map(|a| a.value)
+        .chain([goal.baseline, goal.target])
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)))
+}
+
+/// A sparkline of the actuals over the plan period, 120×32 units stretched
+/// to its column (`preserveAspectRatio="none"`; strokes keep their width):
+/// the plan line (baseline at the start to target at `due`) dashed, the
+/// actuals as a line, the latest as a dot (a round-capped zero-length
+/// line, which stays round however the chart is stretched).
 pub(crate) fn sparkline(goal: &Goal, start: Option<Date>) -> String {
     const W: f64 = 120.0;
     const H: f64 = 32.0;
@@ -191,16 +215,12 @@ pub(crate) fn sparkline(goal: &Goal, start: Option<Date>) -> String {
         .max()
         .unwrap_or(first);
     let total = days(first, end).max(1.0);
-    let values = actuals
-        .iter()
-        .map(|a| a.value)
-        .chain([goal.baseline, goal.target]);
-    let (lo, hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = spark_range(goal);
     let range = if hi > lo { hi - lo } else { 1.0 };
     let x = |d: Date| PAD + (days(first, d) / total).clamp(0.0, 1.0) * (W - 2.0 * PAD);
     let y = |v: f64| H - PAD - (v - lo) / range * (H - 2.0 * PAD);
     let mut svg = format!(
-        r#"<svg class="sparkline" viewBox="0 0 {W} {H}" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">"#
+        r#"<svg class="sparkline" viewBox="0 0 {W} {H}" preserveAspectRatio="none" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">"#
     );
     if let Some(due) = goal.due {
         let _ = write!(
@@ -221,7 +241,7 @@ pub(crate) fn sparkline(goal: &Goal, start: Option<Date>) -> String {
         if let Some(last) = actuals.last() {
             let _ = write!(
                 svg,
-                r#"<circle class="spark-last" cx="{:.2}" cy="{:.2}" r="2.5"/>"#,
+                r#"<line class="spark-last" x1="{0:.2}" y1="{1:.2}" x2="{0:.2}" y2="{1:.2}"/>"#,
                 x(last.date.0),
                 y(last.value)
             );
@@ -266,17 +286,55 @@ mod tests {
     const TODAY: Date = Date::constant(2026, 7, 15);
 
     #[test]
+    fn a_goal_within_the_tolerance_of_the_line_is_on_track() {
+        // From 20 to 30 over the period: 0.1 below the line (26.5 against
+        // 26.6) is on track with the default 2 % (a margin of 0.2), behind
+        // with none.
+        let probe = goal(Direction::Increase, 20.0, 30.0, &[(2026, 7, 1, 25.0)]);
+        let e = assess(&probe, Some(START), TODAY, 45, 0.0)
+            .expected
+            .expect("a line");
+        let g = goal(Direction::Increase, 20.0, 30.0, &[(2026, 7, 1, e - 0.1)]);
+        let a = assess(&g, Some(START), TODAY, 45, DEFAULT_TOLERANCE_PERCENT);
+        assert_eq!(a.status, Status::OnTrack, "expected {e}");
+        assert_eq!(
+            assess(&g, Some(START), TODAY, 45, 0.0).status,
+            Status::Behind
+        );
+        // Well behind stays behind.
+        let far = goal(Direction::Increase, 20.0, 30.0, &[(2026, 7, 1, 21.0)]);
+        assert_eq!(
+            assess(&far, Some(START), TODAY, 45, DEFAULT_TOLERANCE_PERCENT).status,
+            Status::Behind
+        );
+        // Decrease: above the line by less than the margin is on track.
+        let down = goal(Direction::Decrease, 30.0, 20.0, &[(2026, 7, 1, 23.0)]);
+        let e = assess(&down, Some(START), TODAY, 45, 0.0)
+            .expected
+            .expect("a line");
+        let near = goal(Direction::Decrease, 30.0, 20.0, &[(2026, 7, 1, e + 0.15)]);
+        assert_eq!(
+            assess(&near, Some(START), TODAY, 45, DEFAULT_TOLERANCE_PERCENT).status,
+            Status::OnTrack
+        );
+        assert_eq!(
+            assess(&near, Some(START), TODAY, 45, 0.0).status,
+            Status::Behind
+        );
+    }
+
+    #[test]
     fn on_track_against_a_straight_line() {
         // Half way through the year, half way from 10 to 30 is 20.
         let g = goal(Direction::Increase, 10.0, 30.0, &[(2026, 7, 1, 21.0)]);
-        let a = assess(&g, Some(START), TODAY, 45);
+        let a = assess(&g, Some(START), TODAY, 45, 0.0);
         assert_eq!(a.status, Status::OnTrack);
         assert!((a.progress.unwrap() - 55.0).abs() < 1e-9);
         let e = a.expected.unwrap();
         assert!((19.5..20.5).contains(&e), "{e}");
         let behind = goal(Direction::Increase, 10.0, 30.0, &[(2026, 7, 1, 15.0)]);
         assert_eq!(
-            assess(&behind, Some(START), TODAY, 45).status,
+            assess(&behind, Some(START), TODAY, 45, 0.0).status,
             Status::Behind
         );
     }
@@ -285,17 +343,17 @@ mod tests {
     fn decreasing_goals_work_too() {
         // From 21 days down to 7: by July, about 14 is on the line.
         let g = goal(Direction::Decrease, 21.0, 7.0, &[(2026, 7, 1, 12.0)]);
-        let a = assess(&g, Some(START), TODAY, 45);
+        let a = assess(&g, Some(START), TODAY, 45, 0.0);
         assert_eq!(a.status, Status::OnTrack);
         assert!((a.progress.unwrap() - 64.28).abs() < 0.1);
         let behind = goal(Direction::Decrease, 21.0, 7.0, &[(2026, 7, 1, 19.0)]);
         assert_eq!(
-            assess(&behind, Some(START), TODAY, 45).status,
+            assess(&behind, Some(START), TODAY, 45, 0.0).status,
             Status::Behind
         );
         let done = goal(Direction::Decrease, 21.0, 7.0, &[(2026, 7, 1, 6.0)]);
         assert_eq!(
-            assess(&done, Some(START), TODAY, 45).status,
+            assess(&done, Some(START), TODAY, 45, 0.0).status,
             Status::Reached
         );
     }
@@ -303,10 +361,13 @@ mod tests {
     #[test]
     fn old_data_is_stale_and_no_data_is_said() {
         let g = goal(Direction::Increase, 10.0, 30.0, &[(2026, 3, 31, 15.0)]);
-        assert!(assess(&g, Some(START), TODAY, 45).stale);
-        assert!(!assess(&g, Some(START), TODAY, 200).stale);
+        assert!(assess(&g, Some(START), TODAY, 45, 0.0).stale);
+        assert!(!assess(&g, Some(START), TODAY, 200, 0.0).stale);
         let none = goal(Direction::Increase, 10.0, 30.0, &[]);
-        assert_eq!(assess(&none, Some(START), TODAY, 45).status, Status::NoData);
+        assert_eq!(
+            assess(&none, Some(START), TODAY, 45, 0.0).status,
+            Status::NoData
+        );
     }
 
     #[test]
@@ -317,7 +378,7 @@ mod tests {
             30.0,
             &[(2026, 3, 31, 15.0), (2026, 6, 30, 21.0)],
         );
-        let a = assess(&g, Some(START), TODAY, 45);
+        let a = assess(&g, Some(START), TODAY, 45, 0.0);
         let b = bullet(&g, &a);
         assert!(b.starts_with("<svg") && b.ends_with("</svg>"));
         for part in [
@@ -337,7 +398,7 @@ mod tests {
     #[test]
     fn degenerate_goals_draw_without_nan() {
         let g = goal(Direction::Increase, 5.0, 5.0, &[(2026, 1, 1, 5.0)]);
-        let a = assess(&g, None, TODAY, 45);
+        let a = assess(&g, None, TODAY, 45, 0.0);
         assert!(!bullet(&g, &a).contains("NaN"));
         assert!(!sparkline(&g, None).contains("NaN"));
     }

@@ -81,6 +81,9 @@ pub(crate) struct PageCtx<'a> {
     pub in_paths: Vec<InPath<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<super::listings::DirectoryCtx<'a>>,
+    /// The home page's "recently updated" and "continue" parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub home: Option<super::home::HomeCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<super::listings::CatalogueCtx<'a>>,
 }
@@ -95,10 +98,14 @@ pub(crate) struct SectionCtx<'a> {
 pub(crate) struct ExpertCtx<'a> {
     pub role: Option<&'a str>,
     pub team: Option<&'a str>,
+    /// Their team's page (generated, see `render/teams.rs`).
+    pub team_url: Option<String>,
     pub photo_url: Option<String>,
     pub photo: Option<Img>,
     pub initials: String,
     pub email: Option<&'a str>,
+    /// The chat link of `handbook.yaml`'s `chat:` for their address.
+    pub chat: Option<ChatLink<'a>>,
     pub location: Option<&'a str>,
     pub languages: &'a [String],
     pub topics: Vec<TopicLink<'a>>,
@@ -114,6 +121,12 @@ pub(crate) struct ExpertCtx<'a> {
     pub owns: Vec<Ref<'a>>,
     /// Onboarding paths that include their profile or a page they own.
     pub paths: Vec<Ref<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ChatLink<'a> {
+    pub name: &'a str,
+    pub url: String,
 }
 
 #[derive(Serialize)]
@@ -185,6 +198,9 @@ pub(crate) struct GoalCtx<'a> {
     pub direction: kinds::Direction,
     pub actuals: Vec<ActualCtx>,
     pub latest: Option<ActualCtx>,
+    /// The sparkline's axis: the lowest and highest value it spans.
+    pub spark_min: Num,
+    pub spark_max: Num,
     /// Percent of the way from baseline to target, rounded.
     pub progress: Option<i64>,
     /// Where a straight line from baseline to target is at the latest
@@ -254,7 +270,7 @@ pub(crate) struct InPath<'a> {
 /// The key under which a path's progress is kept in the browser: the
 /// path's id, so two handbooks on one host do not share progress only if
 /// their base paths differ too.
-fn storage_key(site: &Site, path: PageId) -> String {
+pub(super) fn storage_key(site: &Site, path: PageId) -> String {
     format!(
         "esiin:{}:path:{}",
         site.config.base_path,
@@ -374,6 +390,7 @@ impl<'a> Pages<'a> {
             in_paths: self.in_paths(i),
             directory: None,
             catalogue: None,
+            home: (i == site.home).then(|| self.home_ctx()),
         };
         match &p.data {
             KindData::Section | KindData::Page if p.is_section => self.section_parts(i, &mut ctx),
@@ -419,10 +436,21 @@ impl<'a> Pages<'a> {
         ExpertCtx {
             role: e.role.as_deref(),
             team: e.team.as_deref(),
+            team_url: self.team_page_url(e.team.as_deref()),
             photo_url: e.photo.as_deref().and_then(|f| self.asset_url(i, f)),
             photo: self.state.photos.get(&i).map(|p| p.profile.clone()),
             initials: initials(&site.page(i).title),
             email: e.email.as_deref(),
+            chat: site
+                .config
+                .raw
+                .chat
+                .as_ref()
+                .zip(e.email.as_deref())
+                .map(|(c, email)| ChatLink {
+                    name: &c.name,
+                    url: c.link(email),
+                }),
             location: e.location.as_deref(),
             languages: &e.languages,
             topics: self.topic_links(&e.topics),
@@ -525,7 +553,10 @@ impl<'a> Pages<'a> {
         };
         let start = plan.period.as_ref().map(|p| p.start.0);
         let stale_after = stale::stale_after_days(plan);
-        let a = super::charts::assess(g, start, self.site.today, stale_after);
+        let tolerance = plan
+            .tolerance_percent
+            .unwrap_or(super::charts::DEFAULT_TOLERANCE_PERCENT);
+        let a = super::charts::assess(g, start, self.site.today, stale_after, tolerance);
         GoalCtx {
             progress: a.progress.map(|p| p.round() as i64),
             expected: a.expected.map(|e| Num((e * 10.0).round() / 10.0)),
@@ -533,6 +564,8 @@ impl<'a> Pages<'a> {
             stale_data: a.stale,
             bullet_svg: tera::Value::safe_string(&super::charts::bullet(g, &a)),
             sparkline_svg: tera::Value::safe_string(&super::charts::sparkline(g, start)),
+            spark_min: Num(super::charts::spark_range(g).0),
+            spark_max: Num(super::charts::spark_range(g).1),
             id: &g.id,
             title: &g.title,
             metric: g.metric.as_deref(),

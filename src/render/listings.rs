@@ -1,7 +1,7 @@
 //! Contexts of the pages that list across the handbook: the expert
 //! directory (with its filters and the team × channel matrix), the training
 //! catalogue, and the pages esiin generates — one per topic, the topic
-//! index and the expertise gaps.
+//! index and the expertise gaps (the team pages are in `teams.rs`).
 //!
 //! Unlisted experts are left out here by construction: every list starts
 //! from `Site::is_listed_expert` or from the topic index, which only holds
@@ -17,7 +17,7 @@ use super::view::{Channel, Crumb, ModuleSummary, Pages, Ref, SessionRow, channel
 use crate::load::Kind;
 use crate::load::kinds::{Expert, KindData};
 use crate::resolve::PageId;
-use crate::resolve::index::{SessionRef, Topic, topic_slug};
+use crate::resolve::index::{SessionRef, Topic, team_slug, topic_slug};
 use crate::text::{encode_path, slugify};
 
 /// One option of a directory filter.
@@ -72,6 +72,9 @@ pub(crate) struct DirectoryCtx<'a> {
     pub topics_url: String,
     pub gaps_url: String,
     pub gaps: usize,
+    /// The team index, and team name → its page, for the cards and the matrix.
+    pub teams_url: String,
+    pub team_urls: BTreeMap<&'a str, String>,
 }
 
 #[derive(Serialize)]
@@ -137,8 +140,13 @@ pub(crate) struct GeneratedPage<'a> {
     pub directory_url: String,
     pub topics_url: String,
     pub gaps_url: String,
+    pub teams_url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<TopicCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<super::teams::TeamCtx<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<super::teams::TeamEntry<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<TopicEntry<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,6 +291,8 @@ impl<'a> Pages<'a> {
             topics_url: encode_path(&site.config.url(&site.topics_url())),
             gaps_url: encode_path(&site.config.url(&site.gaps_url())),
             gaps: site.index.gaps().count(),
+            teams_url: encode_path(&site.config.url(&site.teams_url())),
+            team_urls: self.team_urls(),
         }
     }
 
@@ -294,8 +304,8 @@ impl<'a> Pages<'a> {
         let row = if team.is_empty() { "–" } else { team };
         *tally.people.entry(row).or_default() += 1;
         if !team.is_empty() {
-            tally.count("team", slugify(&team.to_lowercase()), team);
-            filter.insert("team", slugify(&team.to_lowercase()));
+            tally.count("team", team_slug(team), team);
+            filter.insert("team", team_slug(team));
         }
         let channels = channel_links(&e.channels);
         for c in &channels {
@@ -415,7 +425,7 @@ impl<'a> Pages<'a> {
 
     /// The breadcrumbs of a generated page: down to the directory, then
     /// `last` when given.
-    fn generated_crumbs(self, last: Option<(&'a str, String)>) -> Vec<Crumb<'a>> {
+    pub(super) fn generated_crumbs(self, last: Option<(&'a str, String)>) -> Vec<Crumb<'a>> {
         let site = self.site;
         let mut crumbs = self.crumbs_to(site.experts_section.or(Some(site.home)));
         if let Some((title, url)) = last {
@@ -441,11 +451,19 @@ impl<'a> Pages<'a> {
                 .map(|topic| self.topic_page(&g, topic)),
         );
         out.push(self.gaps_page(&g));
+        out.push(self.team_index(&g));
+        out.extend(
+            self.site
+                .index
+                .teams
+                .iter()
+                .map(|team| self.team_page(&g, team)),
+        );
         out
     }
 
     /// The `page` of a generated page, without its own list.
-    fn generated_page(
+    pub(super) fn generated_page(
         self,
         g: &GeneratedUrls<'a>,
         id: String,
@@ -470,7 +488,10 @@ impl<'a> Pages<'a> {
             directory_url: encode_path(&site.url(site.experts_section.unwrap_or(site.home))),
             topics_url: encode_path(&site.config.url(&g.topics)),
             gaps_url: encode_path(&site.config.url(&g.gaps)),
+            teams_url: encode_path(&site.config.url(&site.teams_url())),
             topic: None,
+            team: None,
+            teams: None,
             topics: None,
             gaps: None,
         }
@@ -584,9 +605,9 @@ impl<'a> Pages<'a> {
 }
 
 /// Where the generated pages go (site-relative), and their UI strings.
-struct GeneratedUrls<'a> {
-    pages: Pages<'a>,
-    strings: &'a Strings,
+pub(super) struct GeneratedUrls<'a> {
+    pub(super) pages: Pages<'a>,
+    pub(super) strings: &'a Strings,
     /// `experts/topics/`.
     topics: String,
     /// `experts/gaps/`.

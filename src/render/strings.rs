@@ -395,6 +395,58 @@ pub(crate) struct Strings {
     pub trains: String,
     /// `owns`: "Looks after"
     pub owns: String,
+    /// `contact_actions`: "Contact actions"
+    pub contact_actions: String,
+    /// `send_email`: "Send e-mail"
+    pub send_email: String,
+    /// `chat_on`: "Chat on {name}"
+    pub chat_on: String,
+    /// `teams_title`: "Teams"
+    pub teams_title: String,
+    /// `teams_description`: "Every team with listed experts: who is in it, the training they give and where they share."
+    pub teams_description: String,
+    /// `team_eyebrow`: "Team"
+    pub team_eyebrow: String,
+    /// `team_experts`: "People"
+    pub team_experts: String,
+    /// `team_modules`: "Training they give"
+    pub team_modules: String,
+    /// `team_channels`: "Where they share"
+    pub team_channels: String,
+    /// `all_teams`: "All teams"
+    pub all_teams: String,
+    /// `teams_empty`: "No team has listed experts yet."
+    pub teams_empty: String,
+    /// `browse_teams`: "Browse teams"
+    pub browse_teams: String,
+    /// `recently_updated`: "Recently updated"
+    pub recently_updated: String,
+    /// `continue_title`: "Continue where you left off"
+    pub continue_title: String,
+    /// `continue_next`: "Next step:"
+    pub continue_next: String,
+    /// `scheme_label`: "Colour scheme"
+    pub scheme_label: String,
+    /// `scheme_auto`: "Auto"
+    pub scheme_auto: String,
+    /// `scheme_light`: "Light"
+    pub scheme_light: String,
+    /// `scheme_dark`: "Dark"
+    pub scheme_dark: String,
+    /// `channel_blog`: "Blog"
+    pub channel_blog: String,
+    /// `channel_website`: "Website"
+    pub channel_website: String,
+    /// `channel_podcast`: "Podcast"
+    pub channel_podcast: String,
+    /// `zone_europe_helsinki`: "Europe/Helsinki"
+    pub zone_europe_helsinki: String,
+    /// `zone_europe_stockholm`: "Europe/Stockholm"
+    pub zone_europe_stockholm: String,
+    /// `zone_europe_tallinn`: "Europe/Tallinn"
+    pub zone_europe_tallinn: String,
+    /// `zone_utc`: "UTC"
+    pub zone_utc: String,
     /// `in_paths`: "In onboarding paths"
     pub in_paths: String,
     // Module

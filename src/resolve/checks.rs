@@ -34,19 +34,31 @@ impl Site {
         format!("{}topics/{slug}/", self.experts_base())
     }
 
+    /// The team index, site-relative: `experts/teams/`.
+    pub(crate) fn teams_url(&self) -> String {
+        format!("{}teams/", self.experts_base())
+    }
+
+    /// The page of the team whose slug is `slug`, site-relative:
+    /// `experts/teams/sales/`.
+    pub(crate) fn team_url(&self, slug: &str) -> String {
+        format!("{}teams/{slug}/", self.experts_base())
+    }
+
     /// The expertise gaps page, site-relative: `experts/gaps/`.
     pub(crate) fn gaps_url(&self) -> String {
         format!("{}gaps/", self.experts_base())
     }
 
     /// The site-relative URLs of the pages esiin generates (topic pages,
-    /// the topic index, the gaps page).
+    /// the topic index, team pages, the team index, the gaps page).
     fn generated_urls(&self) -> Vec<String> {
         if !self.pages().any(|(_, p)| p.kind == Kind::Expert) {
             return Vec::new();
         }
-        let mut urls = vec![self.topics_url(), self.gaps_url()];
+        let mut urls = vec![self.topics_url(), self.teams_url(), self.gaps_url()];
         urls.extend(self.index.topics.iter().map(|t| self.topic_url(&t.slug)));
+        urls.extend(self.index.teams.iter().map(|t| self.team_url(&t.slug)));
         urls
     }
 
@@ -116,7 +128,7 @@ impl Site {
             if generated.contains(url) {
                 diags.push(
                     Diagnostic::error(format!(
-                        "the page is at `{}`, where esiin writes a generated page (topics and expertise gaps)",
+                        "the page is at `{}`, where esiin writes a generated page (topics, teams and expertise gaps)",
                         self.config.url(url)
                     ))
                     .in_file(&node.page.src.rel)

@@ -32,6 +32,23 @@ pub(crate) struct Topic {
     pub plans: Vec<PageId>,
 }
 
+/// One team: the `team` of listed experts, matched as the directory's team
+/// filter matches it (`Sales` and `sales` are one team).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Team {
+    /// The first spelling, by expert title.
+    pub name: String,
+    /// URL segment and the directory's `?team=` value: `customer-success`.
+    pub slug: String,
+    /// Its listed experts, by title.
+    pub experts: Vec<PageId>,
+}
+
+/// The slug of a team, as the directory's team filter writes it.
+pub(crate) fn team_slug(name: &str) -> String {
+    slugify(&name.trim().to_lowercase())
+}
+
 /// A session of a module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct SessionRef {
@@ -57,6 +74,8 @@ pub(crate) struct Index {
     pub leads_to: HashMap<PageId, Vec<PageId>>,
     /// Every session, by start time.
     pub sessions: Vec<SessionRef>,
+    /// Teams of listed experts, by slug.
+    pub teams: Vec<Team>,
 }
 
 /// The spelling of a topic used most often; among equals, the one with
@@ -106,6 +125,7 @@ impl Site {
     pub(super) fn build_index(&self, diags: &mut Vec<Diagnostic>) -> Index {
         let mut index = Index {
             topics: self.topics(),
+            teams: self.teams(),
             ..Index::default()
         };
         for (k, topic) in index.topics.iter().enumerate() {
@@ -118,6 +138,36 @@ impl Site {
             .sort_by_key(|s| (self.session(*s).map(|x| x.start), s.module, s.index));
         self.warn_gaps(&index, diags);
         index
+    }
+
+    /// Every team some listed expert names, by slug, with its experts.
+    fn teams(&self) -> Vec<Team> {
+        let mut experts: Vec<PageId> = self
+            .pages()
+            .filter(|&(i, _)| self.is_listed_expert(i))
+            .map(|(i, _)| i)
+            .collect();
+        experts.sort_by_cached_key(|&i| self.page(i).title.to_lowercase());
+        let mut teams: BTreeMap<String, Team> = BTreeMap::new();
+        for i in experts {
+            let KindData::Expert(e) = &self.page(i).data else {
+                continue;
+            };
+            let Some(name) = e.team.as_deref().map(str::trim) else {
+                continue;
+            };
+            let slug = team_slug(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let team = teams.entry(slug.clone()).or_insert_with(|| Team {
+                name: name.to_string(),
+                slug,
+                experts: Vec::new(),
+            });
+            team.experts.push(i);
+        }
+        teams.into_values().collect()
     }
 
     /// Every topic, by slug, with the pages that name it.

@@ -467,13 +467,20 @@ fn security_headers(mut response: Response, host: Option<&str>) -> Response {
     response
 }
 
+/// The SHA-256, base64, of the default theme's one inline script (in
+/// `templates/base.html`: it applies the reader's colour scheme before the
+/// first paint, so it cannot wait for a file), as a CSP source. The test
+/// `base_html_holds_the_scheme_script_as_allowed` keeps the two together.
+const SCHEME_SCRIPT_HASH: &str = "'sha256-3r6og52KirVxyRWMHtDCXs8kg6nt7WgBdMV+n677S2o='";
+
 /// The Content-Security-Policy of every response. What the built pages
 /// need, and no more for scripts:
 /// - scripts only from the site's own files (the theme's `search.js`,
-///   `nav.js`, `path.js`, `directory.js`, Pagefind's `search/pagefind.js` and
-///   `/__esiin/live.js`): the theme has no inline script and no `on…=`
-///   attribute, so none is allowed, and one in a page's Markdown is
-///   blocked; `'wasm-unsafe-eval'` lets Pagefind compile its WebAssembly
+///   `nav.js`, `path.js`, `directory.js`, `scheme.js`, Pagefind's
+///   `search/pagefind.js` and `/__esiin/live.js`) and the theme's one inline
+///   script, the colour scheme's (by its hash, [`SCHEME_SCRIPT_HASH`]); no
+///   `on…=` attribute, and any other inline script (one in a page's Markdown)
+///   is blocked; `'wasm-unsafe-eval'` lets Pagefind compile its WebAssembly
 ///   search core (it allows no `eval` of text);
 /// - inline styles are allowed: the alias redirect page has a `<style>`,
 ///   Markdown may carry `style=` attributes, and the error overlay of
@@ -497,7 +504,7 @@ fn content_security_policy(host: Option<&str>) -> String {
         .map(|h| format!(" ws://{h} wss://{h}"))
         .unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {SCHEME_SCRIPT_HASH}; \
          style-src 'self' 'unsafe-inline'; img-src 'self' data: http: https:; \
          media-src 'self' http: https:; frame-src 'self' http: https:; \
          font-src 'self'; connect-src 'self'{socket}; object-src 'none'; \
@@ -962,6 +969,20 @@ fn inject_live_script(html: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    /// The inline script of `base.html` whose hash is [`SCHEME_SCRIPT_HASH`]
+    /// (`printf %s "$SCRIPT" | openssl dgst -sha256 -binary | base64`).
+    const SCHEME_SCRIPT: &str = r#"(function(){try{var c=localStorage.getItem("esiin:color-scheme");if(c!=="light"&&c!=="dark")return;document.documentElement.setAttribute("data-theme",c);var l=document.querySelectorAll("link[data-scheme]");for(var i=0;i<l.length;i++){var s=l[i].getAttribute("data-scheme");if(s==="base")l[i].setAttribute("href",l[i].getAttribute("data-"+c));else l[i].media=s===c?"all":"not all";}}catch(e){}})();"#;
+
+    /// The theme's inline script is the one the policy allows by hash.
+    #[test]
+    fn base_html_holds_the_scheme_script_as_allowed() {
+        let base = include_str!("../../themes/default/templates/base.html");
+        assert!(
+            base.contains(&format!("<script>{SCHEME_SCRIPT}</script>")),
+            "base.html's inline script differs from SCHEME_SCRIPT (and its hash)"
+        );
+    }
+
     use super::*;
 
     fn site(keys: &[&str]) -> HashMap<String, Arc<[u8]>> {

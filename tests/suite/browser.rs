@@ -300,6 +300,79 @@ async fn a_shared_directory_url_shows_the_same_view() {
     browser.close().await;
 }
 
+/// The counts the select `#filter-KEY` shows: `{value: n}` from each
+/// option's "Label (n)".
+async fn option_counts(b: &Browser, key: &str) -> std::collections::BTreeMap<String, usize> {
+    let script = "return Array.prototype.map.call(document.querySelectorAll(arguments[0] + ' option'), \
+        function (o) { return [o.value, o.text]; });";
+    let rows = b
+        .run(script, vec![serde_json::json!(format!("#filter-{key}"))])
+        .await;
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows.as_array().into_iter().flatten() {
+        let value = row[0].as_str().unwrap_or_default();
+        let text = row[1].as_str().unwrap_or_default();
+        if value.is_empty() {
+            continue;
+        }
+        let n = text
+            .rsplit_once(" (")
+            .and_then(|(_, n)| n.strip_suffix(')'))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("option {value} shows no count: {text:?}"));
+        counts.insert(value.to_string(), n);
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filter_counts_follow_the_other_filters() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let experts = example_experts();
+    let b = &browser;
+    b.open(&format!("{}experts/", server.base)).await;
+    let everyone = listed_names(&experts, |_| true);
+    assert_visible(b, &everyone, "before filtering").await;
+
+    // With no filter, a topic's count is everyone who has it.
+    let topics = option_counts(b, "topic").await;
+    for (slug, n) in &topics {
+        assert_eq!(
+            *n,
+            listed_names(&experts, |e| e.has_topic(slug)).len(),
+            "{slug}"
+        );
+    }
+
+    // Choosing an availability: each topic counts only those who also offer it,
+    // and the chosen select's own counts still ignore its own choice.
+    let available_before = option_counts(b, "available").await;
+    b.select("#filter-available", AVAILABLE).await;
+    let offers = |e: &Expert| e.available_for.iter().any(|a| a == AVAILABLE);
+    assert_visible(b, &listed_names(&experts, offers), "availability chosen").await;
+    let topics = option_counts(b, "topic").await;
+    for (slug, n) in &topics {
+        let expected = listed_names(&experts, |e| e.has_topic(slug) && offers(e)).len();
+        assert_eq!(*n, expected, "{slug} with {AVAILABLE} chosen");
+    }
+    assert!(
+        topics.values().any(|n| *n == 0),
+        "the example content no longer has a topic that a chosen availability empties"
+    );
+    assert_eq!(option_counts(b, "available").await, available_before);
+
+    // Both chosen: the availability's counts follow the topic.
+    b.select("#filter-topic", TOPIC).await;
+    let podcasts = option_counts(b, "available").await[AVAILABLE];
+    let expected = listed_names(&experts, |e| e.has_topic(TOPIC) && offers(e));
+    assert_eq!(podcasts, expected.len());
+    assert_visible(b, &expected, "both chosen").await;
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn without_javascript_the_directory_lists_every_listed_expert() {
     let Some(browser) = Browser::start_without_js().await else {
@@ -568,6 +641,75 @@ async fn assert_text_starts(b: &Browser, css: &str, expected: &str) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_started_path_says_where_to_continue_on_its_page_and_the_home_page() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    const HOME_BOX: &str = ".continue-box";
+    // Not started: nothing to continue, on the home page or the path page.
+    b.open(&server.base).await;
+    assert!(
+        !b.shown(HOME_BOX).await,
+        "continue shown before the path is started"
+    );
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    let steps = listed_steps(b).await;
+    assert!(
+        steps.len() >= 3,
+        "the example path is too short for this test"
+    );
+    assert!(!b.shown("[data-path-continue]").await);
+
+    // Ticking the first and third steps: the next is the second.
+    b.click("ol.steps > li.step:nth-child(1) [data-step-check]")
+        .await;
+    b.click("ol.steps > li.step:nth-child(3) [data-step-check]")
+        .await;
+    assert_text_starts(b, "[data-path-continue]", "Next step:").await;
+    let link = b.element("[data-path-continue] [data-continue-link]").await;
+    assert_eq!(link.read_text().await.trim(), steps[1].title);
+    assert_eq!(
+        link.read_prop("href").await.as_deref(),
+        Some(steps[1].url.as_str())
+    );
+
+    // The home page says the same, under its heading, as a link.
+    b.open(&server.base).await;
+    assert!(
+        b.shown(HOME_BOX).await,
+        "continue not shown on the home page"
+    );
+    assert_eq!(
+        b.text(".continue-box h2").await,
+        "Continue where you left off"
+    );
+    let link = b.element(".continue-box [data-continue-link]").await;
+    assert_eq!(link.read_text().await.trim(), steps[1].title);
+    assert_eq!(
+        link.read_prop("href").await.as_deref(),
+        Some(steps[1].url.as_str())
+    );
+
+    // Every step ticked: the path is done, nothing to continue.
+    b.open(&format!("{}{PATH_URL}", server.base)).await;
+    for n in 1..=steps.len() {
+        let css = format!("ol.steps > li.step:nth-child({n}) [data-step-check]");
+        if !b.checked(&css).await {
+            b.click(&css).await;
+        }
+    }
+    assert!(!b.shown("[data-path-continue]").await);
+    b.open(&server.base).await;
+    assert!(
+        !b.shown(HOME_BOX).await,
+        "continue shown for a finished path"
+    );
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -922,5 +1064,122 @@ async fn the_subscribe_link_takes_the_page_host_when_base_url_has_none() {
         );
         assert!(b.shown(LINK).await, "{page}");
     }
+    browser.close().await;
+}
+
+// ---------------------------------------------------------------------------
+// The colour-scheme switch: three states, remembered, applied before paint.
+
+/// The page's background colour as computed, and the `data-theme` of `<html>`.
+async fn scheme_state(b: &Browser) -> (String, Option<String>) {
+    let v = b
+        .run(
+            "return [getComputedStyle(document.body).backgroundColor, document.documentElement.getAttribute('data-theme')];",
+            vec![],
+        )
+        .await;
+    (
+        v[0].as_str().unwrap_or_default().to_string(),
+        v[1].as_str().map(str::to_string),
+    )
+}
+
+/// Waits (up to five seconds) for the page's background to be `want`.
+async fn assert_background(b: &Browser, want: &str, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (bg, _) = scheme_state(b).await;
+        if bg == want {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            panic!("{what}: the background is {bg}, expected {want}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_colour_scheme_switch_is_remembered_and_works_from_the_keyboard() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    // theme.css's `--bg`, light and dark.
+    const LIGHT: &str = "rgb(246, 247, 249)";
+    const DARK: &str = "rgb(14, 19, 24)";
+    const SWITCH: &str = "[data-scheme-switch]";
+    b.open(&server.base).await;
+    assert!(
+        b.shown(SWITCH).await,
+        "the switch is hidden with JavaScript on"
+    );
+    assert_eq!(b.attr(SWITCH, "role").await.as_deref(), Some("group"));
+    assert_eq!(
+        b.attr(SWITCH, "aria-label").await.as_deref(),
+        Some("Colour scheme")
+    );
+    // The headless browser's system scheme is light: auto is light.
+    assert_background(b, LIGHT, "auto").await;
+    let pressed = |choice: &str| format!("{SWITCH} [data-scheme-choice={choice}]");
+    assert_eq!(
+        b.attr(&pressed("auto"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+
+    // Dark, by mouse: applied at once, and on the next page before any
+    // deferred script runs (the inline script in <head>).
+    b.click(&pressed("dark")).await;
+    assert_background(b, DARK, "dark chosen").await;
+    assert_eq!(
+        b.attr(&pressed("dark"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        b.attr(&pressed("auto"), "aria-pressed").await.as_deref(),
+        Some("false")
+    );
+    b.open(&format!("{}experts/", server.base)).await;
+    let (bg, theme) = scheme_state(b).await;
+    assert_eq!(
+        (bg.as_str(), theme.as_deref()),
+        (DARK, Some("dark")),
+        "after navigating"
+    );
+    let href = b
+        .attr("link[data-scheme=base]", "href")
+        .await
+        .unwrap_or_default();
+    assert!(href.ends_with("theme-dark.css"), "{href}");
+
+    // Light, from the keyboard: focus the button, press Enter.
+    b.run(
+        "document.querySelector(arguments[0]).focus();",
+        vec![serde_json::json!(pressed("light"))],
+    )
+    .await;
+    b.press(fantoccini::key::Key::Enter).await;
+    assert_background(b, LIGHT, "light chosen").await;
+    assert_eq!(scheme_state(b).await.1.as_deref(), Some("light"));
+    b.reload().await;
+    assert_background(b, LIGHT, "light after a reload").await;
+    assert_eq!(
+        b.attr(&pressed("light"), "aria-pressed").await.as_deref(),
+        Some("true")
+    );
+
+    // Auto forgets the choice: the system's scheme again.
+    b.click(&pressed("auto")).await;
+    assert_eq!(scheme_state(b).await.1, None);
+    let kept = b
+        .run("return localStorage.getItem('esiin:color-scheme');", vec![])
+        .await;
+    assert_eq!(kept, serde_json::Value::Null);
+    let href = b
+        .attr("link[data-scheme=base]", "href")
+        .await
+        .unwrap_or_default();
+    assert!(href.ends_with("/theme.css"), "{href}");
     browser.close().await;
 }

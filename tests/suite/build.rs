@@ -51,6 +51,11 @@ const PAGES: &[&str] = &[
     "experts/topics/tendering/index.html",
     "experts/topics/writing/index.html",
     "experts/gaps/index.html",
+    // The team index and a page per team of listed experts (not the
+    // unlisted expert's Data).
+    "experts/teams/index.html",
+    "experts/teams/platform/index.html",
+    "experts/teams/sales/index.html",
 ];
 
 #[test]

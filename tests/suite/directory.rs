@@ -45,7 +45,7 @@ fn the_directory_has_a_card_per_listed_expert_with_filter_data() {
             "no {name} filter"
         );
     }
-    assert!(main.contains(r#"<option value="rust">"#));
+    assert!(main.contains(r#"<option value="rust" data-label="rust">rust (1)</option>"#));
     assert!(main.contains(r#"data-language="finnish english""#));
     // Without JavaScript every card shows: none is hidden in the HTML.
     let cards: Vec<&str> = main

@@ -33,6 +33,7 @@ mod serve_watch;
 #[cfg(unix)]
 mod sessions_time;
 mod source_rules;
+mod staff;
 mod strings;
 mod trust_files;
 mod trust_links;

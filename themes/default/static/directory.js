@@ -50,6 +50,29 @@
     return true;
   }
 
+  /* Each option's count is what the list would show with that option and
+   * the other chosen filters, so "Sales (2)" never leads to an empty list.
+   * The build writes the counts with no filter chosen (the page without
+   * script); the label without the count is in data-label. */
+  function recount(f) {
+    selects.forEach(function (s) {
+      var others = {};
+      for (var key in f) if (key !== s.name) others[key] = f[key];
+      var base = cards.filter(function (card) { return matches(card, others); });
+      Array.prototype.forEach.call(s.options, function (o) {
+        var label = o.getAttribute("data-label");
+        if (!o.value || label === null) return;
+        var n = 0;
+        base.forEach(function (card) {
+          var values = (card.getAttribute("data-" + s.name) || "").split(/\s+/);
+          if (values.indexOf(o.value) >= 0) n++;
+        });
+        var text = label + " (" + n + ")";
+        if (o.text !== text) o.text = text;
+      });
+    });
+  }
+
   function say(shown, filtered) {
     if (!status) return;
     var text = filtered ? status.getAttribute("data-text") : status.getAttribute("data-text-all");
@@ -82,6 +105,7 @@
     });
     if (empty) empty.hidden = shown > 0;
     form.classList.toggle("is-filtered", filtered);
+    recount(f);
     say(shown, filtered);
     remember(f);
   }

@@ -9,7 +9,9 @@
  * ticks the checkboxes (`data-step-check`, value = a step's id), fills the
  * progress bar (`data-progress-bar`) and text (`data-progress-text`), and on
  * the path page exports the progress as a Markdown checklist
- * (`data-path-export`). Without it the pages are plain lists and links.
+ * (`data-path-export`), and shows "continue where you left off" with the
+ * next unticked step (`data-path-continue`, on the path page and the home
+ * page). Without it the pages are plain lists and links.
  * UI strings come from this script element's data attributes.
  * No framework, nothing fetched.
  */
@@ -113,6 +115,27 @@
     steps.forEach(function (step) {
       step.el.classList.toggle("is-done", done.indexOf(step.id) >= 0);
     });
+    showNext(tracker, steps, done);
+  }
+
+  /* "Continue where you left off" (`data-path-continue`, the tracker or in
+     it): shown once a step is ticked and until every one is, with a link
+     (`data-continue-link`) to the first step not ticked. */
+  function showNext(tracker, steps, done) {
+    var box = tracker.matches("[data-path-continue]") ? tracker : tracker.querySelector("[data-path-continue]");
+    if (!box) return;
+    var next = null;
+    for (var i = 0; i < steps.length && !next; i++) {
+      if (done.indexOf(steps[i].id) < 0) next = steps[i];
+    }
+    var started = steps.some(function (s) { return done.indexOf(s.id) >= 0; });
+    box.hidden = !(started && next);
+    var link = box.querySelector("[data-continue-link]");
+    var from = next && next.el.querySelector("[data-step-link]");
+    if (link && from) {
+      link.href = from.href;
+      link.textContent = from.textContent.trim();
+    }
   }
 
   /* Whether the reader came here through the path: from a page the box

@@ -1,0 +1,180 @@
+//! The team pages esiin generates beside the topic pages: one per team of
+//! listed experts (`experts/teams/<slug>/`: its experts, the modules they
+//! train, the channels where they share) and the team index. Their URLs
+//! are made and reserved in `resolve/checks.rs` (`teams_url`, `team_url`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::listings::{Generated, GeneratedUrls};
+use super::view::{Pages, Ref, channel};
+use crate::load::kinds::KindData;
+use crate::resolve::PageId;
+use crate::resolve::index::Team;
+use crate::text::encode_path;
+
+/// A team's page.
+#[derive(Serialize)]
+pub(crate) struct TeamCtx<'a> {
+    pub name: &'a str,
+    /// The directory's `?team=` value.
+    pub slug: &'a str,
+    pub experts: Vec<Ref<'a>>,
+    /// The modules its experts train, by title.
+    pub modules: Vec<Ref<'a>>,
+    /// The channels its experts share on, most used first.
+    pub channels: Vec<TeamChannel<'a>>,
+}
+
+/// A channel and how many of the team's experts use it.
+#[derive(Serialize)]
+pub(crate) struct TeamChannel<'a> {
+    pub name: &'a str,
+    pub label: String,
+    pub experts: usize,
+}
+
+/// A team on the team index.
+#[derive(Serialize)]
+pub(crate) struct TeamEntry<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub experts: usize,
+    pub modules: usize,
+}
+
+impl<'a> Pages<'a> {
+    /// The page of the team an expert names, under the base path (`None`
+    /// for no team, or one only unlisted experts name).
+    pub(crate) fn team_page_url(self, team: Option<&str>) -> Option<String> {
+        let slug = crate::resolve::index::team_slug(team?);
+        let site = self.site;
+        site.index
+            .teams
+            .iter()
+            .any(|t| t.slug == slug)
+            .then(|| encode_path(&site.config.url(&site.team_url(&slug))))
+    }
+
+    /// Team name (as experts write it) → its page, for the directory.
+    pub(crate) fn team_urls(self) -> BTreeMap<&'a str, String> {
+        let site = self.site;
+        let mut out = BTreeMap::new();
+        for (i, p) in site.pages() {
+            if let (true, KindData::Expert(e)) = (site.is_listed_expert(i), &p.data)
+                && let Some(team) = e.team.as_deref()
+                && let Some(url) = self.team_page_url(Some(team))
+            {
+                out.insert(team, url);
+            }
+        }
+        out
+    }
+
+    /// The modules a team's experts train, by title, each once.
+    fn team_modules(self, team: &Team) -> Vec<PageId> {
+        let site = self.site;
+        let mut modules: Vec<PageId> = team
+            .experts
+            .iter()
+            .filter_map(|e| site.index.trains.get(e))
+            .flatten()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        modules.sort_by_cached_key(|&m| site.page(m).title.to_lowercase());
+        modules
+    }
+
+    /// The channels a team's experts use, most used first, then by label.
+    fn team_channels(self, team: &Team) -> Vec<TeamChannel<'a>> {
+        let mut counts: BTreeMap<&'a str, usize> = BTreeMap::new();
+        for &e in &team.experts {
+            if let KindData::Expert(x) = &self.site.page(e).data {
+                let names: BTreeSet<&'a str> =
+                    x.channels.0.iter().map(|(n, _)| n.as_str()).collect();
+                for name in names {
+                    *counts.entry(name).or_default() += 1;
+                }
+            }
+        }
+        let mut out: Vec<TeamChannel<'a>> = counts
+            .into_iter()
+            .map(|(name, experts)| TeamChannel {
+                name,
+                label: channel(name, "").0,
+                experts,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.experts
+                .cmp(&a.experts)
+                .then_with(|| a.label.cmp(&b.label))
+        });
+        out
+    }
+
+    /// The team index: every team of listed experts.
+    pub(super) fn team_index(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
+        let site = self.site;
+        let url = site.teams_url();
+        let mut page = self.generated_page(
+            g,
+            "teams".into(),
+            "teams",
+            g.strings.teams_title.clone(),
+            &url,
+            self.generated_crumbs(None),
+        );
+        page.description = Some(g.strings.teams_description.clone());
+        page.teams = Some(
+            site.index
+                .teams
+                .iter()
+                .map(|t| TeamEntry {
+                    name: &t.name,
+                    url: encode_path(&site.config.url(&site.team_url(&t.slug))),
+                    experts: t.experts.len(),
+                    modules: self.team_modules(t).len(),
+                })
+                .collect(),
+        );
+        Generated {
+            url,
+            template: "teams.html",
+            page,
+        }
+    }
+
+    /// A team's page: its experts, what they train, where they share.
+    pub(super) fn team_page(self, g: &GeneratedUrls<'a>, team: &'a Team) -> Generated<'a> {
+        let site = self.site;
+        let url = site.team_url(&team.slug);
+        let crumb = (
+            g.strings.teams_title.as_str(),
+            encode_path(&site.config.url(&site.teams_url())),
+        );
+        let mut page = self.generated_page(
+            g,
+            format!("teams/{}", team.slug),
+            "team",
+            team.name.clone(),
+            &url,
+            self.generated_crumbs(Some(crumb)),
+        );
+        page.team = Some(TeamCtx {
+            name: &team.name,
+            slug: &team.slug,
+            experts: self.page_refs(&team.experts),
+            modules: self.page_refs(&self.team_modules(team)),
+            channels: self.team_channels(team),
+        });
+        Generated {
+            url,
+            template: "team.html",
+            page,
+        }
+    }
+}
