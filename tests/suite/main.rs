@@ -11,6 +11,7 @@ mod support;
 
 mod browser;
 mod browser_search;
+mod browser_search_recall;
 mod browser_serve;
 mod build;
 mod calendars;
