@@ -224,6 +224,21 @@
     return best && best.s.url.indexOf("#") >= 0 ? best.s : null;
   }
 
+  // Pagefind cuts its excerpt out of the page's text at a word count, so
+  // it may start inside the title that precedes an expert's topics
+  // ("Mäki. kubernetes · …") or inside a sentence. Start it after the first
+  // boundary before the first match when the text before it is the end of
+  // the title or begins in the middle of a sentence.
+  function trimLead(html, title) {
+    var m = html.indexOf("<mark>");
+    var head = m < 0 ? html : html.slice(0, m);
+    var b = /^([^<]*?[.!?:\u00b7])\s+/.exec(head);
+    if (!b) return html;
+    var lead = b[1].slice(0, -1).trim();
+    var ofTitle = lead.length > 0 && title.slice(-lead.length) === lead;
+    return ofTitle || /^\p{Ll}/u.test(head) ? html.slice(b[0].length) : html;
+  }
+
   function item(data) {
     var li = document.createElement("li");
     var a = document.createElement("a");
@@ -249,7 +264,7 @@
     }
     var p = document.createElement("span");
     p.className = "site-search-excerpt";
-    p.appendChild(excerpt(section ? section.excerpt : data.excerpt));
+    p.appendChild(excerpt(trimLead(section ? section.excerpt : data.excerpt, title.textContent)));
     a.appendChild(p);
     li.appendChild(a);
     return li;
