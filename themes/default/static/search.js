@@ -121,10 +121,10 @@
     return p;
   }
 
-  // A one-word query that finds nothing as typed (a typo: `kubernets`,
-  // `mikrofni`; a compound whose part is on the page: `somekanava`): its
-  // longest prefix and its longest tail (at least 4 letters, the prefix at
-  // least 55% of the word) that find something.
+  // A one-word query that finds nothing, not even by its form key (a
+  // typo: `mikrofni`; a compound whose part is on the page: `somekanava`):
+  // its longest prefix and its longest tail (at least 4 letters, the
+  // prefix at least 55% of the word) that find something.
   function fallback(pf, w) {
     var tries = [];
     var min = Math.max(4, Math.floor(w.length * 0.55));
@@ -154,15 +154,25 @@
       if (texts.indexOf(t) < 0) texts.push(t);
     });
     var keyed = ws.map(function (w) { return formKey(w) || w; }).join(" ");
-    if (texts.indexOf(keyed) < 0) texts.push(keyed);
     var queries = texts.map(function (t) { return pfSearch(pf, t); });
     return Promise.all(queries).then(function (all) {
       var typed = all[0];
-      if (ws.length !== 1 || (typed && typed.results && typed.results.length)) return all;
-      return fallback(pf, ws[0]).then(function (more) {
-        // Below every form of the word itself.
-        more.forEach(function (r) { r.factor = 0.5; });
-        return all.concat(more);
+      var found = typed && typed.results ? typed.results.length : 0;
+      // The form key and the fallbacks only for a query that finds little
+      // as typed: a short key spans more of the index, and on a large
+      // handbook a common word's forms would load another index chunk.
+      if (found >= 5) return all;
+      var key = texts.indexOf(keyed) < 0 ? pfSearch(pf, keyed) : Promise.resolve(null);
+      return key.then(function (r) {
+        if (r) r.factor = 0.9;
+        all.push(r);
+        var any = all.some(function (a) { return a && a.results && a.results.length; });
+        if (ws.length !== 1 || any) return all;
+        return fallback(pf, ws[0]).then(function (more) {
+          // Below every form of the word itself.
+          more.forEach(function (m) { m.factor = 0.5; });
+          return all.concat(more);
+        });
       });
     }).then(function (all) {
       var best = new Map();
