@@ -163,8 +163,20 @@ mod tests {
                 assert_eq!(key(w), first, "{w} in {group:?}");
             }
         }
-        assert_eq!(key("näkyvyyden"), "näkyv");
-        assert_eq!(key("pelisääntöjä"), "pelisään");
+        // The same pairs as `KEYS` in tests/suite/browser_search_recall.rs,
+        // which asks search.js's `formKey`: the two must agree.
+        for (w, k) in [
+            ("näkyvyyden", "näkyv"),
+            ("pelisääntöjä", "pelisään"),
+            ("otsikot", "otsi"),
+            ("esiintymisestä", "esiinym"),
+            ("kanavien", "kanav"),
+            ("raportin", "rapor"),
+            ("suunnitelmamme", "suunitelm"),
+            ("luonnoksen", "luon"),
+        ] {
+            assert_eq!(key(w), k, "{w}");
+        }
     }
 
     #[test]

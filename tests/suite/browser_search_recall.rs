@@ -130,6 +130,20 @@ const FI: &[(&str, &str)] = &[
     ("tietoturav", "asiantuntijat/mikko-lahtinen/"),
 ];
 
+/// Form keys that `search.js` must compute exactly as
+/// `src/search/forms.rs` does (its unit test holds the same pairs): the
+/// index holds the Rust keys, the query the JavaScript ones.
+const KEYS: &[(&str, &str)] = &[
+    ("näkyvyyden", "näkyv"),
+    ("pelisääntöjä", "pelisään"),
+    ("otsikot", "otsi"),
+    ("esiintymisestä", "esiinym"),
+    ("kanavien", "kanav"),
+    ("raportin", "rapor"),
+    ("suunnitelmamme", "suunitelm"),
+    ("luonnoksen", "luon"),
+];
+
 /// The pages the site's search lists first for `q` (at most five), as
 /// links under the base path without the heading.
 async fn top5(b: &Browser, q: &str) -> Vec<String> {
@@ -177,6 +191,15 @@ async fn the_query_set_finds_each_page_in_the_top_five() {
     };
     let (_tmp, server) = example_site();
     let (en, en_misses) = recall(&browser, &server.base, "/handbook/", EN).await;
+    for &(word, key) in KEYS {
+        let got = browser
+            .run(
+                "return document.getElementById('site-search').esiinFormKey(arguments[0]);",
+                vec![word.into()],
+            )
+            .await;
+        assert_eq!(got, key, "search.js's form key of {word:?}");
+    }
     let hb = Handbook::fixture("fi");
     hb.build_ok();
     let fi_server = StaticServer::start(hb.public(), "/kasikirja/");

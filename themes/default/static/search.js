@@ -281,7 +281,9 @@
   }
 
   // The box's own search, as a reader gets it (the first `n` results'
-  // page links), for the query-set test (tests/suite/browser_search_recall.rs).
+  // page links), and its form keys, for the query-set test
+  // (tests/suite/browser_search_recall.rs).
+  box.esiinFormKey = formKey;
   box.esiinSearch = function (q, n) {
     return load().then(function (pf) { return search(pf, q); }).then(function (r) {
       return r.top.then(function (top) {
