@@ -241,6 +241,17 @@ fn html(r: &Record) -> String {
     out.push_str("\"><h1>");
     esc(&mut out, &r.title);
     out.push_str("</h1>");
+    // The form keys (see `forms.rs`): searched, never shown in an excerpt.
+    let texts = std::iter::once(r.title.as_str())
+        .chain(r.boosted.iter().map(|(_, t)| t.as_str()))
+        .chain(r.lead.iter().map(String::as_str))
+        .chain(std::iter::once(&*r.body));
+    let keys = super::forms::page_keys(texts);
+    if !keys.is_empty() {
+        out.push_str("<span data-pagefind-meta=\"forms:");
+        out.push_str(&keys);
+        out.push_str("\"></span>");
+    }
     for (weight, text) in &r.boosted {
         out.push_str(&format!("<p data-pagefind-weight=\"{weight}\">"));
         esc(&mut out, text);

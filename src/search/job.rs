@@ -59,6 +59,9 @@ impl SearchJob {
             let mut h = crate::cache::hasher();
             env!("CARGO_PKG_VERSION").hash(&mut h);
             PAGEFIND_VERSION.hash(&mut h);
+            // What `bundle` makes of the records beyond Pagefind (the form
+            // keys): an index of an older layout is never read back.
+            "forms-1".hash(&mut h);
             self.language.hash(&mut h);
             super::fingerprint(&self.records).hash(&mut h);
             h.finish()

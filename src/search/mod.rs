@@ -24,6 +24,7 @@
 
 mod bundle;
 pub mod cache;
+mod forms;
 mod job;
 
 use std::hash::Hash;

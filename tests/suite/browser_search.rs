@@ -115,6 +115,13 @@ async fn finnish_and_english_words_find_the_right_page_and_expert_first() {
     assert!(kinds[2..].iter().all(|k| *k != "Expert"), "{hits:#?}");
     let (_, hits) = search(b, "on-call").await;
     assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
+    // An expert's excerpt starts at the topics, not inside the name.
+    let (_, hits) = search(b, "kubernetes").await;
+    assert_eq!(hits[0].href, "/handbook/experts/jukka-maki/", "{hits:#?}");
+    assert!(
+        hits[0].excerpt.starts_with("<mark>kubernetes</mark>"),
+        "{hits:#?}"
+    );
 
     // Never the unlisted expert (Tuomas Lehtinen), never a draft (Podcast
     // ideas), whatever words of theirs are typed.

@@ -13,6 +13,7 @@ mod browser;
 mod browser_a11y;
 mod browser_phones;
 mod browser_search;
+mod browser_search_recall;
 mod browser_serve;
 mod build;
 mod calendars;

@@ -41,6 +41,45 @@
   // above apart in a Finnish index too. English only where the index is
   // not stemmed as English.
   var truncations = ds.language === "fi" ? [fiTruncate, enTruncate] : [fiTruncate];
+
+  // The word's *form key*: every inflected form of a Finnish word, across
+  // consonant gradation (näkyvyys, näkyvyyden, näkyvyyttä → näkyv;
+  // pelisäännöt, pelisääntöjä → pelisään), maps to one key. esiin indexes
+  // each page's keys in a hidden meta field (src/search/forms.rs, which
+  // this must match letter for letter; the unit tests there hold the same
+  // cases), so the key of a typed form finds the pages with any form.
+  var POSSESSIVES = ["mme", "nne", "nsa", "nsä"];
+  var CASES = ["itten", "iden", "issa", "issä", "ista", "istä", "illa", "illä",
+    "ilta", "iltä", "ille", "iksi", "ihin", "seen", "ssa", "ssä", "sta", "stä",
+    "lla", "llä", "lta", "ltä", "lle", "ksi", "tta", "ttä", "ien", "hin", "han",
+    "hen", "hon", "hun", "hyn", "hän", "hön", "ja", "jä", "ia", "iä", "na", "nä",
+    "ta", "tä", "en", "in", "an", "än", "n", "t"];
+  var GRADATION = [["kk", "k"], ["pp", "p"], ["tt", "t"], ["nn", "n"], ["nt", "n"],
+    ["nk", "n"], ["ng", "n"], ["ll", "l"], ["lt", "l"], ["rr", "r"], ["rt", "r"],
+    ["mm", "m"], ["mp", "m"], ["d", "t"]];
+  function cut(w, end, keep) {
+    return w.length - end.length >= keep && w.slice(-end.length) === end ? w.slice(0, -end.length) : null;
+  }
+  function formKey(word) {
+    var w = word.toLowerCase();
+    if (!/^[a-zäöå]{5,}$/.test(w)) return null;
+    var c, i;
+    for (i = 0; i < POSSESSIVES.length; i++) {
+      if ((c = cut(w, POSSESSIVES[i], 5))) { w = c; break; }
+    }
+    if ((c = cut(w, "nen", 3))) {
+      w = c + "s";
+    } else {
+      for (i = 0; i < CASES.length; i++) {
+        if ((c = cut(w, CASES[i], 4))) { w = c; break; }
+      }
+    }
+    while (w.length > 4 && "aeiouyäöstdk".indexOf(w.charAt(w.length - 1)) >= 0) {
+      w = w.slice(0, -1);
+    }
+    GRADATION.forEach(function (g) { w = w.split(g[0]).join(g[1]); });
+    return w;
+  }
   function words(q) {
     return q.toLocaleLowerCase().split(/\s+/).filter(Boolean);
   }
@@ -56,8 +95,8 @@
           noWorker: true,
           excerptLength: 24
         });
-        // Finnish needs its diacritics: `sää` is not `saa`.
-        return inst.options({ exactDiacritics: true }).then(function () { return inst; });
+        // Finnish needs its diacritics (`sää` is not `saa`): see pfSearch.
+        return inst;
       });
       pagefind.catch(function () { pagefind = null; });
     }
@@ -66,6 +105,47 @@
 
   // The query as typed and its truncations, merged by page: a page keeps
   // its best score, the query as typed winning a tie.
+  // Pagefind's `exactDiacritics` compares the word as typed with the
+  // *stemmed* words of the index, so with it on, a word whose stem is not
+  // a prefix of it finds nothing (`visibility` → `visibl`, `writing` →
+  // `write`). It is therefore on only for a query that has diacritics
+  // (`sää` must not find `saa`). Searches run one at a time, as the
+  // option belongs to the instance.
+  var queue = Promise.resolve();
+  function pfSearch(pf, text) {
+    var exact = /[^\u0000-\u007f]/.test(text);
+    var p = queue.then(function () {
+      return pf.options({ exactDiacritics: exact });
+    }).then(function () { return pf.search(text); });
+    queue = p.catch(function () {});
+    return p;
+  }
+
+  // A one-word query that finds nothing, not even by its form key (a
+  // typo: `mikrofni`; a compound whose part is on the page: `somekanava`):
+  // its longest prefix and its longest tail (at least 4 letters, the
+  // prefix at least 55% of the word) that find something.
+  function fallback(pf, w) {
+    var tries = [];
+    var min = Math.max(4, Math.floor(w.length * 0.55));
+    var n;
+    for (n = w.length - 1; n >= min; n--) tries.push(["p", w.slice(0, n)]);
+    for (n = 3; w.length - n >= 4; n++) tries.push(["t", w.slice(n)]);
+    var found = {};
+    return tries.reduce(function (chain, t) {
+      return chain.then(function (acc) {
+        if (found[t[0]]) return acc;
+        return pfSearch(pf, t[1]).then(function (r) {
+          if (r && r.results && r.results.length) {
+            found[t[0]] = true;
+            acc.push(r);
+          }
+          return acc;
+        });
+      });
+    }, Promise.resolve([]));
+  }
+
   function search(pf, q) {
     var ws = words(q);
     var texts = [ws.join(" ")];
@@ -73,13 +153,33 @@
       var t = ws.map(cut).join(" ");
       if (texts.indexOf(t) < 0) texts.push(t);
     });
-    var queries = texts.map(function (t) { return pf.search(t); });
+    var keyed = ws.map(function (w) { return formKey(w) || w; }).join(" ");
+    var queries = texts.map(function (t) { return pfSearch(pf, t); });
     return Promise.all(queries).then(function (all) {
+      var typed = all[0];
+      var found = typed && typed.results ? typed.results.length : 0;
+      // The form key and the fallbacks only for a query that finds little
+      // as typed: a short key spans more of the index, and on a large
+      // handbook a common word's forms would load another index chunk.
+      if (found >= 5) return all;
+      var key = texts.indexOf(keyed) < 0 ? pfSearch(pf, keyed) : Promise.resolve(null);
+      return key.then(function (r) {
+        if (r) r.factor = 0.9;
+        all.push(r);
+        var any = all.some(function (a) { return a && a.results && a.results.length; });
+        if (ws.length !== 1 || any) return all;
+        return fallback(pf, ws[0]).then(function (more) {
+          // Below every form of the word itself.
+          more.forEach(function (m) { m.factor = 0.5; });
+          return all.concat(more);
+        });
+      });
+    }).then(function (all) {
       var best = new Map();
       all.forEach(function (r, i) {
         if (!r || !r.results) return;
         r.results.forEach(function (hit) {
-          var score = hit.score * (i === 0 ? 1 : 0.9);
+          var score = hit.score * (r.factor || (i === 0 ? 1 : 0.9));
           var seen = best.get(hit.id);
           if (!seen || seen.score < score) best.set(hit.id, { score: score, hit: hit });
         });
@@ -134,6 +234,21 @@
     return best && best.s.url.indexOf("#") >= 0 ? best.s : null;
   }
 
+  // Pagefind cuts its excerpt out of the page's text at a word count, so
+  // it may start inside the title that precedes an expert's topics
+  // ("Mäki. kubernetes · …") or inside a sentence. Start it after the first
+  // boundary before the first match when the text before it is the end of
+  // the title or begins in the middle of a sentence.
+  function trimLead(html, title) {
+    var m = html.indexOf("<mark>");
+    var head = m < 0 ? html : html.slice(0, m);
+    var b = /^([^<]*?[.!?:\u00b7])\s+/.exec(head);
+    if (!b) return html;
+    var lead = b[1].slice(0, -1).trim();
+    var ofTitle = lead.length > 0 && title.slice(-lead.length) === lead;
+    return ofTitle || /^\p{Ll}/u.test(head) ? html.slice(b[0].length) : html;
+  }
+
   function item(data) {
     var li = document.createElement("li");
     var a = document.createElement("a");
@@ -159,11 +274,23 @@
     }
     var p = document.createElement("span");
     p.className = "site-search-excerpt";
-    p.appendChild(excerpt(section ? section.excerpt : data.excerpt));
+    p.appendChild(excerpt(trimLead(section ? section.excerpt : data.excerpt, title.textContent)));
     a.appendChild(p);
     li.appendChild(a);
     return li;
   }
+
+  // The box's own search, as a reader gets it (the first `n` results'
+  // page links), and its form keys, for the query-set test
+  // (tests/suite/browser_search_recall.rs).
+  box.esiinFormKey = formKey;
+  box.esiinSearch = function (q, n) {
+    return load().then(function (pf) { return search(pf, q); }).then(function (r) {
+      return r.top.then(function (top) {
+        return top.slice(0, n).map(function (d) { return href(d.url); });
+      });
+    });
+  };
 
   var latest = 0;
   function run() {
