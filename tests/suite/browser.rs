@@ -6,7 +6,7 @@ use crate::support;
 
 use std::path::Path;
 
-use support::browser::{Browser, ElementExt, example_site};
+use support::browser::{Browser, ElementExt, eventually, example_site};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn navigation_breadcrumbs_and_toc_work_under_a_base_path() {
@@ -180,17 +180,12 @@ async fn visible_experts(b: &Browser) -> Vec<String> {
 /// Waits (up to five seconds) until the visible cards are `expected`, and
 /// fails with what is shown otherwise.
 async fn assert_visible(b: &Browser, expected: &[String], what: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let shown = visible_experts(b).await;
-        if shown == expected {
-            return;
-        }
-        if std::time::Instant::now() > deadline {
-            panic!("{what}: the directory shows {shown:?}, expected {expected:?}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    eventually(
+        async || visible_experts(b).await,
+        |shown| shown == expected,
+        |shown| format!("{what}: the directory shows {shown:?}, expected {expected:?}"),
+    )
+    .await;
 }
 
 /// The value of the select `#filter-KEY`.
@@ -627,20 +622,16 @@ async fn listed_steps(b: &Browser) -> Vec<ListedStep> {
 /// Waits (up to five seconds) until the element's text starts with
 /// `expected`, and fails with what it says otherwise.
 async fn assert_text_starts(b: &Browser, css: &str, expected: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let text = match b.client.find(fantoccini::Locator::Css(css)).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
-        };
-        if text.starts_with(expected) {
-            return;
-        }
-        if std::time::Instant::now() > deadline {
-            panic!("{css} says {text:?}, expected it to start with {expected:?}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let read = async || match b.client.find(fantoccini::Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    eventually(
+        read,
+        |text| text.starts_with(expected),
+        |text| format!("{css} says {text:?}, expected it to start with {expected:?}"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1086,17 +1077,12 @@ async fn scheme_state(b: &Browser) -> (String, Option<String>) {
 
 /// Waits (up to five seconds) for the page's background to be `want`.
 async fn assert_background(b: &Browser, want: &str, what: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let (bg, _) = scheme_state(b).await;
-        if bg == want {
-            return;
-        }
-        if std::time::Instant::now() > deadline {
-            panic!("{what}: the background is {bg}, expected {want}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    eventually(
+        async || scheme_state(b).await.0,
+        |bg| bg == want,
+        |bg| format!("{what}: the background is {bg}, expected {want}"),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -406,6 +406,28 @@ impl Browser {
     }
 }
 
+/// Asks `read` every 50 ms until `done` holds for its answer, for up to
+/// five seconds (a script reacts to a click or a key press on its own
+/// time), and returns the answer; past that, fails with `fail` of the last
+/// answer, which says what was expected.
+pub async fn eventually<T>(
+    mut read: impl AsyncFnMut() -> T,
+    done: impl Fn(&T) -> bool,
+    fail: impl Fn(&T) -> String,
+) -> T {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let answer = read().await;
+        if done(&answer) {
+            return answer;
+        }
+        if Instant::now() > deadline {
+            panic!("{}", fail(&answer));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// The same questions of an element already found (one of
 /// [`Browser::elements`]), failing with what was asked.
 pub trait ElementExt {
