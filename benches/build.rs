@@ -24,6 +24,15 @@
 //!   compare with the one without history. Measured (tmpfs, shared 2-core
 //!   machine): read 98 ms median when quiet, 137 ms when loaded.
 //!
+//! - `build_heavy/10000`, `build_heavy_new_index/10000`,
+//!   `build_heavy_no_search/10000`: `build`, `build_new_index` and
+//!   `build_no_search` on the heavy handbook of issue #15
+//!   (`testgen::Weight::HEAVY`: 830 words of prose and 1.08 code blocks in
+//!   rust, python, yaml, bash or json a plain page; at 10,000 pages about
+//!   66 MB of Markdown and 10,000 code blocks, where the light one is
+//!   22 MB and 1,900 blocks), which shows the cost of highlighting and of
+//!   indexing that the light one hides.
+//!
 //! Handbooks and output go to `ESIIN_BENCH_DIR`, else the system temp dir:
 //! on a slow disk the write stage measures the disk, not esiin, so point it
 //! at a tmpfs (`ESIIN_BENCH_DIR=/dev/shm cargo bench --bench build`) to
@@ -33,18 +42,30 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use esiin::pipeline::{Options, build};
+use esiin::testgen::Weight;
 
 // As the `esiin` binary: its allocator is part of what is measured.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn handbook(pages: usize, search: bool) -> PathBuf {
+    weighted_handbook(pages, search, None)
+}
+
+/// The `pages`-page handbook, of `weight` if given (else light), with
+/// search or without.
+fn weighted_handbook(pages: usize, search: bool, weight: Option<Weight>) -> PathBuf {
     let base = std::env::var_os("ESIIN_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
     let name = if search { "" } else { "-no-search" };
-    let dir = base.join(format!("esiin-bench-{pages}{name}"));
+    let heavy = if weight.is_some() { "-heavy" } else { "" };
+    let dir = base.join(format!("esiin-bench-{pages}{heavy}{name}"));
     if !dir.join("content").is_dir() {
         let _ = std::fs::remove_dir_all(&dir);
-        esiin::testgen::generate(&dir, pages).expect("temp dir is writable");
+        match weight {
+            Some(weight) => esiin::testgen::generate_weighted(&dir, pages, weight),
+            None => esiin::testgen::generate(&dir, pages),
+        }
+        .expect("temp dir is writable");
         if !search {
             let config = dir.join("handbook.yaml");
             let text = std::fs::read_to_string(&config).expect("generated config");
@@ -98,6 +119,33 @@ fn bench(c: &mut Criterion) {
             b.iter(|| build(&no_search).expect("generated handbooks are valid"))
         });
     }
+    group.finish();
+}
+
+/// The heavy 10,000-page handbook (see the module doc): index read back,
+/// index built from nothing, and no search.
+fn bench_heavy(c: &mut Criterion) {
+    let mut group = c.benchmark_group("full");
+    group.sample_size(10);
+    let pages = 10_000;
+    let out = options(&weighted_handbook(pages, true, Some(Weight::HEAVY)), true);
+    group.bench_function(format!("build_heavy/{pages}"), |b| {
+        b.iter(|| build(&out).expect("generated handbooks are valid"))
+    });
+    let cached_index = out.root.join(".esiin-cache").join("search");
+    group.bench_function(format!("build_heavy_new_index/{pages}"), |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(&cached_index);
+            },
+            |()| build(&out).expect("generated handbooks are valid"),
+            BatchSize::PerIteration,
+        )
+    });
+    let no_search = options(&weighted_handbook(pages, false, Some(Weight::HEAVY)), true);
+    group.bench_function(format!("build_heavy_no_search/{pages}"), |b| {
+        b.iter(|| build(&no_search).expect("generated handbooks are valid"))
+    });
     group.finish();
 }
 
@@ -157,5 +205,5 @@ fn bench_git(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_wide, bench_git);
+criterion_group!(benches, bench, bench_heavy, bench_wide, bench_git);
 criterion_main!(benches);

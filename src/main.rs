@@ -110,6 +110,12 @@ enum Command {
         /// Give every expert a photo
         #[arg(long)]
         photos: bool,
+        /// Words of prose a plain page: heavy pages (default: today's light ~260; with --code-rate, the heavy preset's 830)
+        #[arg(long)]
+        words: Option<usize>,
+        /// Code blocks a plain page, fractional allowed (default: one page in five; with --words, the heavy preset's 1.08)
+        #[arg(long)]
+        code_rate: Option<f64>,
         /// The folder to write the handbook into
         dir: PathBuf,
     },
@@ -248,8 +254,18 @@ fn main() -> ExitCode {
             pages,
             experts,
             photos,
+            words,
+            code_rate,
             dir,
-        } => generate(&dir, pages, experts, photos),
+        } => {
+            // Either flag asks for heavy pages; the other comes from the preset.
+            let heavy = esiin::testgen::Weight::HEAVY;
+            let weight = (words.is_some() || code_rate.is_some()).then(|| esiin::testgen::Weight {
+                words: words.unwrap_or(heavy.words),
+                code_rate: code_rate.unwrap_or(heavy.code_rate),
+            });
+            generate(&dir, pages, experts, photos, weight)
+        }
         Command::Check {
             root,
             drafts,
@@ -452,9 +468,17 @@ fn shell_word(word: &str) -> String {
 }
 
 /// `esiin generate`: a large handbook for benchmarks, `experts` experts
-/// (default one page in twenty) with photos if asked for.
-fn generate(dir: &Path, pages: usize, experts: Option<usize>, photos: bool) -> ExitCode {
-    match esiin::testgen::generate_experts(dir, pages, experts.unwrap_or(pages / 20), photos) {
+/// (default one page in twenty) with photos if asked for, plain pages of
+/// `weight` if given.
+fn generate(
+    dir: &Path,
+    pages: usize,
+    experts: Option<usize>,
+    photos: bool,
+    weight: Option<esiin::testgen::Weight>,
+) -> ExitCode {
+    let experts = experts.unwrap_or(pages / 20);
+    match esiin::testgen::generate_custom(dir, pages, experts, photos, weight) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(

@@ -102,14 +102,58 @@ fn section_dir(s: usize) -> String {
 /// Writes a handbook of about `n` pages into `dir` (which must be empty or
 /// absent).
 pub fn generate(dir: &Path, n: usize) -> io::Result<()> {
-    generate_with(dir, n, None)
+    generate_with(dir, n, None, None)
+}
+
+/// How heavy the plain pages are, when not today's light ones (about 260
+/// words and a code block in five pages, ~2 KB): `words` words of prose a
+/// page, in paragraphs under headings, and `code_rate` code blocks a page
+/// on average (fractional: 0.5 is one page in two), each 5–25 lines of
+/// rust, python, yaml, bash or json.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weight {
+    /// Words of prose on each plain page.
+    pub words: usize,
+    /// Code blocks a plain page, on average.
+    pub code_rate: f64,
+}
+
+impl Weight {
+    /// The handbook measured in issue #15: at 10,000 pages about 66 MB of
+    /// Markdown (~6.5 KB a page) and about 10,000 code blocks.
+    pub const HEAVY: Weight = Weight {
+        words: HEAVY_WORDS,
+        code_rate: HEAVY_CODE_RATE,
+    };
+}
+
+/// The heavy preset's words a page and code blocks a page: tuned so that
+/// 10,000 pages (of which ~9,300 plain) make ~66 MB and ~10,000 blocks.
+const HEAVY_WORDS: usize = 830;
+const HEAVY_CODE_RATE: f64 = 1.08;
+
+/// Like [`generate`], with plain pages of the given weight.
+pub fn generate_weighted(dir: &Path, n: usize, weight: Weight) -> io::Result<()> {
+    generate_with(dir, n, None, Some(weight))
+}
+
+/// What `esiin generate` writes: `experts` experts (with photos if
+/// `photos`), plain pages of `weight` if given, else today's light ones.
+pub fn generate_custom(
+    dir: &Path,
+    n: usize,
+    experts: usize,
+    photos: bool,
+    weight: Option<Weight>,
+) -> io::Result<()> {
+    generate_with(dir, n, Some((experts, photos)), weight)
 }
 
 /// Like [`generate`], with `experts` expert profiles (instead of one page in
 /// twenty), each with a photo of about the size a phone or a photographer
 /// delivers when `photos` is set: what the directory costs at scale.
 pub fn generate_experts(dir: &Path, n: usize, experts: usize, photos: bool) -> io::Result<()> {
-    generate_with(dir, n, Some((experts, photos)))
+    generate_with(dir, n, Some((experts, photos)), None)
 }
 
 /// A small handbook with one crowded expert and one crowded page: the
@@ -185,7 +229,12 @@ fn photo(seed: u64, side: u32) -> io::Result<Vec<u8>> {
     Ok(out.into_inner())
 }
 
-fn generate_with(dir: &Path, n: usize, experts_photos: Option<(usize, bool)>) -> io::Result<()> {
+fn generate_with(
+    dir: &Path,
+    n: usize,
+    experts_photos: Option<(usize, bool)>,
+    weight: Option<Weight>,
+) -> io::Result<()> {
     let content = dir.join("content");
     std::fs::create_dir_all(&content)?;
     std::fs::write(
@@ -205,6 +254,7 @@ fn generate_with(dir: &Path, n: usize, experts_photos: Option<(usize, bool)>) ->
         paths,
         pages,
         sections: (pages / 40).max(1),
+        weight,
     };
     // In this order: every page's text draws from the one random sequence.
     g.write("_index.md", "---\ntitle: Koti\n---\nTervetuloa.\n")?;
@@ -227,6 +277,9 @@ struct Generator {
     paths: usize,
     pages: usize,
     sections: usize,
+    /// Heavy plain pages, if set; else today's light ones (unchanged, so
+    /// the benchmarks on them stay comparable).
+    weight: Option<Weight>,
 }
 
 impl Generator {
@@ -328,6 +381,11 @@ impl Generator {
     fn pages(&mut self) -> io::Result<()> {
         let (pages, sections, experts) = (self.pages, self.sections, self.experts);
         for p in 0..pages {
+            if let Some(weight) = self.weight {
+                let text = heavy_page(&mut self.rng, p, weight, pages, sections, experts);
+                self.write(&format!("{}.md", page_path(p, sections)), &text)?;
+                continue;
+            }
             let rng = &mut self.rng;
             let mut body = String::new();
             let _ = writeln!(body, "{}\n", sentence(rng, 60));
@@ -410,6 +468,289 @@ impl Generator {
             "---\ntitle: Guidelines\nkind: guidelines\nrules:\n  - {do: Share what you know, dont: Share what you don't}\n  - {do: Be kind}\n---\nWhy.\n",
         )
     }
+}
+
+/// More words for heavy pages: a handbook's vocabulary is thousands of
+/// forms, not 25, and the search index's size and cost grow with it.
+/// Finnish words (the base form, the stem the case endings go on) take
+/// case endings, so the forms are many more.
+const HEAVY_WORDS_FI: &[(&str, &str)] = &[
+    ("asiantuntija", "asiantuntija"),
+    ("näkyvyys", "näkyvyyde"),
+    ("koulutus", "koulutukse"),
+    ("asiakas", "asiakkaa"),
+    ("tiimi", "tiimi"),
+    ("projekti", "projekti"),
+    ("palvelu", "palvelu"),
+    ("kehitys", "kehitykse"),
+    ("tavoite", "tavoittee"),
+    ("tapahtuma", "tapahtuma"),
+    ("puhuja", "puhuja"),
+    ("kirjoitus", "kirjoitukse"),
+    ("yhteisö", "yhteisö"),
+    ("työkalu", "työkalu"),
+    ("menetelmä", "menetelmä"),
+    ("laatu", "laadu"),
+    ("testaus", "testaukse"),
+    ("julkaisu", "julkaisu"),
+    ("suunnitelma", "suunnitelma"),
+    ("kokemus", "kokemukse"),
+    ("osaaminen", "osaamise"),
+    ("esitys", "esitykse"),
+    ("pilvi", "pilve"),
+    ("tietoturva", "tietoturva"),
+    ("saavutettavuus", "saavutettavuude"),
+    ("käyttäjä", "käyttäjä"),
+    ("ohjelmisto", "ohjelmisto"),
+    ("arkkitehtuuri", "arkkitehtuuri"),
+    ("mittari", "mittari"),
+    ("sopimus", "sopimukse"),
+    ("myynti", "myynni"),
+    ("johtaminen", "johtamise"),
+];
+/// Case endings with back vowels; words with front vowels only take them
+/// with `a` as `ä` (vowel harmony).
+const HEAVY_ENDINGS_FI: &[&str] = &["n", "lla", "lle", "ssa", "sta", "ksi", "na", "ni"];
+const HEAVY_WORDS_EN: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "to",
+    "a",
+    "in",
+    "is",
+    "for",
+    "with",
+    "on",
+    "that",
+    "we",
+    "our",
+    "this",
+    "it",
+    "be",
+    "as",
+    "by",
+    "can",
+    "when",
+    "how",
+    "expert",
+    "visibility",
+    "channel",
+    "audience",
+    "talk",
+    "blog",
+    "post",
+    "community",
+    "meetup",
+    "customer",
+    "story",
+    "practice",
+    "example",
+    "share",
+    "write",
+    "measure",
+    "goal",
+    "team",
+    "learn",
+    "present",
+    "curate",
+    "coach",
+    "deployment",
+    "pipeline",
+    "review",
+    "release",
+    "incident",
+    "latency",
+    "budget",
+    "contract",
+    "workshop",
+    "mentoring",
+    "onboarding",
+    "roadmap",
+    "feedback",
+    "retrospective",
+    "backlog",
+    "estimate",
+    "migration",
+    "database",
+    "cluster",
+    "container",
+    "service",
+    "interface",
+    "component",
+    "accessibility",
+    "keyboard",
+    "contrast",
+    "heading",
+    "summary",
+    "reference",
+    "checklist",
+    "template",
+    "glossary",
+];
+/// Identifiers for code: ASCII, as most code is.
+const CODE_WORDS: &[&str] = &[
+    "config", "user", "page", "index", "token", "count", "item", "result", "cache", "client",
+    "server", "request", "handler", "path", "name", "value", "total", "limit", "retry", "timeout",
+    "expert", "topic",
+];
+const LANGUAGES: &[&str] = &["rust", "python", "yaml", "bash", "json"];
+
+/// A word of heavy prose: English and Finnish mixed, common words far more
+/// often than rare ones (a rough Zipf: an index below a random bound).
+fn heavy_word(rng: &mut Rng, out: &mut String) {
+    let zipf = |rng: &mut Rng, len: usize| {
+        let bound = rng.below(len) + 1;
+        rng.below(bound)
+    };
+    if rng.below(3) == 0 {
+        let (base, stem) = HEAVY_WORDS_FI[zipf(rng, HEAVY_WORDS_FI.len())];
+        let ending = rng.below(HEAVY_ENDINGS_FI.len() + 2);
+        match HEAVY_ENDINGS_FI.get(ending) {
+            None => out.push_str(base),
+            Some(ending) => {
+                out.push_str(stem);
+                if stem.contains(['a', 'o', 'u']) {
+                    out.push_str(ending);
+                } else {
+                    out.push_str(&ending.replace('a', "ä"));
+                }
+            }
+        }
+    } else {
+        out.push_str(HEAVY_WORDS_EN[zipf(rng, HEAVY_WORDS_EN.len())]);
+    }
+}
+
+/// A paragraph of `words` words in sentences of 6–18 words.
+fn paragraph(rng: &mut Rng, words: usize, out: &mut String) {
+    let (mut left, mut capital) = (words, true);
+    while left > 0 {
+        let n = (6 + rng.below(13)).min(left);
+        let start = out.len();
+        for i in 0..n {
+            if i > 0 {
+                out.push(' ');
+            }
+            heavy_word(rng, out);
+        }
+        // Capitalise the sentence's first letter (ASCII or not).
+        if capital && let Some(c) = out[start..].chars().next() {
+            let upper: String = c.to_uppercase().collect();
+            out.replace_range(start..start + c.len_utf8(), &upper);
+        }
+        // One clause in eight goes on after a comma, in lower case.
+        capital = rng.below(8) != 0;
+        out.push_str(if capital { ". " } else { ", " });
+        left -= n;
+    }
+    out.truncate(out.trim_end_matches([' ', ',']).len());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out.push_str("\n\n");
+}
+
+/// A fenced code block of 5–25 lines in one of [`LANGUAGES`].
+fn code_block(rng: &mut Rng, out: &mut String) {
+    let lang = LANGUAGES[rng.below(LANGUAGES.len())];
+    let lines = 5 + rng.below(21);
+    let w = |rng: &mut Rng| CODE_WORDS[rng.below(CODE_WORDS.len())];
+    let _ = writeln!(out, "```{lang}");
+    let (a, n) = (w(rng), rng.below(1000));
+    let _ = match lang {
+        "rust" => writeln!(out, "fn {a}_{n}(input: &str) -> usize {{"),
+        "python" => writeln!(out, "def {a}_{n}(items):"),
+        "yaml" => writeln!(out, "{a}:"),
+        "bash" => writeln!(out, "set -euo pipefail"),
+        _ => writeln!(out, "{{"),
+    };
+    for i in 2..lines {
+        let (a, b, n) = (w(rng), w(rng), rng.below(1000));
+        let _ = match (lang, i % 3) {
+            ("rust", 0) => writeln!(out, "    let {a} = input.len() * {n};"),
+            ("rust", 1) => writeln!(out, "    println!(\"{a} {{}}\", {b});"),
+            ("rust", _) => writeln!(out, "    // {a}: {b} {n}"),
+            ("python", 0) => writeln!(out, "    {a} = [x * {n} for x in items]"),
+            ("python", 1) => writeln!(out, "    print(\"{a}\", {b})"),
+            ("python", _) => writeln!(out, "    # {a} {b}"),
+            ("yaml", 0) => writeln!(out, "  {a}: {n}"),
+            ("yaml", 1) => writeln!(out, "  {a}_{b}: \"{b}\""),
+            ("yaml", _) => writeln!(out, "  - {a}"),
+            ("bash", 0) => writeln!(out, "{a}_dir=\"/srv/{b}/{n}\""),
+            ("bash", 1) => writeln!(out, "grep -r \"{a}\" \"${b}_dir\" | wc -l"),
+            ("bash", _) => writeln!(out, "echo \"{a} {n}\""),
+            _ => writeln!(out, "  \"{a}_{i}\": {n},"),
+        };
+    }
+    let _ = match lang {
+        "rust" => writeln!(out, "}}"),
+        "python" => writeln!(out, "    return items"),
+        "yaml" => writeln!(out, "  done: true"),
+        "bash" => writeln!(out, "exit 0"),
+        _ => writeln!(out, "  \"end\": true\n}}"),
+    };
+    out.push_str("```\n\n");
+}
+
+/// A heavy plain page: the light page's front matter, links and table,
+/// then `weight.words` words in paragraphs of 40–120 words, a heading
+/// every two or three, and this page's share of code blocks among them.
+fn heavy_page(
+    rng: &mut Rng,
+    p: usize,
+    weight: Weight,
+    pages: usize,
+    sections: usize,
+    experts: usize,
+) -> String {
+    // Blocks so that the first p pages hold p × rate, rounded down: the
+    // rate holds exactly over any run of pages, fractional or not.
+    let rate = weight.code_rate.max(0.0);
+    let mut blocks = ((p + 1) as f64 * rate) as usize - (p as f64 * rate) as usize;
+    let mut body = String::new();
+    let target = rng.below(pages);
+    let _ = writeln!(
+        body,
+        "See [a related page](@/{}.md#usage), [the plan](@/plan.md) and [an expert](@/experts/expert-{}.md).\n",
+        page_path(target, sections),
+        rng.below(experts)
+    );
+    let _ = writeln!(
+        body,
+        "## Details\n\n| Key | Value |\n|---|---|\n| a | {p} |\n| b | {target} |\n"
+    );
+    let (mut left, mut k) = (weight.words, 0);
+    while left > 0 {
+        // After the intro the `#usage` other pages link to, then a heading
+        // every three paragraphs.
+        if k == 1 {
+            body.push_str("## Usage\n\n");
+        } else if k > 0 && k % 3 == 0 {
+            let _ = writeln!(body, "## Notes {k}\n");
+        }
+        let n = (40 + rng.below(81)).min(left);
+        paragraph(rng, n, &mut body);
+        left -= n;
+        k += 1;
+        if blocks > 0 && (left == 0 || rng.below(3) == 0) {
+            code_block(rng, &mut body);
+            blocks -= 1;
+        }
+    }
+    if k < 2 {
+        body.push_str("## Usage\n\n");
+    }
+    for _ in 0..blocks {
+        code_block(rng, &mut body);
+    }
+    format!(
+        "---\ntitle: Page {p}\ndescription: {}\nweight: {}\nowner: expert-{}\ntags: [{}]\n---\n{body}",
+        sentence(rng, 10),
+        p % 13,
+        p % experts,
+        TOPICS[p % TOPICS.len()],
+    )
 }
 
 /// Where plain page `p` is, under `content/` and without `.md`: in section
@@ -556,4 +897,124 @@ pub fn git_dates(root: &Path) -> usize {
         .collect();
     let mut cache = crate::load::git::Cache::default();
     crate::load::git::dates(root, &pages, &mut cache).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file under `dir` as (`/`-separated relative path, bytes),
+    /// sorted by path.
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut names = Vec::new();
+        list_files(dir, Path::new(""), &mut names).expect("the handbook is readable");
+        names.sort();
+        names
+            .into_iter()
+            .map(|n| {
+                let bytes = std::fs::read(dir.join(&n)).expect("a listed file");
+                (n, bytes)
+            })
+            .collect()
+    }
+
+    /// The light default is what it was before weights existed: the same
+    /// files, byte for byte (FNV-1a over paths and contents, and the total,
+    /// recorded from the generator before the change), so the benchmarks on
+    /// it stay comparable with earlier runs.
+    #[test]
+    fn default_output_is_unchanged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        generate(dir.path(), 200).expect("generate");
+        let files = files(dir.path());
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut bytes = 0;
+        for (name, data) in &files {
+            bytes += data.len();
+            for b in name.bytes().chain(data.iter().copied()) {
+                hash = (hash ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+        assert_eq!((files.len(), bytes), (215, 432_250));
+        assert_eq!(hash, 0x89e9_93c7_53d5_cf7a);
+    }
+
+    /// Words and code blocks of the plain pages (`area-*/…/page-*.md`):
+    /// (pages, prose words, code blocks, code block lines).
+    fn plain_page_weight(dir: &Path) -> (usize, usize, usize, usize) {
+        let (mut pages, mut words, mut blocks, mut lines) = (0, 0, 0, 0);
+        for (name, data) in files(dir) {
+            let file = name.rsplit('/').next().unwrap_or("");
+            if !name.starts_with("content/area-") || !file.starts_with("page-") {
+                continue;
+            }
+            pages += 1;
+            let text = String::from_utf8(data).expect("UTF-8 pages");
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
+            let mut in_code = false;
+            for line in body.lines() {
+                if line.starts_with("```") {
+                    if !in_code {
+                        blocks += 1;
+                    }
+                    in_code = !in_code;
+                } else if in_code {
+                    lines += 1;
+                } else if !line.starts_with(['#', '|', '-']) && !line.starts_with("See [") {
+                    words += line.split_whitespace().count();
+                }
+            }
+        }
+        (pages, words, blocks, lines)
+    }
+
+    #[test]
+    fn heavy_pages_have_the_asked_words_and_code_rate() {
+        for weight in [
+            Weight::HEAVY,
+            Weight {
+                words: 300,
+                code_rate: 0.5,
+            },
+            Weight {
+                words: 1500,
+                code_rate: 2.0,
+            },
+        ] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            generate_weighted(dir.path(), 200, weight).expect("generate");
+            let (pages, words, blocks, lines) = plain_page_weight(dir.path());
+            assert!(pages > 150, "{pages} plain pages");
+            let per_page = words as f64 / pages as f64;
+            let rate = blocks as f64 / pages as f64;
+            let near = |got: f64, want: f64| (got - want).abs() <= want * 0.2;
+            assert!(
+                near(per_page, weight.words as f64),
+                "{per_page} words a page for {weight:?}"
+            );
+            assert!(
+                near(rate, weight.code_rate),
+                "{rate} blocks a page for {weight:?}"
+            );
+            let per_block = lines as f64 / blocks as f64;
+            assert!(
+                (5.0..=25.0).contains(&per_block),
+                "{per_block} lines a block"
+            );
+        }
+    }
+
+    /// The same weight gives the same files: benchmarks compare like with like.
+    #[test]
+    fn heavy_output_is_deterministic() {
+        let weight = Weight {
+            words: 200,
+            code_rate: 0.7,
+        };
+        let (a, b) = (tempfile::tempdir(), tempfile::tempdir());
+        let (a, b) = (a.expect("temp dir"), b.expect("temp dir"));
+        generate_weighted(a.path(), 60, weight).expect("generate");
+        generate_weighted(b.path(), 60, weight).expect("generate");
+        assert!(files(a.path()) == files(b.path()));
+    }
 }
