@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
-    get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -33,6 +33,72 @@ lazy_static! {
 
 pub mod parser;
 mod splitting;
+
+/// `map` and its lists without spare capacity. Every parsed page is held
+/// until the index is built, so on a large site the room left by growing
+/// them was a large part of the peak memory.
+fn shrink_lists<T>(map: &mut HashMap<String, Vec<T>>) {
+    for list in map.values_mut() {
+        list.shrink_to_fit();
+    }
+    map.shrink_to_fit();
+}
+
+/// The words indexed for each word of a page, remembered per thread.
+///
+/// Splitting, normalizing and stemming a word is most of what indexing a
+/// page costs, and the words of a site repeat: its vocabulary is a small
+/// fraction of its words. The result depends only on the word, the
+/// stemmer (the page's language) and the included characters, so the
+/// cache is emptied whenever those change and when it grows large.
+mod word_cache {
+    use super::splitting::{get_dotted_tails, get_indexable_words, IndexableWord};
+    use hashbrown::HashMap;
+    use pagefind_stem::Stemmer;
+    use std::cell::RefCell;
+
+    /// Words remembered per thread, at most: about 100 bytes each.
+    const MAX_WORDS: usize = 200_000;
+
+    #[derive(Default)]
+    struct Cache {
+        language: String,
+        include_characters: Vec<char>,
+        words: HashMap<String, Vec<IndexableWord>>,
+    }
+
+    thread_local! {
+        static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+    }
+
+    /// `get_indexable_words` and `get_dotted_tails` of `word`, together.
+    pub(super) fn indexable_words(
+        word: &str,
+        language: &str,
+        stemmer: Option<&Stemmer>,
+        include_characters: &[char],
+    ) -> Vec<IndexableWord> {
+        CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.language != language || cache.include_characters != include_characters {
+                cache.language = language.to_string();
+                cache.include_characters = include_characters.to_vec();
+                cache.words.clear();
+            }
+            if let Some(words) = cache.words.get(word) {
+                return words.clone();
+            }
+            let mut words = get_indexable_words(word, stemmer, include_characters);
+            let tails = get_dotted_tails(word, stemmer, include_characters, &words);
+            words.extend(tails);
+            if cache.words.len() >= MAX_WORDS {
+                cache.words.clear();
+            }
+            cache.words.insert(word.to_string(), words.clone());
+            words
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FossickedWord {
@@ -308,15 +374,18 @@ impl Fossicker {
             }
         }
 
-        let (content, word_data, anchors, word_count) = self.parse_digest(options);
+        let (mut content, mut word_data, anchors, word_count) = self.parse_digest(options);
+        content.shrink_to_fit();
+        shrink_lists(&mut word_data);
         self.tidy_meta_and_filters();
 
         let data = self.data.unwrap();
 
         // Get sorted list of meta field names for consistent field IDs
         let meta_field_order: Vec<String> = data.meta.keys().cloned().collect();
-        let meta_word_data =
+        let mut meta_word_data =
             Self::parse_meta_words(&data.meta, &meta_field_order, &data.language, options);
+        shrink_lists(&mut meta_word_data);
 
         // Build URL using Option combinators for cleaner logic
         let url = self
@@ -507,15 +576,12 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
+            let mut indexable_words = word_cache::indexable_words(
                 &base_word,
+                &data.language,
                 stemmer.as_ref(),
                 &options.include_characters,
-                &indexable_words,
             );
-            indexable_words.extend(dotted_tails);
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =

@@ -12,6 +12,7 @@ use include_dir::{include_dir, Dir};
 use minifier::js::minify;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
+use rayon::prelude::*;
 use tokio::time::sleep;
 
 mod entry;
@@ -321,12 +322,50 @@ impl PagefindIndexes {
             WriteBehavior::Immutable
         };
 
-        let mut files = vec![write(
+        // Every gzip file is compressed up front, on every core: one after
+        // another, at the highest level, compressing the fragments and
+        // index chunks of a large site took longer than indexing it.
+        let level = Compression::new(options.compression_level);
+        let to_compress: Vec<(PathBuf, &[u8])> = std::iter::once((
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
-            vec![&self.meta_index.1],
-            Compress::GZ,
-            immutable_write_behaviour,
-        )];
+            self.meta_index.1.as_slice(),
+        ))
+        .chain(self.fragments.iter().map(|(hash, fragment)| {
+            (
+                outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                fragment.as_bytes(),
+            )
+        }))
+        .chain(self.word_indexes.iter().map(|(hash, index)| {
+            (
+                outdir.join(format!("index/{}.pf_index", hash)),
+                index.as_slice(),
+            )
+        }))
+        .chain(self.filter_indexes.iter().map(|(hash, index)| {
+            (
+                outdir.join(format!("filter/{}.pf_filter", hash)),
+                index.as_slice(),
+            )
+        }))
+        .collect();
+        let compressed: Vec<(PathBuf, Vec<u8>)> = to_compress
+            .into_par_iter()
+            .map(|(filename, contents)| (filename, gzip(&[contents], level)))
+            .collect();
+
+        let mut files: Vec<_> = compressed
+            .iter()
+            .take(1)
+            .map(|(filename, contents)| {
+                write(
+                    filename.clone(),
+                    vec![contents.as_slice()],
+                    Compress::None,
+                    immutable_write_behaviour,
+                )
+            })
+            .collect();
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
@@ -352,29 +391,11 @@ impl PagefindIndexes {
             }
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
+        files.extend(compressed.iter().skip(1).map(|(filename, contents)| {
             write(
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
-                Compress::GZ,
+                filename.clone(),
+                vec![contents.as_slice()],
+                Compress::None,
                 immutable_write_behaviour,
             )
         }));
@@ -390,7 +411,8 @@ impl PagefindIndexes {
 
 #[derive(Copy, Clone)]
 enum Compress {
-    GZ,
+    // Gzip files are compressed before they reach `write` (see
+    // `write_files`), on every core.
     None,
 }
 
@@ -434,28 +456,6 @@ async fn write(
     };
 
     match compression {
-        Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            for chunk in content_chunks {
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(chunk).unwrap();
-            }
-            if let Ok(contents) = gz.finish() {
-                if let Some(mut file) = file {
-                    file.write_all(&contents).await.unwrap();
-                    // `write_all` resolving only means the bytes are in tokio's
-                    // buffer; the blocking-pool write to disk may still be in
-                    // flight. Flush before the file drops, or a service-mode
-                    // consumer can receive the WriteFiles acknowledgement and
-                    // close the process while a file is half written, shipping
-                    // a truncated asset.
-                    file.flush().await.unwrap();
-                } else {
-                    return Some(SyntheticFile { filename, contents });
-                }
-            }
-            None
-        }
         Compress::None => {
             if let Some(mut file) = file {
                 for chunk in content_chunks {
@@ -471,4 +471,15 @@ async fn write(
             }
         }
     }
+}
+
+/// `chunks` gzipped at `level`, each behind the `pagefind_dcd` signature
+/// the browser checks.
+fn gzip(chunks: &[&[u8]], level: Compression) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), level);
+    for chunk in chunks {
+        gz.write_all(b"pagefind_dcd").unwrap();
+        gz.write_all(chunk).unwrap();
+    }
+    gz.finish().unwrap()
 }

@@ -223,6 +223,16 @@ impl PagefindIndex {
         state.build_indexes().await?;
         Ok(state.get_files().await)
     }
+
+    /// As [`PagefindIndex::get_files`], for a caller that builds once: the
+    /// pages added so far are moved into the index rather than copied (so
+    /// a large site needs about half the memory) and are gone afterwards;
+    /// pages added later start a new index.
+    pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_from(true).await?;
+        Ok(state.get_files().await)
+    }
 }
 
 #[cfg(test)]
