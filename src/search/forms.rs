@@ -19,7 +19,7 @@
 //! words share costs a low-ranked extra result, weighed below the word as
 //! typed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 const POSSESSIVES: &[&str] = &["mme", "nne", "nsa", "nsä"];
 const CASES: &[&str] = &[
@@ -79,7 +79,9 @@ pub(crate) fn form_key(word: &str) -> Option<String> {
         w.pop();
     }
     for (from, to) in GRADATION {
-        w = w.replace(from, to);
+        if w.contains(from) {
+            w = w.replace(from, to);
+        }
     }
     Some(w)
 }
@@ -88,17 +90,42 @@ pub(crate) fn form_key(word: &str) -> Option<String> {
 /// from the word itself, sorted and space-separated: the value of a page's
 /// `forms` meta field.
 pub(crate) fn page_keys<'a>(texts: impl IntoIterator<Item = &'a str>) -> String {
+    // Each distinct word once: a page repeats most of its words, and a
+    // key costs a lowercase copy and a dozen suffix tests.
+    // A word of fewer than 5 bytes has fewer than 5 letters: no key.
+    let distinct: HashSet<&str> = texts
+        .into_iter()
+        .flat_map(words)
+        .filter(|w| w.len() >= 5)
+        .collect();
     let mut keys = BTreeSet::new();
-    for text in texts {
-        for word in words(text) {
-            if let Some(k) = form_key(word)
-                && k != word.to_lowercase()
-            {
-                keys.insert(k);
+    MEMO.with_borrow_mut(|memo| {
+        if memo.len() > MEMO_WORDS {
+            memo.clear();
+        }
+        for word in distinct {
+            let key = memo.entry(word.into()).or_insert_with(|| {
+                form_key(word)
+                    .filter(|k| *k != word.to_lowercase())
+                    .map(Into::into)
+            });
+            if let Some(k) = key {
+                keys.insert(k.clone());
             }
         }
-    }
+    });
     keys.into_iter().collect::<Vec<_>>().join(" ")
+}
+
+/// Words remembered per thread by [`page_keys`], at most (about 100 bytes
+/// each): a handbook's vocabulary is a small part of its words, so on a
+/// large one most keys are looked up rather than computed.
+const MEMO_WORDS: usize = 200_000;
+
+thread_local! {
+    /// Each word's key, or `None` where it has none (or it is the word).
+    static MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, Option<Box<str>>>> =
+        Default::default();
 }
 
 /// The words of `text`, outside HTML tags.
