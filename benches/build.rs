@@ -33,6 +33,12 @@
 //!   22 MB and 1,900 blocks), which shows the cost of highlighting and of
 //!   indexing that the light one hides.
 //!
+//!   `build_heavy_new_index` removes all of `.esiin-cache/` before each
+//!   run: the cold build of CI on a clean clone.
+//! - `build_new_index/100000` (only with `ESIIN_BENCH_LARGE=1`): the light
+//!   handbook at 100,000 pages, index built from nothing, to see that a
+//!   build scales linearly from 10,000.
+//!
 //! Handbooks and output go to `ESIIN_BENCH_DIR`, else the system temp dir:
 //! on a slow disk the write stage measures the disk, not esiin, so point it
 //! at a tmpfs (`ESIIN_BENCH_DIR=/dev/shm cargo bench --bench build`) to
@@ -132,11 +138,13 @@ fn bench_heavy(c: &mut Criterion) {
     group.bench_function(format!("build_heavy/{pages}"), |b| {
         b.iter(|| build(&out).expect("generated handbooks are valid"))
     });
-    let cached_index = out.root.join(".esiin-cache").join("search");
+    // The whole cache, not only the index: a cold build, as CI's from a
+    // clean clone.
+    let cache = out.root.join(".esiin-cache");
     group.bench_function(format!("build_heavy_new_index/{pages}"), |b| {
         b.iter_batched(
             || {
-                let _ = std::fs::remove_dir_all(&cached_index);
+                let _ = std::fs::remove_dir_all(&cache);
             },
             |()| build(&out).expect("generated handbooks are valid"),
             BatchSize::PerIteration,
@@ -205,5 +213,36 @@ fn bench_git(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_heavy, bench_wide, bench_git);
+/// 100,000 pages (only with `ESIIN_BENCH_LARGE=1`: each run takes about
+/// ten times the 10,000-page one, and the handbook is 220 MB): the search
+/// index built from nothing, to compare with `build_new_index/10000`.
+fn bench_large(c: &mut Criterion) {
+    if std::env::var_os("ESIIN_BENCH_LARGE").is_none() {
+        return;
+    }
+    let mut group = c.benchmark_group("full");
+    group.sample_size(10);
+    let pages = 100_000;
+    let out = options(&handbook(pages, true), true);
+    let cache = out.root.join(".esiin-cache");
+    group.bench_function(format!("build_new_index/{pages}"), |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(&cache);
+            },
+            |()| build(&out).expect("generated handbooks are valid"),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    bench,
+    bench_heavy,
+    bench_large,
+    bench_wide,
+    bench_git
+);
 criterion_main!(benches);

@@ -15,6 +15,9 @@
 //! - `serve/body_edit/1k`, `serve/body_edit/10k`: a paragraph of a page's
 //!   body, alternating between two versions so every save changes it.
 //! - `serve/expert_edit/1k`, `serve/expert_edit/10k`: an expert's `role`.
+//! - `serve/body_edit/10k_heavy`: the body edit on the heavy handbook of
+//!   issue #15 (`testgen::Weight::HEAVY`: 66 MB of Markdown, 10,000 code
+//!   blocks; target ≤ 100 ms median).
 //! - `memory` (only when asked: `cargo bench --bench serve -- memory`):
 //!   1,000 body edits, printing the resident memory every 100, to see that
 //!   it stays flat. `ESIIN_BENCH_MEMORY_PAGES` (default 10000) and
@@ -45,13 +48,21 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Longest a save may take to show up before the benchmark fails.
 const TIMEOUT: Duration = Duration::from_secs(60);
 
-fn handbook(pages: usize) -> PathBuf {
+/// A generated handbook of `pages` pages, light or of the heavy weight of
+/// issue #15 (`testgen::Weight::HEAVY`).
+fn handbook(pages: usize, heavy: bool) -> PathBuf {
     let base = std::env::var_os("ESIIN_BENCH_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
     // Not the `build` benchmark's folder: this one is edited.
-    let dir = base.join(format!("esiin-bench-serve-{pages}"));
+    let weight = if heavy { "-heavy" } else { "" };
+    let dir = base.join(format!("esiin-bench-serve-{pages}{weight}"));
     if !dir.join("content").is_dir() {
         let _ = std::fs::remove_dir_all(&dir);
-        esiin::testgen::generate(&dir, pages).expect("the bench dir is writable");
+        if heavy {
+            esiin::testgen::generate_weighted(&dir, pages, esiin::testgen::Weight::HEAVY)
+        } else {
+            esiin::testgen::generate(&dir, pages)
+        }
+        .expect("the bench dir is writable");
     }
     dir
 }
@@ -96,8 +107,8 @@ struct Served {
 }
 
 impl Served {
-    fn start(pages: usize) -> Served {
-        let root = handbook(pages);
+    fn start(pages: usize, heavy: bool) -> Served {
+        let root = handbook(pages, heavy);
         let rebuild = Arc::new(Rebuild {
             opts: Options {
                 root: root.clone(),
@@ -268,12 +279,12 @@ impl Drop for Edit {
 /// The served handbooks, started on first use (so a filter that leaves a
 /// size out does not build it).
 #[derive(Default)]
-struct Handbooks(HashMap<usize, Served>);
+struct Handbooks(HashMap<(usize, bool), Served>);
 
 impl Handbooks {
-    fn get(&mut self, pages: usize) -> &mut Served {
-        self.0.entry(pages).or_insert_with(|| {
-            let served = Served::start(pages);
+    fn get(&mut self, pages: usize, heavy: bool) -> &mut Served {
+        self.0.entry((pages, heavy)).or_insert_with(|| {
+            let served = Served::start(pages, heavy);
             eprintln!(
                 "serve bench: {pages} pages at {}, first build {:.0} ms, {} files; {}",
                 served.root.display(),
@@ -290,8 +301,9 @@ impl Handbooks {
     }
 }
 
-fn label(pages: usize) -> String {
-    format!("{}k", pages / 1000)
+fn label(pages: usize, heavy: bool) -> String {
+    let weight = if heavy { "_heavy" } else { "" };
+    format!("{}k{weight}", pages / 1000)
 }
 
 fn bench(c: &mut Criterion) {
@@ -302,17 +314,20 @@ fn bench(c: &mut Criterion) {
     group.sampling_mode(SamplingMode::Flat);
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(5));
-    for pages in [1_000, 10_000] {
-        for (name, make) in [
-            ("body_edit", Edit::body as fn(&Path) -> Edit),
-            ("expert_edit", Edit::expert),
-        ] {
+    let body = ("body_edit", Edit::body as fn(&Path) -> Edit);
+    let expert = ("expert_edit", Edit::expert as fn(&Path) -> Edit);
+    for (pages, heavy, edits) in [
+        (1_000, false, &[body, expert][..]),
+        (10_000, false, &[body, expert]),
+        (10_000, true, &[body]),
+    ] {
+        for &(name, make) in edits {
             // One edit for every call criterion makes (warm-up, samples).
             let mut edit: Option<Edit> = None;
             let mut times = Vec::new();
-            let id = format!("{name}/{}", label(pages));
+            let id = format!("{name}/{}", label(pages, heavy));
             group.bench_function(&id, |b| {
-                let served = handbooks.get(pages);
+                let served = handbooks.get(pages, heavy);
                 let edit = edit.get_or_insert_with(|| make(&served.root));
                 b.iter_custom(|iters| {
                     (0..iters)
@@ -326,7 +341,7 @@ fn bench(c: &mut Criterion) {
                 });
             });
             if let Some(edit) = edit {
-                edit.restore(handbooks.get(pages));
+                edit.restore(handbooks.get(pages, heavy));
                 summary(&id, &times);
             }
         }
@@ -382,7 +397,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 fn memory() {
     let pages = env_usize("ESIIN_BENCH_MEMORY_PAGES", 10_000);
     let edits = env_usize("ESIIN_BENCH_MEMORY_EDITS", 1_000);
-    let mut served = Served::start(pages);
+    let mut served = Served::start(pages, false);
     let mut edit = Edit::body(&served.root);
     println!(
         "memory: {pages} pages, {edits} body edits ({}); after the first build: {:.1} MiB",
