@@ -35,6 +35,10 @@
 //!
 //!   `build_heavy_new_index` removes all of `.esiin-cache/` before each
 //!   run: the cold build of CI on a clean clone.
+//! - `floor/heavy/10000`: the heavy handbook's Markdown read, turned into
+//!   HTML by pulldown-cmark and written, on every core: the floor the
+//!   heavy builds are measured against (issue #15: with search ≤ 3×,
+//!   without ≤ 2×, index read back ≤ 1.5×).
 //! - `build_new_index/100000` (only with `ESIIN_BENCH_LARGE=1`): the light
 //!   handbook at 100,000 pages, index built from nothing, to see that a
 //!   build scales linearly from 10,000.
@@ -209,6 +213,39 @@ fn bench_git(c: &mut Criterion) {
     let out = options(&root, true);
     group.bench_function("build/10000", |b| {
         b.iter(|| build(&out).expect("generated handbooks are valid"))
+    });
+    group.finish();
+}
+
+/// The floor issue #15 measures against: every Markdown file of the heavy
+/// handbook read, turned into HTML by pulldown-cmark (no highlighting, no
+/// templates) and written, on rayon's pool. What no build of these pages
+/// can go below on this machine; the `build_heavy` cases are read as
+/// multiples of it.
+fn bench_floor(c: &mut Criterion) {
+    use rayon::prelude::*;
+    let mut group = c.benchmark_group("floor");
+    group.sample_size(10);
+    let pages = 10_000;
+    let root = weighted_handbook(pages, false, Some(Weight::HEAVY));
+    let sources: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    let out = root.join("floor-out");
+    group.bench_function(format!("heavy/{pages}"), |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_dir_all(&out);
+            std::fs::create_dir_all(&out).expect("the bench dir is writable");
+            sources.par_iter().enumerate().for_each(|(i, path)| {
+                let text = std::fs::read_to_string(path).expect("generated pages are UTF-8");
+                let mut html = String::with_capacity(text.len() * 3 / 2);
+                pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&text));
+                std::fs::write(out.join(format!("{i}.html")), html).expect("written");
+            });
+        })
     });
     group.finish();
 }
