@@ -46,6 +46,7 @@ use rayon::prelude::*;
 use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
+use crate::render::highlight_cache::{Highlights, Pending};
 use crate::render::markdown;
 use crate::render::strings::Strings;
 use crate::render::view::RenderState;
@@ -75,6 +76,9 @@ pub struct Cache {
     pub(super) copies: Copies,
     /// Photo thumbnails as last made.
     pub(super) thumbs: ThumbMemo,
+    /// The highlighted code blocks of the last build (read from
+    /// `.esiin-cache/` by the first build that meets a block).
+    pub(super) highlights: Option<Highlights>,
 }
 
 /// Files copied into the output by the last build (`serve`): by source
@@ -210,8 +214,18 @@ impl Cache {
         &mut self,
         site: &Site,
         strings: &Strings,
+        opts: &super::Options,
     ) -> Vec<Arc<markdown::Rendered>> {
         let epoch = links_epoch(site, strings);
+        let dir = opts.root.join(".esiin-cache").join("highlight");
+        if !self
+            .highlights
+            .as_ref()
+            .is_some_and(|h| h.is_for(&dir, opts.write_cache))
+        {
+            self.highlights = Some(Highlights::new(dir, opts.write_cache));
+        }
+        let highlights = self.highlights.as_ref();
         let previous = &self.markdown;
         let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.len())
             .into_par_iter()
@@ -221,13 +235,12 @@ impl Cache {
                 let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
                 let r = match previous.get(&p.path) {
                     Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
-                    _ => Arc::new(markdown::render(&markdown::RenderContext::new(
-                        i,
-                        &p.src,
-                        &site.config,
-                        strings,
-                        site,
-                    ))),
+                    _ => {
+                        let mut cx =
+                            markdown::RenderContext::new(i, &p.src, &site.config, strings, site);
+                        cx.highlights = highlights;
+                        Arc::new(markdown::render(&cx))
+                    }
                 };
                 (text, r)
             })
@@ -253,6 +266,19 @@ impl Cache {
             }
         }
         rendered
+    }
+
+    /// Keeps the highlighted blocks `bodies` use, and no other, for the
+    /// next build: in memory when this cache keeps anything (`serve`), on
+    /// disk through the returned file once the build has succeeded. A
+    /// one-off build lets them go here, before the pages are rendered.
+    pub(super) fn keep_highlights(
+        &mut self,
+        bodies: &[Arc<markdown::Rendered>],
+    ) -> Option<Pending> {
+        let used = bodies.iter().flat_map(|b| b.code_keys.iter().copied());
+        let keep = self.keep;
+        self.highlights.as_mut()?.keep_only(used, keep)
     }
 }
 

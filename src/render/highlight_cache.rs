@@ -1,0 +1,394 @@
+//! Highlighted code blocks kept between builds, in
+//! `.esiin-cache/highlight/blocks.bin`.
+//!
+//! Highlighting is most of the Markdown stage of a handbook with code
+//! (about 27 µs a line, see `docs/performance.md`), yet a block's HTML
+//! depends only on its language and its text (and on the grammars and
+//! esiin that made it): most builds highlight exactly the blocks the last
+//! one did. So each block's HTML is kept under a key of all of that
+//! ([`key`]), the file is read once when the first block is met (a
+//! handbook without code never reads it), and after a successful build it
+//! holds exactly the blocks that build used: what is no longer used is
+//! dropped, so the file never grows beyond the handbook's own code.
+//!
+//! `serve` keeps one [`Highlights`] for its whole run (in the pipeline's
+//! `Cache`): the file is read by the first build only, later builds find
+//! the last build's entries in memory, and the file is written again only
+//! when the set of blocks changed.
+//!
+//! The file: a magic line, then each entry as its key (a little-endian
+//! `u128`), a `u32` length and the HTML, and last an XXH3-64 of all that
+//! precedes it. A file that does not check out whole is ignored (every
+//! block is highlighted again): a cache can make a build slower, never
+//! wrong.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+/// A block's key: see [`key`]. 128 bits, so that two blocks of a
+/// handbook never share one by chance.
+pub(crate) type Key = u128;
+
+const MAGIC: &[u8] = b"esiin highlighted blocks 1\n";
+const FILE: &str = "blocks.bin";
+
+/// The HTML of a block is kept only up to this size (about 1,800 lines of
+/// code at the ~550 bytes a highlighted line takes). The file is read
+/// whole into memory by every build, so one pasted log or data dump would
+/// cost every later build its size in time and memory; such a block is
+/// highlighted again instead.
+const MAX_ENTRY: usize = 1 << 20;
+
+/// The file holds at most this much HTML: the blocks first used (in page
+/// order) up to it. The heavy 10,000-page handbook of issue #15 needs
+/// 84 MB; past four times that, reading the file (and holding it during
+/// the Markdown stage) would cost more memory than the highlighting saves
+/// time.
+const MAX_TOTAL: usize = 320 << 20;
+
+/// What a block's highlighted HTML depends on besides its language and
+/// text (and the class prefix): esiin (which writes the HTML) and the versions of syntect and
+/// two-face (the grammars), read from `Cargo.lock` by `build.rs`. A
+/// dependency update changes every key, so no block highlighted by other
+/// grammars is ever reused.
+const IDENTITY: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " syntect ",
+    env!("ESIIN_SYNTECT_VERSION"),
+    " two-face ",
+    env!("ESIIN_TWO_FACE_VERSION"),
+);
+
+/// The key of `code` highlighted as `lang`.
+pub(crate) fn key(lang: &str, code: &str) -> Key {
+    let mut h = Xxh3::new();
+    (IDENTITY, super::highlight::CLASS_PREFIX, lang, code).hash(&mut h);
+    h.digest128()
+}
+
+/// The highlighted blocks of the last build and of this one.
+pub(crate) struct Highlights {
+    dir: PathBuf,
+    /// Whether the file may be written (`check` only reads it).
+    write: bool,
+    /// The last build's blocks: read from the file when the first block is
+    /// looked up, or left in memory by the last build (`serve`).
+    old: OnceLock<HashMap<Key, Arc<str>>>,
+    /// Blocks highlighted by this build that `old` did not have.
+    fresh: Mutex<HashMap<Key, Arc<str>>>,
+}
+
+impl Highlights {
+    /// The cache in `dir` (`.esiin-cache/highlight`), not read yet.
+    pub(crate) fn new(dir: PathBuf, write: bool) -> Highlights {
+        Highlights {
+            dir,
+            write,
+            old: OnceLock::new(),
+            fresh: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether this is the cache of `dir`, writing as `write` says.
+    pub(crate) fn is_for(&self, dir: &Path, write: bool) -> bool {
+        self.dir == dir && self.write == write
+    }
+
+    /// `code` highlighted as `lang`, and the key it is kept under (`None`
+    /// when too large to keep); `None` for a language syntect does not
+    /// know.
+    pub(crate) fn highlight(&self, code: &str, lang: &str) -> Option<(Option<Key>, Arc<str>)> {
+        let key = key(lang, code);
+        let old = self.old.get_or_init(|| read(&self.dir.join(FILE)));
+        if let Some(html) = old.get(&key) {
+            return Some((Some(key), html.clone()));
+        }
+        if let Ok(fresh) = self.fresh.lock()
+            && let Some(html) = fresh.get(&key)
+        {
+            return Some((Some(key), html.clone()));
+        }
+        let html: Arc<str> = super::highlight::highlight(code, lang)?.into();
+        if html.len() > MAX_ENTRY {
+            return Some((None, html));
+        }
+        if let Ok(mut fresh) = self.fresh.lock() {
+            fresh.insert(key, html.clone());
+        }
+        Some((Some(key), html))
+    }
+
+    /// Keeps exactly the blocks of `used` (this build's, in page order),
+    /// up to [`MAX_TOTAL`]: in memory when `in_memory` (`serve`), and, when
+    /// they are not the set the file holds, in a new file written beside
+    /// it, which [`Pending::commit`] puts in place once the build has
+    /// succeeded.
+    pub(crate) fn keep_only(
+        &mut self,
+        used: impl IntoIterator<Item = Key>,
+        in_memory: bool,
+    ) -> Option<Pending> {
+        let loaded = self.old.get().is_some();
+        let old = self.old.take().unwrap_or_default();
+        let fresh = std::mem::take(self.fresh.get_mut().ok()?);
+        let (mut seen, mut total, mut kept) = (HashSet::new(), 0, Vec::new());
+        for key in used {
+            let Some(html) = fresh.get(&key).or_else(|| old.get(&key)) else {
+                continue;
+            };
+            if total + html.len() > MAX_TOTAL || !seen.insert(key) {
+                continue;
+            }
+            total += html.len();
+            kept.push((key, html.clone()));
+        }
+        let any_fresh = kept.iter().any(|(k, _)| fresh.contains_key(k));
+        // Not loaded: no block was looked up, so the file (if any) holds
+        // only blocks this build did not use.
+        let changed = any_fresh || kept.len() != old.len() || !loaded;
+        drop((old, fresh));
+        let pending = if changed && self.write {
+            self.write_beside(&kept)
+        } else {
+            None
+        };
+        if in_memory {
+            self.old = OnceLock::from(kept.into_iter().collect::<HashMap<_, _>>());
+        }
+        pending
+    }
+
+    /// Writes `kept` into a temporary file beside the cache file (an empty
+    /// set removes it at commit). Best effort: an error is no cache.
+    fn write_beside(&self, kept: &[(Key, Arc<str>)]) -> Option<Pending> {
+        /// Tells apart the temporary files of the builds of one process.
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let dest = self.dir.join(FILE);
+        if kept.is_empty() {
+            return dest.exists().then_some(Pending { tmp: None, dest });
+        }
+        std::fs::create_dir_all(&self.dir).ok()?;
+        let tmp = self.dir.join(format!(
+            ".{FILE}.{}-{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        // The guard removes the temporary file if writing fails.
+        let pending = Pending {
+            tmp: Some(tmp),
+            dest,
+        };
+        let file = std::fs::File::create(pending.tmp.as_ref()?).ok()?;
+        let mut out = Checked {
+            out: io::BufWriter::with_capacity(1 << 16, file),
+            hash: Xxh3::new(),
+        };
+        encode(&mut out, kept).ok()?;
+        let digest = out.hash.digest().to_le_bytes();
+        out.out.write_all(&digest).ok()?;
+        out.out.into_inner().ok()?.sync_all().ok()?;
+        Some(pending)
+    }
+}
+
+/// A new cache file written beside the old one: put in place by
+/// [`Pending::commit`] when the build succeeded, removed when it is
+/// dropped uncommitted (a failed build keeps the last good file).
+pub(crate) struct Pending {
+    /// The new file; `None` removes the old one (no block was used).
+    tmp: Option<PathBuf>,
+    dest: PathBuf,
+}
+
+impl Pending {
+    /// Puts the new file in place (a rename: a reader sees the old file or
+    /// the new one, whole).
+    pub(crate) fn commit(mut self) {
+        match self.tmp.take() {
+            Some(tmp) => {
+                if std::fs::rename(&tmp, &self.dest).is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+            }
+            None => {
+                let _ = std::fs::remove_file(&self.dest);
+            }
+        }
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.tmp {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// A writer that hashes what it writes (the file's checksum, without
+/// holding the file in memory).
+struct Checked<W> {
+    out: W,
+    hash: Xxh3,
+}
+
+impl<W: Write> Write for Checked<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hash.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The file's text but its checksum.
+fn encode(out: &mut impl Write, kept: &[(Key, Arc<str>)]) -> io::Result<()> {
+    out.write_all(MAGIC)?;
+    for (key, html) in kept {
+        let len = u32::try_from(html.len()).map_err(io::Error::other)?;
+        out.write_all(&key.to_le_bytes())?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(html.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The entries of the file at `path`; none if it is missing, too large or
+/// damaged.
+fn read(path: &Path) -> HashMap<Key, Arc<str>> {
+    let too_large = |len: u64| len > (MAX_TOTAL as u64) * 2;
+    match std::fs::metadata(path) {
+        Ok(meta) if !too_large(meta.len()) => {}
+        _ => return HashMap::new(),
+    }
+    std::fs::read(path)
+        .ok()
+        .and_then(|bytes| decode(&bytes))
+        .unwrap_or_default()
+}
+
+/// The entries of a whole file; `None` if anything does not check out.
+fn decode(bytes: &[u8]) -> Option<HashMap<Key, Arc<str>>> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+    if xxh3_64(body).to_le_bytes() != sum {
+        return None;
+    }
+    let mut rest = body.strip_prefix(MAGIC)?;
+    let mut out = HashMap::new();
+    while !rest.is_empty() {
+        let (key, after) = rest.split_first_chunk::<16>()?;
+        let (len, after) = after.split_first_chunk::<4>()?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+        let (html, after) = after.split_at_checked(len)?;
+        out.insert(
+            u128::from_le_bytes(*key),
+            Arc::from(std::str::from_utf8(html).ok()?),
+        );
+        rest = after;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept() -> Vec<(Key, Arc<str>)> {
+        vec![
+            (key("rust", "fn a() {}\n"), Arc::from("<span>a</span>")),
+            (key("json", "{}\n"), Arc::from("<span>{}</span>")),
+        ]
+    }
+
+    fn file(kept: &[(Key, Arc<str>)]) -> Vec<u8> {
+        let mut out = Checked {
+            out: Vec::new(),
+            hash: Xxh3::new(),
+        };
+        encode(&mut out, kept).expect("in memory");
+        let digest = out.hash.digest().to_le_bytes();
+        let mut bytes = out.out;
+        bytes.extend_from_slice(&digest);
+        bytes
+    }
+
+    #[test]
+    fn a_file_reads_back_as_written() {
+        let kept = kept();
+        let read = decode(&file(&kept)).expect("whole");
+        assert_eq!(read.len(), 2);
+        for (k, html) in &kept {
+            assert_eq!(read.get(k), Some(html));
+        }
+        assert_eq!(decode(&file(&[])).map(|m| m.len()), Some(0));
+    }
+
+    #[test]
+    fn a_damaged_file_is_ignored() {
+        let bytes = file(&kept());
+        for at in [0, MAGIC.len() + 3, MAGIC.len() + 17, bytes.len() - 20] {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x20;
+            assert!(decode(&bad).is_none(), "flipped byte {at}");
+        }
+        for len in [0, 7, MAGIC.len(), bytes.len() - 1] {
+            assert!(decode(&bytes[..len]).is_none(), "cut at {len}");
+        }
+        // Checked, but the lengths do not add up: ignored too.
+        let mut body = MAGIC.to_vec();
+        body.extend_from_slice(&[0; 16]);
+        body.extend_from_slice(&100u32.to_le_bytes());
+        body.extend_from_slice(&xxh3_64(&body).to_le_bytes());
+        assert!(decode(&body).is_none());
+    }
+
+    #[test]
+    fn keys_tell_languages_and_texts_apart() {
+        assert_eq!(key("rust", "x"), key("rust", "x"));
+        assert_ne!(key("rust", "x"), key("rust", "y"));
+        assert_ne!(key("rust", "x"), key("rs", "x"));
+        // The parts are delimited: moving a byte across changes the key.
+        assert_ne!(key("ab", "c"), key("a", "bc"));
+    }
+
+    #[test]
+    fn a_build_keeps_only_the_blocks_it_used() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let cache_dir = dir.path().join("highlight");
+        let mut h = Highlights::new(cache_dir.clone(), true);
+        let (a, html_a) = h.highlight("fn a() {}\n", "rust").expect("rust");
+        let (b, _) = h.highlight("{}\n", "json").expect("json");
+        assert!(h.highlight("x", "no-such-language").is_none());
+        let used = [a, b].into_iter().flatten();
+        h.keep_only(used, false)
+            .expect("new blocks: written")
+            .commit();
+        let on_disk = read(&cache_dir.join(FILE));
+        assert_eq!(on_disk.len(), 2);
+        // The next build reads them back, and, using one, drops the other.
+        let mut h = Highlights::new(cache_dir.clone(), true);
+        let (a2, html_a2) = h.highlight("fn a() {}\n", "rust").expect("rust");
+        assert_eq!((a2, &html_a2), (a, &html_a));
+        assert!(h.fresh.lock().expect("lock").is_empty(), "from the file");
+        h.keep_only(a2, true)
+            .expect("one dropped: written")
+            .commit();
+        assert_eq!(read(&cache_dir.join(FILE)).len(), 1);
+        // The same set again (serve: in memory) writes nothing.
+        let _ = h.highlight("fn a() {}\n", "rust");
+        assert!(h.keep_only(a2, true).is_none());
+        // An uncommitted file (a failed build) leaves no trace.
+        let (b2, _) = h.highlight("fn b() {}\n", "rust").expect("rust");
+        let pending = h.keep_only(a2.into_iter().chain(b2), true);
+        drop(pending.expect("a new block: written"));
+        assert_eq!(std::fs::read_dir(&cache_dir).expect("dir").count(), 1);
+    }
+}
