@@ -223,7 +223,7 @@ impl Cache {
             .as_ref()
             .is_some_and(|h| h.is_for(&dir, opts.write_cache))
         {
-            self.highlights = Some(Highlights::new(dir, opts.write_cache));
+            self.highlights = Some(Highlights::new(dir, opts.write_cache, !self.keep));
         }
         let highlights = self.highlights.as_ref();
         let previous = &self.markdown;

@@ -77,19 +77,43 @@ pub(crate) struct Highlights {
     dir: PathBuf,
     /// Whether the file may be written (`check` only reads it).
     write: bool,
+    /// Whether a block of the last build leaves memory once used: in a
+    /// one-off build its HTML is then held only by the body that used it,
+    /// not twice, and a new file copies it from the old one on disk.
+    once: bool,
     /// The last build's blocks: read from the file when the first block is
     /// looked up, or left in memory by the last build (`serve`).
-    old: OnceLock<HashMap<Key, Arc<str>>>,
+    old: OnceLock<Old>,
     /// Blocks highlighted by this build that `old` did not have.
     fresh: Mutex<HashMap<Key, Arc<str>>>,
 }
 
+/// The blocks of the last build.
+#[derive(Default)]
+struct Old {
+    /// Each block's length, by key: what the file holds.
+    lens: HashMap<Key, usize>,
+    /// The blocks' HTML not yet taken (every block, unless `once`).
+    html: Mutex<HashMap<Key, Arc<str>>>,
+}
+
+impl From<HashMap<Key, Arc<str>>> for Old {
+    fn from(html: HashMap<Key, Arc<str>>) -> Old {
+        Old {
+            lens: html.iter().map(|(k, h)| (*k, h.len())).collect(),
+            html: Mutex::new(html),
+        }
+    }
+}
+
 impl Highlights {
-    /// The cache in `dir` (`.esiin-cache/highlight`), not read yet.
-    pub(crate) fn new(dir: PathBuf, write: bool) -> Highlights {
+    /// The cache in `dir` (`.esiin-cache/highlight`), not read yet; `once`
+    /// for a one-off build (see the field).
+    pub(crate) fn new(dir: PathBuf, write: bool, once: bool) -> Highlights {
         Highlights {
             dir,
             write,
+            once,
             old: OnceLock::new(),
             fresh: Mutex::new(HashMap::new()),
         }
@@ -105,9 +129,18 @@ impl Highlights {
     /// know.
     pub(crate) fn highlight(&self, code: &str, lang: &str) -> Option<(Option<Key>, Arc<str>)> {
         let key = key(lang, code);
-        let old = self.old.get_or_init(|| read(&self.dir.join(FILE)));
-        if let Some(html) = old.get(&key) {
-            return Some((Some(key), html.clone()));
+        let old = self
+            .old
+            .get_or_init(|| Old::from(read(&self.dir.join(FILE))));
+        if let Ok(mut html) = old.html.lock() {
+            let hit = if self.once {
+                html.remove(&key)
+            } else {
+                html.get(&key).cloned()
+            };
+            if let Some(html) = hit {
+                return Some((Some(key), html));
+            }
         }
         if let Ok(fresh) = self.fresh.lock()
             && let Some(html) = fresh.get(&key)
@@ -136,41 +169,53 @@ impl Highlights {
     ) -> Option<Pending> {
         let loaded = self.old.get().is_some();
         let old = self.old.take().unwrap_or_default();
+        let in_old = old.html.into_inner().ok()?;
         let fresh = std::mem::take(self.fresh.get_mut().ok()?);
-        let (mut seen, mut total, mut kept) = (HashSet::new(), 0, Vec::new());
+        let (mut seen, mut total) = (HashSet::new(), 0);
+        let (mut kept, mut on_disk) = (Vec::new(), HashSet::new());
         for key in used {
-            let Some(html) = fresh.get(&key).or_else(|| old.get(&key)) else {
+            let html = fresh.get(&key).or_else(|| in_old.get(&key));
+            let Some(len) = html
+                .map(|h| h.len())
+                .or_else(|| old.lens.get(&key).copied())
+            else {
                 continue;
             };
-            if total + html.len() > MAX_TOTAL || !seen.insert(key) {
+            if seen.contains(&key) || total + len > MAX_TOTAL {
                 continue;
             }
-            total += html.len();
-            kept.push((key, html.clone()));
+            seen.insert(key);
+            total += len;
+            match html {
+                Some(html) => kept.push((key, html.clone())),
+                // Taken by the body that used it (`once`).
+                None => _ = on_disk.insert(key),
+            }
         }
-        let any_fresh = kept.iter().any(|(k, _)| fresh.contains_key(k));
+        let new = |k: &Key| !old.lens.contains_key(k);
         // Not loaded: no block was looked up, so the file (if any) holds
         // only blocks this build did not use.
-        let changed = any_fresh || kept.len() != old.len() || !loaded;
-        drop((old, fresh));
+        let changed = seen.iter().any(new) || seen.len() != old.lens.len() || !loaded;
+        drop((in_old, fresh));
         let pending = if changed && self.write {
-            self.write_beside(&kept)
+            self.write_beside(&kept, &on_disk)
         } else {
             None
         };
         if in_memory {
-            self.old = OnceLock::from(kept.into_iter().collect::<HashMap<_, _>>());
+            self.old = OnceLock::from(Old::from(kept.into_iter().collect::<HashMap<_, _>>()));
         }
         pending
     }
 
-    /// Writes `kept` into a temporary file beside the cache file (an empty
-    /// set removes it at commit). Best effort: an error is no cache.
-    fn write_beside(&self, kept: &[(Key, Arc<str>)]) -> Option<Pending> {
+    /// Writes `kept` and the blocks `on_disk` of the current file into a
+    /// temporary file beside it (nothing to keep removes it at commit).
+    /// Best effort: an error is no cache.
+    fn write_beside(&self, kept: &[(Key, Arc<str>)], on_disk: &HashSet<Key>) -> Option<Pending> {
         /// Tells apart the temporary files of the builds of one process.
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let dest = self.dir.join(FILE);
-        if kept.is_empty() {
+        if kept.is_empty() && on_disk.is_empty() {
             return dest.exists().then_some(Pending { tmp: None, dest });
         }
         std::fs::create_dir_all(&self.dir).ok()?;
@@ -190,6 +235,11 @@ impl Highlights {
             hash: Xxh3::new(),
         };
         encode(&mut out, kept).ok()?;
+        if !on_disk.is_empty() {
+            let copied = copy_from(&pending.dest, on_disk, &mut out).ok()?;
+            // The file changed since it was read: no new file.
+            (copied == on_disk.len()).then_some(())?;
+        }
         let digest = out.hash.digest().to_le_bytes();
         out.out.write_all(&digest).ok()?;
         out.out.into_inner().ok()?.sync_all().ok()?;
@@ -259,6 +309,50 @@ fn encode(out: &mut impl Write, kept: &[(Key, Arc<str>)]) -> io::Result<()> {
         out.write_all(html.as_bytes())?;
     }
     Ok(())
+}
+
+/// Copies the entries of `want` from the file at `path` into `out` (whose
+/// magic is written), reading it entry by entry and checking it whole on
+/// the way. Returns how many were copied.
+fn copy_from(path: &Path, want: &HashSet<Key>, out: &mut impl Write) -> io::Result<usize> {
+    use std::io::Read;
+    let damaged = || io::Error::new(io::ErrorKind::InvalidData, "damaged");
+    let file = std::fs::File::open(path)?;
+    let size = usize::try_from(file.metadata()?.len()).map_err(io::Error::other)?;
+    let body = size.checked_sub(8).ok_or_else(damaged)?;
+    let mut r = io::BufReader::with_capacity(1 << 16, file);
+    let mut hash = Xxh3::new();
+    let mut magic = vec![0; MAGIC.len()];
+    r.read_exact(&mut magic)?;
+    hash.update(&magic);
+    if magic != MAGIC {
+        return Err(damaged());
+    }
+    let (mut at, mut copied, mut html) = (MAGIC.len(), 0, Vec::new());
+    while at < body {
+        let (mut key, mut len) = ([0; 16], [0; 4]);
+        r.read_exact(&mut key)?;
+        r.read_exact(&mut len)?;
+        let n = usize::try_from(u32::from_le_bytes(len)).map_err(io::Error::other)?;
+        html.resize(n, 0);
+        r.read_exact(&mut html)?;
+        for part in [&key[..], &len[..], &html[..]] {
+            hash.update(part);
+        }
+        at += 20 + n;
+        if want.contains(&u128::from_le_bytes(key)) {
+            for part in [&key[..], &len[..], &html[..]] {
+                out.write_all(part)?;
+            }
+            copied += 1;
+        }
+    }
+    let mut sum = [0; 8];
+    r.read_exact(&mut sum)?;
+    if at != body || hash.digest().to_le_bytes() != sum {
+        return Err(damaged());
+    }
+    Ok(copied)
 }
 
 /// The entries of the file at `path`; none if it is missing, too large or
@@ -363,7 +457,7 @@ mod tests {
     fn a_build_keeps_only_the_blocks_it_used() {
         let dir = tempfile::tempdir().expect("a temp dir");
         let cache_dir = dir.path().join("highlight");
-        let mut h = Highlights::new(cache_dir.clone(), true);
+        let mut h = Highlights::new(cache_dir.clone(), true, false);
         let (a, html_a) = h.highlight("fn a() {}\n", "rust").expect("rust");
         let (b, _) = h.highlight("{}\n", "json").expect("json");
         assert!(h.highlight("x", "no-such-language").is_none());
@@ -374,7 +468,7 @@ mod tests {
         let on_disk = read(&cache_dir.join(FILE));
         assert_eq!(on_disk.len(), 2);
         // The next build reads them back, and, using one, drops the other.
-        let mut h = Highlights::new(cache_dir.clone(), true);
+        let mut h = Highlights::new(cache_dir.clone(), true, false);
         let (a2, html_a2) = h.highlight("fn a() {}\n", "rust").expect("rust");
         assert_eq!((a2, &html_a2), (a, &html_a));
         assert!(h.fresh.lock().expect("lock").is_empty(), "from the file");
@@ -390,5 +484,38 @@ mod tests {
         let pending = h.keep_only(a2.into_iter().chain(b2), true);
         drop(pending.expect("a new block: written"));
         assert_eq!(std::fs::read_dir(&cache_dir).expect("dir").count(), 1);
+    }
+
+    /// A one-off build lets each block of the last build go once used, and
+    /// a new file copies it from the old one.
+    #[test]
+    fn a_one_off_build_copies_the_blocks_it_let_go() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let cache_dir = dir.path().join("highlight");
+        let blocks = [
+            ("fn a() {}\n", "rust"),
+            ("{}\n", "json"),
+            ("x: 1\n", "yaml"),
+        ];
+        let mut h = Highlights::new(cache_dir.clone(), true, true);
+        let first: Vec<_> = blocks.iter().map(|(c, l)| h.highlight(c, l)).collect();
+        let keys: Vec<Key> = first.iter().flatten().filter_map(|(k, _)| *k).collect();
+        h.keep_only(keys.clone(), false).expect("written").commit();
+        // The next build uses two of them (one twice) and a new one.
+        let mut h = Highlights::new(cache_dir.clone(), true, true);
+        let (a, html_a) = h.highlight(blocks[0].0, blocks[0].1).expect("rust");
+        assert_eq!(Some(&html_a), first[0].as_ref().map(|(_, h)| h));
+        assert!(h.old.get().expect("read").html.lock().expect("lock").len() == 2);
+        let again = h.highlight(blocks[0].0, blocks[0].1).expect("rust");
+        assert_eq!(again.1, html_a);
+        let (c, _) = h.highlight(blocks[2].0, blocks[2].1).expect("yaml");
+        let (d, html_d) = h.highlight("y: 2\n", "yaml").expect("yaml");
+        let used = [a, a, c, d].into_iter().flatten();
+        h.keep_only(used, false).expect("changed: written").commit();
+        let on_disk = read(&cache_dir.join(FILE));
+        assert_eq!(on_disk.len(), 3);
+        assert_eq!(on_disk.get(&keys[0]), Some(&html_a));
+        assert_eq!(on_disk.get(&keys[2]), first[2].as_ref().map(|(_, h)| h));
+        assert_eq!(d.and_then(|d| on_disk.get(&d)), Some(&html_d));
     }
 }
