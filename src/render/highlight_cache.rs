@@ -11,6 +11,11 @@
 //! holds exactly the blocks that build used: what is no longer used is
 //! dropped, so the file never grows beyond the handbook's own code.
 //!
+//! A one-off build holds each block once, in the body that uses it: a
+//! block of the last build leaves the cache's memory when used, a new one
+//! is written into the new file when made, and the new file copies the
+//! last build's blocks from the old one, entry by entry.
+//!
 //! `serve` keeps one [`Highlights`] for its whole run (in the pipeline's
 //! `Cache`): the file is read by the first build only, later builds find
 //! the last build's entries in memory, and the file is written again only
@@ -85,7 +90,27 @@ pub(crate) struct Highlights {
     /// looked up, or left in memory by the last build (`serve`).
     old: OnceLock<Old>,
     /// Blocks highlighted by this build that `old` did not have.
-    fresh: Mutex<HashMap<Key, Arc<str>>>,
+    fresh: Mutex<Fresh>,
+}
+
+/// The blocks this build highlighted.
+#[derive(Default)]
+struct Fresh {
+    /// Their HTML, kept in memory (`serve`).
+    html: HashMap<Key, Arc<str>>,
+    /// A one-off build's new file, begun at its first new block: each is
+    /// written into it when made, so only its body holds it. `None` once
+    /// writing failed.
+    spill: Option<Option<Spill>>,
+    /// The blocks written into `spill`, and their bytes.
+    spilled: HashSet<Key>,
+    total: usize,
+}
+
+/// A new file being written.
+struct Spill {
+    pending: Pending,
+    out: Checked<io::BufWriter<std::fs::File>>,
 }
 
 /// The blocks of the last build.
@@ -115,7 +140,7 @@ impl Highlights {
             write,
             once,
             old: OnceLock::new(),
-            fresh: Mutex::new(HashMap::new()),
+            fresh: Mutex::new(Fresh::default()),
         }
     }
 
@@ -143,7 +168,7 @@ impl Highlights {
             }
         }
         if let Ok(fresh) = self.fresh.lock()
-            && let Some(html) = fresh.get(&key)
+            && let Some(html) = fresh.html.get(&key)
         {
             return Some((Some(key), html.clone()));
         }
@@ -152,9 +177,33 @@ impl Highlights {
             return Some((None, html));
         }
         if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.insert(key, html.clone());
+            match (self.once, self.write) {
+                (false, _) => _ = fresh.html.insert(key, html.clone()),
+                (true, true) => self.spill(&mut fresh, key, &html),
+                // `check`: nothing is written, so nothing is kept.
+                (true, false) => {}
+            }
         }
         Some((Some(key), html))
+    }
+
+    /// Writes the new block `key` into this build's new file (begun if
+    /// need be), up to [`MAX_TOTAL`].
+    fn spill(&self, fresh: &mut Fresh, key: Key, html: &str) {
+        if fresh.spilled.contains(&key) || fresh.total + html.len() > MAX_TOTAL {
+            return;
+        }
+        let spill = fresh.spill.get_or_insert_with(|| self.begin());
+        let written = spill
+            .as_mut()
+            .is_some_and(|s| encode_entry(&mut s.out, key, html).is_ok());
+        if written {
+            fresh.spilled.insert(key);
+            fresh.total += html.len();
+        } else {
+            // Dropped: the temporary file goes with its guard.
+            *spill = None;
+        }
     }
 
     /// Keeps exactly the blocks of `used` (this build's, in page order),
@@ -170,7 +219,17 @@ impl Highlights {
         let loaded = self.old.get().is_some();
         let old = self.old.take().unwrap_or_default();
         let in_old = old.html.into_inner().ok()?;
-        let fresh = std::mem::take(self.fresh.get_mut().ok()?);
+        let Fresh {
+            html: fresh,
+            spill,
+            spilled,
+            total: spilled_bytes,
+        } = std::mem::take(self.fresh.get_mut().ok()?);
+        if let Some(spill) = spill {
+            // A one-off build: its new blocks are on disk already.
+            let used = used.into_iter().filter(|k| !spilled.contains(k));
+            return finish_spill(spill?, &old.lens, used, spilled_bytes);
+        }
         let (mut seen, mut total) = (HashSet::new(), 0);
         let (mut kept, mut on_disk) = (Vec::new(), HashSet::new());
         for key in used {
@@ -212,12 +271,21 @@ impl Highlights {
     /// temporary file beside it (nothing to keep removes it at commit).
     /// Best effort: an error is no cache.
     fn write_beside(&self, kept: &[(Key, Arc<str>)], on_disk: &HashSet<Key>) -> Option<Pending> {
-        /// Tells apart the temporary files of the builds of one process.
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         let dest = self.dir.join(FILE);
         if kept.is_empty() && on_disk.is_empty() {
             return dest.exists().then_some(Pending { tmp: None, dest });
         }
+        let mut spill = self.begin()?;
+        for (key, html) in kept {
+            encode_entry(&mut spill.out, *key, html).ok()?;
+        }
+        copy_and_finish(spill, on_disk)
+    }
+
+    /// A new file beside the cache file, its magic written.
+    fn begin(&self) -> Option<Spill> {
+        /// Tells apart the temporary files of the builds of one process.
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         std::fs::create_dir_all(&self.dir).ok()?;
         let tmp = self.dir.join(format!(
             ".{FILE}.{}-{}.tmp",
@@ -227,24 +295,51 @@ impl Highlights {
         // The guard removes the temporary file if writing fails.
         let pending = Pending {
             tmp: Some(tmp),
-            dest,
+            dest: self.dir.join(FILE),
         };
         let file = std::fs::File::create(pending.tmp.as_ref()?).ok()?;
         let mut out = Checked {
             out: io::BufWriter::with_capacity(1 << 16, file),
             hash: Xxh3::new(),
         };
-        encode(&mut out, kept).ok()?;
-        if !on_disk.is_empty() {
-            let copied = copy_from(&pending.dest, on_disk, &mut out).ok()?;
-            // The file changed since it was read: no new file.
-            (copied == on_disk.len()).then_some(())?;
-        }
-        let digest = out.hash.digest().to_le_bytes();
-        out.out.write_all(&digest).ok()?;
-        out.out.into_inner().ok()?.sync_all().ok()?;
-        Some(pending)
+        out.write_all(MAGIC).ok()?;
+        Some(Spill { pending, out })
     }
+}
+
+/// A one-off build's new file, its new blocks written: adds the blocks of
+/// the last build that `used` names (up to [`MAX_TOTAL`] with the
+/// `spilled` bytes already written), copied from the old file.
+fn finish_spill(
+    spill: Spill,
+    lens: &HashMap<Key, usize>,
+    used: impl Iterator<Item = Key>,
+    mut total: usize,
+) -> Option<Pending> {
+    let mut on_disk = HashSet::new();
+    for key in used {
+        if let Some(&len) = lens.get(&key)
+            && total + len <= MAX_TOTAL
+            && on_disk.insert(key)
+        {
+            total += len;
+        }
+    }
+    copy_and_finish(spill, &on_disk)
+}
+
+/// Copies the blocks `on_disk` of the current file into the new one
+/// (checked whole; a file changed since it was read gives no new file),
+/// then writes its checksum.
+fn copy_and_finish(mut spill: Spill, on_disk: &HashSet<Key>) -> Option<Pending> {
+    if !on_disk.is_empty() {
+        let copied = copy_from(&spill.pending.dest, on_disk, &mut spill.out).ok()?;
+        (copied == on_disk.len()).then_some(())?;
+    }
+    let digest = spill.out.hash.digest().to_le_bytes();
+    spill.out.out.write_all(&digest).ok()?;
+    spill.out.out.into_inner().ok()?.sync_all().ok()?;
+    Some(spill.pending)
 }
 
 /// A new cache file written beside the old one: put in place by
@@ -299,16 +394,12 @@ impl<W: Write> Write for Checked<W> {
     }
 }
 
-/// The file's text but its checksum.
-fn encode(out: &mut impl Write, kept: &[(Key, Arc<str>)]) -> io::Result<()> {
-    out.write_all(MAGIC)?;
-    for (key, html) in kept {
-        let len = u32::try_from(html.len()).map_err(io::Error::other)?;
-        out.write_all(&key.to_le_bytes())?;
-        out.write_all(&len.to_le_bytes())?;
-        out.write_all(html.as_bytes())?;
-    }
-    Ok(())
+/// One entry of the file: key, length, HTML.
+fn encode_entry(out: &mut impl Write, key: Key, html: &str) -> io::Result<()> {
+    let len = u32::try_from(html.len()).map_err(io::Error::other)?;
+    out.write_all(&key.to_le_bytes())?;
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(html.as_bytes())
 }
 
 /// Copies the entries of `want` from the file at `path` into `out` (whose
@@ -395,6 +486,15 @@ fn decode(bytes: &[u8]) -> Option<HashMap<Key, Arc<str>>> {
 mod tests {
     use super::*;
 
+    /// The file's text but its checksum.
+    fn encode(out: &mut impl Write, kept: &[(Key, Arc<str>)]) -> io::Result<()> {
+        out.write_all(MAGIC)?;
+        for (key, html) in kept {
+            encode_entry(out, *key, html)?;
+        }
+        Ok(())
+    }
+
     fn kept() -> Vec<(Key, Arc<str>)> {
         vec![
             (key("rust", "fn a() {}\n"), Arc::from("<span>a</span>")),
@@ -471,7 +571,10 @@ mod tests {
         let mut h = Highlights::new(cache_dir.clone(), true, false);
         let (a2, html_a2) = h.highlight("fn a() {}\n", "rust").expect("rust");
         assert_eq!((a2, &html_a2), (a, &html_a));
-        assert!(h.fresh.lock().expect("lock").is_empty(), "from the file");
+        assert!(
+            h.fresh.lock().expect("lock").html.is_empty(),
+            "from the file"
+        );
         h.keep_only(a2, true)
             .expect("one dropped: written")
             .commit();
