@@ -419,3 +419,50 @@ pub(super) fn resolve_key(
     }
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `serve`'s builds share one cache: the first reads the highlighted
+    /// blocks from `.esiin-cache/`, the later ones find them in memory.
+    /// Shown by removing the file after the first build: a rebuild after
+    /// an edit of a page with code neither reads it nor writes it again
+    /// (its blocks are the ones it had), where a fresh cache writes it.
+    #[test]
+    fn serve_reads_the_highlighted_blocks_once() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let root = dir.path().join("hb");
+        crate::testgen::generate(&root, 30).expect("generated");
+        let opts = super::super::Options {
+            root: root.clone(),
+            output: None,
+            drafts: false,
+            base_url: Some("/".into()),
+            write_cache: true,
+        };
+        let build = |cache: &mut Cache| {
+            let sink = crate::write::Memory::default();
+            super::super::build_into_cached(&opts, &sink, cache).expect("a valid handbook");
+        };
+        let file = root.join(".esiin-cache/highlight/blocks.bin");
+        let mut cache = Cache::reusable();
+        build(&mut cache);
+        assert!(file.is_file(), "the first build keeps its blocks");
+        std::fs::remove_file(&file).expect("removed");
+
+        let page = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.into_path())
+            .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("```rust")))
+            .expect("a page with a Rust block");
+        let text = std::fs::read_to_string(&page).expect("read");
+        std::fs::write(&page, format!("{text}\nOne more paragraph.\n")).expect("edited");
+        build(&mut cache);
+        assert!(!file.exists(), "the second build read or wrote the file");
+
+        build(&mut Cache::reusable());
+        assert!(file.is_file(), "a new cache writes the file again");
+    }
+}
