@@ -27,6 +27,10 @@
 //! - A page's search record is kept while the structure, the templates and
 //!   its body are the same; the index is built again only for other
 //!   records (`search::SearchJob`, with its disk cache).
+//! - Highlighted code blocks are read from `.esiin-cache/highlight/` by
+//!   the first build only, then kept in memory ([`Cache`]'s `highlights`,
+//!   see `render::highlight_cache`); the file is written again only when
+//!   the set of blocks changed.
 //! - Photos and copied files are read again only when their stamp changed
 //!   (`cache::Memo`); posters are rasterised only for a new SVG (disk).
 //! - Always redone, being cheap or a verdict: anchors, calendars,
