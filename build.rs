@@ -28,8 +28,33 @@ fn collect(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) {
     }
 }
 
+/// The version `Cargo.lock` (as `text`) locks package `name` at, if any.
+fn locked(text: &str, name: &str) -> Option<String> {
+    let header = format!("name = \"{name}\"\n");
+    let at = text.find(&header)? + header.len();
+    let line = text[at..].lines().next()?;
+    let version = line.strip_prefix("version = \"")?.strip_suffix('"')?;
+    Some(version.to_string())
+}
+
+/// The versions of the highlighter and its grammars, for the keys of the
+/// highlighted blocks esiin keeps between builds
+/// (`src/render/highlight_cache.rs`): new grammars, new keys.
+fn grammar_versions(manifest: &Path) {
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    let lock = std::fs::read_to_string(manifest.join("Cargo.lock")).unwrap_or_default();
+    for (name, var) in [
+        ("syntect", "ESIIN_SYNTECT_VERSION"),
+        ("two-face", "ESIIN_TWO_FACE_VERSION"),
+    ] {
+        let version = locked(&lock, name).unwrap_or_else(|| "unknown".into());
+        println!("cargo:rustc-env={var}={version}");
+    }
+}
+
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    grammar_versions(&manifest);
     let theme = manifest.join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();

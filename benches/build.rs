@@ -32,6 +32,12 @@
 //!   66 MB of Markdown and 10,000 code blocks, where the light one is
 //!   22 MB and 1,900 blocks), which shows the cost of highlighting and of
 //!   indexing that the light one hides.
+//! - `build_heavy_no_search_cold/10000`: `build_heavy_no_search` with the
+//!   highlighted code blocks (`.esiin-cache/highlight/`) removed before
+//!   each run, so every block is highlighted: a first build, or one after
+//!   esiin or its grammars changed. Every other case runs with the blocks
+//!   of the run before kept (the warm cache: a rebuild, or one after a
+//!   prose edit), `build_heavy_no_search/10000` included.
 //!
 //!   `build_heavy_new_index` removes all of `.esiin-cache/` before each
 //!   run: the cold build of CI on a clean clone.
@@ -157,6 +163,16 @@ fn bench_heavy(c: &mut Criterion) {
     let no_search = options(&weighted_handbook(pages, false, Some(Weight::HEAVY)), true);
     group.bench_function(format!("build_heavy_no_search/{pages}"), |b| {
         b.iter(|| build(&no_search).expect("generated handbooks are valid"))
+    });
+    let highlighted = no_search.root.join(".esiin-cache").join("highlight");
+    group.bench_function(format!("build_heavy_no_search_cold/{pages}"), |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(&highlighted);
+            },
+            |()| build(&no_search).expect("generated handbooks are valid"),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
 }

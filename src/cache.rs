@@ -2,8 +2,10 @@
 //!
 //! On disk, in `.esiin-cache/` (a cache: deleting it is always safe):
 //! photo thumbnails (`render::images::ThumbCache`), poster PNGs
-//! (`render::poster::PngCache`) and the last search index
-//! (`search::cache`). Each entry is one file named by a key of everything
+//! (`render::poster::PngCache`), the last search index
+//! (`search::cache`) and the last build's highlighted code blocks
+//! (`render::highlight_cache`, one checked file). Each entry is one file
+//! named by a key of everything
 //! it was made from, written through [`write_atomic`], so a reader (another
 //! thread, a parallel build, the next build after a crash) never finds half
 //! a file under its final name.

@@ -27,6 +27,10 @@
 //! - A page's search record is kept while the structure, the templates and
 //!   its body are the same; the index is built again only for other
 //!   records (`search::SearchJob`, with its disk cache).
+//! - Highlighted code blocks are read from `.esiin-cache/highlight/` by
+//!   the first build only, then kept in memory ([`Cache`]'s `highlights`,
+//!   see `render::highlight_cache`); the file is written again only when
+//!   the set of blocks changed.
 //! - Photos and copied files are read again only when their stamp changed
 //!   (`cache::Memo`); posters are rasterised only for a new SVG (disk).
 //! - Always redone, being cheap or a verdict: anchors, calendars,
@@ -46,6 +50,7 @@ use rayon::prelude::*;
 use crate::cache::Memo;
 use crate::diag::Diagnostic;
 use crate::load::Loaded;
+use crate::render::highlight_cache::{Highlights, Pending};
 use crate::render::markdown;
 use crate::render::strings::Strings;
 use crate::render::view::RenderState;
@@ -75,6 +80,9 @@ pub struct Cache {
     pub(super) copies: Copies,
     /// Photo thumbnails as last made.
     pub(super) thumbs: ThumbMemo,
+    /// The highlighted code blocks of the last build (read from
+    /// `.esiin-cache/` by the first build that meets a block).
+    pub(super) highlights: Option<Highlights>,
 }
 
 /// Files copied into the output by the last build (`serve`): by source
@@ -210,8 +218,18 @@ impl Cache {
         &mut self,
         site: &Site,
         strings: &Strings,
+        opts: &super::Options,
     ) -> Vec<Arc<markdown::Rendered>> {
         let epoch = links_epoch(site, strings);
+        let dir = opts.root.join(".esiin-cache").join("highlight");
+        if !self
+            .highlights
+            .as_ref()
+            .is_some_and(|h| h.is_for(&dir, opts.write_cache))
+        {
+            self.highlights = Some(Highlights::new(dir, opts.write_cache, !self.keep));
+        }
+        let highlights = self.highlights.as_ref();
         let previous = &self.markdown;
         let (texts, rendered): (Vec<u64>, Vec<Arc<markdown::Rendered>>) = (0..site.len())
             .into_par_iter()
@@ -221,13 +239,12 @@ impl Cache {
                 let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
                 let r = match previous.get(&p.path) {
                     Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
-                    _ => Arc::new(markdown::render(&markdown::RenderContext::new(
-                        i,
-                        &p.src,
-                        &site.config,
-                        strings,
-                        site,
-                    ))),
+                    _ => {
+                        let mut cx =
+                            markdown::RenderContext::new(i, &p.src, &site.config, strings, site);
+                        cx.highlights = highlights;
+                        Arc::new(markdown::render(&cx))
+                    }
                 };
                 (text, r)
             })
@@ -253,6 +270,19 @@ impl Cache {
             }
         }
         rendered
+    }
+
+    /// Keeps the highlighted blocks `bodies` use, and no other, for the
+    /// next build: in memory when this cache keeps anything (`serve`), on
+    /// disk through the returned file once the build has succeeded. A
+    /// one-off build lets them go here, before the pages are rendered.
+    pub(super) fn keep_highlights(
+        &mut self,
+        bodies: &[Arc<markdown::Rendered>],
+    ) -> Option<Pending> {
+        let used = bodies.iter().flat_map(|b| b.code_keys.iter().copied());
+        let keep = self.keep;
+        self.highlights.as_mut()?.keep_only(used, keep)
     }
 }
 
@@ -392,4 +422,51 @@ pub(super) fn resolve_key(
         p.src.text.is_empty().hash(&mut h);
     }
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `serve`'s builds share one cache: the first reads the highlighted
+    /// blocks from `.esiin-cache/`, the later ones find them in memory.
+    /// Shown by removing the file after the first build: a rebuild after
+    /// an edit of a page with code neither reads it nor writes it again
+    /// (its blocks are the ones it had), where a fresh cache writes it.
+    #[test]
+    fn serve_reads_the_highlighted_blocks_once() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let root = dir.path().join("hb");
+        crate::testgen::generate(&root, 30).expect("generated");
+        let opts = super::super::Options {
+            root: root.clone(),
+            output: None,
+            drafts: false,
+            base_url: Some("/".into()),
+            write_cache: true,
+        };
+        let build = |cache: &mut Cache| {
+            let sink = crate::write::Memory::default();
+            super::super::build_into_cached(&opts, &sink, cache).expect("a valid handbook");
+        };
+        let file = root.join(".esiin-cache/highlight/blocks.bin");
+        let mut cache = Cache::reusable();
+        build(&mut cache);
+        assert!(file.is_file(), "the first build keeps its blocks");
+        std::fs::remove_file(&file).expect("removed");
+
+        let page = walkdir::WalkDir::new(root.join("content"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.into_path())
+            .find(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("```rust")))
+            .expect("a page with a Rust block");
+        let text = std::fs::read_to_string(&page).expect("read");
+        std::fs::write(&page, format!("{text}\nOne more paragraph.\n")).expect("edited");
+        build(&mut cache);
+        assert!(!file.exists(), "the second build read or wrote the file");
+
+        build(&mut Cache::reusable());
+        assert!(file.is_file(), "a new cache writes the file again");
+    }
 }

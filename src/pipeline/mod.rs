@@ -209,7 +209,10 @@ struct Build<'a> {
 impl Build<'_> {
     /// The steps after `resolve`, in order, each timed under its name.
     fn run(mut self, pending: &[resolve::PendingAnchor]) -> Result<Report, Vec<Diagnostic>> {
-        let bodies = self.cache.bodies(self.site, &self.inputs.strings);
+        let bodies = self
+            .cache
+            .bodies(self.site, &self.inputs.strings, self.opts);
+        let highlights = self.cache.keep_highlights(&bodies);
         let anchors = self.anchors(pending, &bodies);
         self.timer.lap("markdown");
 
@@ -252,6 +255,11 @@ impl Build<'_> {
         self.check_clashes();
         self.stop_on_errors()?;
         self.copy()?;
+        // Only a successful build replaces the highlighted blocks: a failed
+        // one may have left out pages whose blocks the next build needs.
+        if let Some(file) = highlights {
+            file.commit();
+        }
         self.timer.lap("copy");
         Ok(Report {
             pages: self.site.len(),

@@ -12,7 +12,11 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_s
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// The prefix of every class the highlighter writes.
+pub(crate) const CLASS_PREFIX: &str = "hl-";
+const STYLE: ClassStyle = ClassStyle::SpacedPrefixed {
+    prefix: CLASS_PREFIX,
+};
 pub(crate) const DEFAULT_LIGHT: &str = "InspiredGitHub";
 pub(crate) const DEFAULT_DARK: &str = "base16-ocean.dark";
 

@@ -20,6 +20,7 @@ use crate::resolve::{PageId, PendingAnchor};
 use crate::text::{encode_path, escape_html, slugify};
 
 use super::highlight;
+use super::highlight_cache::{self, Highlights};
 use super::strings::Strings;
 
 /// A heading of the table of contents.
@@ -44,6 +45,9 @@ pub(crate) struct Rendered {
     /// Links to `#anchors`, to check when every page is rendered.
     pub pending: Vec<PendingAnchor>,
     pub errors: Vec<Diagnostic>,
+    /// The keys of the highlighted blocks kept for the next build
+    /// (`highlight_cache`): a body reused by `serve` still uses them.
+    pub code_keys: Vec<highlight_cache::Key>,
 }
 
 pub(crate) fn options() -> Options {
@@ -112,6 +116,8 @@ pub(crate) struct RenderContext<'s> {
     pub raw_html: RawHtml,
     /// Where the other pages and files of the site are.
     pub links: &'s dyn Links,
+    /// The highlighted blocks of the last build, if kept.
+    pub highlights: Option<&'s Highlights>,
 }
 
 impl<'s> RenderContext<'s> {
@@ -131,6 +137,7 @@ impl<'s> RenderContext<'s> {
             strings,
             raw_html: config.raw.markdown.raw_html,
             links,
+            highlights: None,
         }
     }
 }
@@ -307,12 +314,22 @@ impl<'c, 's> Writer<'c, 's> {
     /// The code block collected, highlighted when its language is known.
     fn end_code(&mut self) -> Option<Event<'s>> {
         let (lang, src) = self.code.take()?;
-        let inner = if lang.is_empty() {
-            None
-        } else {
-            highlight::highlight(&src, &lang)
+        let highlighted = match self.cx.highlights {
+            _ if lang.is_empty() => None,
+            Some(cache) => cache.highlight(&src, &lang).map(|(key, html)| {
+                self.out.code_keys.extend(key);
+                html
+            }),
+            None => highlight::highlight(&src, &lang).map(Into::into),
         };
-        let inner = inner.unwrap_or_else(|| escape_html(&src));
+        let escaped;
+        let inner: &str = match &highlighted {
+            Some(html) => html,
+            None => {
+                escaped = escape_html(&src);
+                &escaped
+            }
+        };
         let data = if lang.is_empty() {
             String::new()
         } else {

@@ -11,6 +11,7 @@ pub mod calendars;
 pub(crate) mod charts;
 pub(crate) mod context;
 pub mod highlight;
+pub(crate) mod highlight_cache;
 pub(crate) mod home;
 pub mod ics;
 pub(crate) mod images;

@@ -795,3 +795,54 @@ fn builds_are_reproducible() {
         "two builds of the same handbook differ",
     );
 }
+
+/// Highlighted code blocks are kept in `.esiin-cache/highlight/` between
+/// builds: a second build gives the same site (and leaves the file as it
+/// was), a damaged file is ignored (the same site again, and the file
+/// written whole anew), and a block no longer used leaves the file.
+#[test]
+fn highlighted_blocks_are_reused_and_a_damaged_cache_is_ignored() {
+    let hb = Handbook::fixture("basic");
+    let code = "---\ntitle: Code\ndescription: Blocks.\nowner: mari-oksanen\n---\n\n\
+        ```python\ndef twice(x):\n    return x * 2  # <doubled>\n```\n\n\
+        ```json\n{\"a\": [1, 2], \"b\": \"&\"}\n```\n\n\
+        ```no-such-language\n<b>&amp;</b>\n```\n";
+    hb.write("content/guide/code.md", code);
+    hb.build_ok();
+    let first = snapshot(&hb.public());
+    let page = hb.page("guide/code/index.html");
+    assert!(page.contains("class=\"hl-"), "{page}");
+    let cache = hb.path(".esiin-cache/highlight/blocks.bin");
+    let bytes = std::fs::read(&cache).expect("the blocks were kept");
+
+    hb.build_ok();
+    let again = "a second build, with the blocks kept, differs";
+    support::assert_same_files(&first, &snapshot(&hb.public()), again);
+    assert_eq!(std::fs::read(&cache).ok(), Some(bytes.clone()), "rewritten");
+
+    for damage in ["flip", "cut"] {
+        let mut bad = bytes.clone();
+        if damage == "flip" {
+            let mid = bad.len() / 2;
+            bad[mid] ^= 0x55;
+        } else {
+            bad.truncate(bad.len() - 5);
+        }
+        std::fs::write(&cache, &bad).expect("damaged");
+        hb.build_ok();
+        let what = format!("a build with a damaged cache ({damage}) differs");
+        support::assert_same_files(&first, &snapshot(&hb.public()), &what);
+        // Written whole again: the same blocks (in the order the threads
+        // made them, so the same length).
+        let len = std::fs::metadata(&cache).map(|m| m.len()).ok();
+        assert_eq!(len, Some(bytes.len() as u64), "{damage}");
+    }
+
+    // The JSON block removed: its entry goes.
+    hb.edit("content/guide/code.md", "\"a\": [1, 2]", "\"a\": 3");
+    hb.build_ok();
+    hb.remove("content/guide/code.md");
+    hb.build_ok();
+    let left = std::fs::read(&cache).expect("the fixture's own block");
+    assert!(left.len() < bytes.len(), "{} ≥ {}", left.len(), bytes.len());
+}
