@@ -466,6 +466,13 @@ mod tests {
         build(&mut cache);
         assert!(!file.exists(), "the second build read or wrote the file");
 
+        // A changed block is not written either: the editor's loop never
+        // rewrites the whole file (`Highlights::written`).
+        std::fs::write(&page, text.replacen("```rust\n", "```rust\n// edited\n", 1))
+            .expect("edited");
+        build(&mut cache);
+        assert!(!file.exists(), "a later serve build rewrote the file");
+
         build(&mut Cache::reusable());
         assert!(file.is_file(), "a new cache writes the file again");
     }

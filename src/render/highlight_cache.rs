@@ -91,6 +91,12 @@ pub(crate) struct Highlights {
     old: OnceLock<Old>,
     /// Blocks highlighted by this build that `old` did not have.
     fresh: Mutex<Fresh>,
+    /// Whether a build kept in memory (`serve`) has written the file. Its
+    /// later builds do not: a save that changes a code block would rewrite
+    /// the whole file (84 MB on the heavy 10,000-page handbook of issue
+    /// #15) inside the editor's loop. The blocks made since are highlighted
+    /// again by the next one-off build, which writes the file.
+    written: bool,
 }
 
 /// The blocks this build highlighted.
@@ -141,6 +147,7 @@ impl Highlights {
             once,
             old: OnceLock::new(),
             fresh: Mutex::new(Fresh::default()),
+            written: false,
         }
     }
 
@@ -256,7 +263,8 @@ impl Highlights {
         // only blocks this build did not use.
         let changed = seen.iter().any(new) || seen.len() != old.lens.len() || !loaded;
         drop((in_old, fresh));
-        let pending = if changed && self.write {
+        let pending = if changed && self.write && !(in_memory && self.written) {
+            self.written = in_memory;
             self.write_beside(&kept, &on_disk)
         } else {
             None
@@ -582,9 +590,14 @@ mod tests {
         // The same set again (serve: in memory) writes nothing.
         let _ = h.highlight("fn a() {}\n", "rust");
         assert!(h.keep_only(a2, true).is_none());
-        // An uncommitted file (a failed build) leaves no trace.
+        // Once serve has written the file, a new block is not written: the
+        // editor's loop never rewrites the whole file.
         let (b2, _) = h.highlight("fn b() {}\n", "rust").expect("rust");
-        let pending = h.keep_only(a2.into_iter().chain(b2), true);
+        assert!(h.keep_only(a2.into_iter().chain(b2), true).is_none());
+        // An uncommitted file (a failed build) leaves no trace.
+        let mut h = Highlights::new(cache_dir.clone(), true, false);
+        let (c, _) = h.highlight("fn c() {}\n", "rust").expect("rust");
+        let pending = h.keep_only(a2.into_iter().chain(c), false);
         drop(pending.expect("a new block: written"));
         assert_eq!(std::fs::read_dir(&cache_dir).expect("dir").count(), 1);
     }
