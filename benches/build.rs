@@ -293,6 +293,7 @@ fn bench_large(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench,
+    bench_floor,
     bench_heavy,
     bench_large,
     bench_wide,
