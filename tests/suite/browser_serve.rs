@@ -166,11 +166,11 @@ async fn the_served_site_breaks_no_content_security_policy_and_still_reloads() {
         "the inline handler is reported: {probe:?}"
     );
     b.click("#js").await;
-    let clicked = csp_violations(b).await;
-    assert!(
-        clicked.len() > probe.len(),
-        "the javascript: link is reported: {clicked:?}"
-    );
+    // Whether the blocked `javascript:` navigation is also *reported*
+    // depends on the Chromium version (156 does, Debian bookworm's 148
+    // does not); that it did not run is what matters, and is asserted
+    // below once the reports had their moment.
+    let _ = csp_violations(b).await;
     assert_eq!(b.title().await, "probe", "nothing inline ran");
 
     // Every kind of page: home, listings, an expert, a module, a path, the
