@@ -107,6 +107,26 @@ fn options(root: &Path, output: bool) -> Options {
     }
 }
 
+/// Benchmarks `name`: the build of `out` with `cache` (a folder of
+/// `.esiin-cache/`, or all of it) removed before each run, so that what it
+/// holds is made again.
+fn bench_without(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: String,
+    out: &Options,
+    cache: &Path,
+) {
+    group.bench_function(name, |b| {
+        b.iter_batched(
+            || {
+                let _ = std::fs::remove_dir_all(cache);
+            },
+            |()| build(out).expect("generated handbooks are valid"),
+            BatchSize::PerIteration,
+        )
+    });
+}
+
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("full");
     group.sample_size(10);
@@ -121,15 +141,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| build(&out).expect("generated handbooks are valid"))
         });
         let cached_index = root.join(".esiin-cache").join("search");
-        group.bench_function(format!("build_new_index/{pages}"), |b| {
-            b.iter_batched(
-                || {
-                    let _ = std::fs::remove_dir_all(&cached_index);
-                },
-                |()| build(&out).expect("generated handbooks are valid"),
-                BatchSize::PerIteration,
-            )
-        });
+        bench_without(
+            &mut group,
+            format!("build_new_index/{pages}"),
+            &out,
+            &cached_index,
+        );
         let no_search = options(&handbook(pages, false), true);
         group.bench_function(format!("build_no_search/{pages}"), |b| {
             b.iter(|| build(&no_search).expect("generated handbooks are valid"))
@@ -151,29 +168,23 @@ fn bench_heavy(c: &mut Criterion) {
     // The whole cache, not only the index: a cold build, as CI's from a
     // clean clone.
     let cache = out.root.join(".esiin-cache");
-    group.bench_function(format!("build_heavy_new_index/{pages}"), |b| {
-        b.iter_batched(
-            || {
-                let _ = std::fs::remove_dir_all(&cache);
-            },
-            |()| build(&out).expect("generated handbooks are valid"),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_without(
+        &mut group,
+        format!("build_heavy_new_index/{pages}"),
+        &out,
+        &cache,
+    );
     let no_search = options(&weighted_handbook(pages, false, Some(Weight::HEAVY)), true);
     group.bench_function(format!("build_heavy_no_search/{pages}"), |b| {
         b.iter(|| build(&no_search).expect("generated handbooks are valid"))
     });
     let highlighted = no_search.root.join(".esiin-cache").join("highlight");
-    group.bench_function(format!("build_heavy_no_search_cold/{pages}"), |b| {
-        b.iter_batched(
-            || {
-                let _ = std::fs::remove_dir_all(&highlighted);
-            },
-            |()| build(&no_search).expect("generated handbooks are valid"),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_without(
+        &mut group,
+        format!("build_heavy_no_search_cold/{pages}"),
+        &no_search,
+        &highlighted,
+    );
     group.finish();
 }
 
@@ -278,15 +289,7 @@ fn bench_large(c: &mut Criterion) {
     let pages = 100_000;
     let out = options(&handbook(pages, true), true);
     let cache = out.root.join(".esiin-cache");
-    group.bench_function(format!("build_new_index/{pages}"), |b| {
-        b.iter_batched(
-            || {
-                let _ = std::fs::remove_dir_all(&cache);
-            },
-            |()| build(&out).expect("generated handbooks are valid"),
-            BatchSize::PerIteration,
-        )
-    });
+    bench_without(&mut group, format!("build_new_index/{pages}"), &out, &cache);
     group.finish();
 }
 
