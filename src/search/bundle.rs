@@ -293,12 +293,12 @@ fn plain_code(body: &str) -> std::borrow::Cow<'_, str> {
             .map_or(rest.len(), |e| start + e);
         out.push_str(&rest[..start]);
         let mut code = &rest[start..end];
-        while let Some(open) = code.find("<span").or_else(|| code.find("</span>")) {
-            let close = code.find("</span>").filter(|&c| c < open).unwrap_or(open);
-            out.push_str(&code[..close]);
-            let after = code[close..]
-                .find('>')
-                .map_or(code.len(), |g| close + g + 1);
+        // One tag at a time: each is kept or dropped whole.
+        while let Some(lt) = code.find('<') {
+            let after = code[lt..].find('>').map_or(code.len(), |g| lt + g + 1);
+            let tag = &code[lt..after];
+            let keep = !(tag.starts_with("<span") || tag.starts_with("</span"));
+            out.push_str(&code[..if keep { after } else { lt }]);
             code = &code[after..];
         }
         out.push_str(code);
