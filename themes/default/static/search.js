@@ -121,10 +121,12 @@
     return p;
   }
 
-  // A one-word query that finds nothing, not even by its form key (a
-  // typo: `mikrofni`; a compound whose part is on the page: `somekanava`):
-  // its longest prefix and its longest tail (at least 4 letters, the
-  // prefix at least 55% of the word) that find something.
+  // A one-word query that finds fewer than five pages, even by its form
+  // key (a typo: `mikrofni`, `tietoturav`; a compound whose part is on
+  // the page: `somekanava`), is also searched by its longest prefix and
+  // its longest tail (at least 4 letters, the prefix at least 55% of the
+  // word) that find something; those pages rank below the ones the word
+  // found. A word found on five pages or more never costs these searches.
   function fallback(pf, w) {
     var tries = [];
     var min = Math.max(4, Math.floor(w.length * 0.55));
@@ -144,6 +146,15 @@
         });
       });
     }, Promise.resolve([]));
+  }
+
+  // How many distinct pages the searches in `all` found.
+  function pages(all) {
+    var ids = new Set();
+    all.forEach(function (r) {
+      if (r && r.results) r.results.forEach(function (hit) { ids.add(hit.id); });
+    });
+    return ids.size;
   }
 
   function search(pf, q) {
@@ -166,11 +177,10 @@
       return key.then(function (r) {
         if (r) r.factor = 0.9;
         all.push(r);
-        var any = all.some(function (a) { return a && a.results && a.results.length; });
-        if (ws.length !== 1 || any) return all;
+        if (ws.length !== 1 || pages(all) >= 5) return all;
         return fallback(pf, ws[0]).then(function (more) {
-          // Below every form of the word itself.
-          more.forEach(function (m) { m.factor = 0.5; });
+          // Below every page a form of the word itself found.
+          more.forEach(function (m) { m.tier = 1; });
           return all.concat(more);
         });
       });
@@ -178,13 +188,18 @@
       var best = new Map();
       all.forEach(function (r, i) {
         if (!r || !r.results) return;
+        var tier = r.tier || 0;
         r.results.forEach(function (hit) {
           var score = hit.score * (r.factor || (i === 0 ? 1 : 0.9));
           var seen = best.get(hit.id);
-          if (!seen || seen.score < score) best.set(hit.id, { score: score, hit: hit });
+          if (!seen || seen.tier > tier || (seen.tier === tier && seen.score < score)) {
+            best.set(hit.id, { tier: tier, score: score, hit: hit });
+          }
         });
       });
-      var ranked = Array.from(best.values()).sort(function (a, b) { return b.score - a.score; });
+      var ranked = Array.from(best.values()).sort(function (a, b) {
+        return a.tier - b.tier || b.score - a.score;
+      });
       return {
         total: ranked.length,
         top: Promise.all(ranked.slice(0, MAX).map(function (e) { return e.hit.data(); }))
