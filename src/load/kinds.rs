@@ -78,6 +78,41 @@ pub(crate) struct Expert {
     pub available_for: Vec<Availability>,
     pub channels: Channels,
     pub visibility: Visibility,
+    /// The person's own public work, any order (SPEC.md, "Activity and
+    /// measurement"): shown newest first on the profile and in the
+    /// "recently shared" lists, counted by plan goals measured from
+    /// activity.
+    pub activity: Vec<Activity>,
+}
+
+/// One piece of an expert's own public work: a post, a talk, a podcast.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "read by the activity views and goals of #16, being built")]
+pub(crate) struct Activity {
+    pub date: Date,
+    pub title: String,
+    pub url: String,
+    /// Where it was published, named as in `channels` (`linkedin`,
+    /// `blog`, …): what a goal's `channels` filter and the share kit use.
+    #[serde(default)]
+    pub channel: Option<String>,
+    #[serde(rename = "type", default)]
+    pub kind: ActivityType,
+}
+
+/// What a piece of activity is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ActivityType {
+    Post,
+    Talk,
+    Podcast,
+    Video,
+    Article,
+    Meetup,
+    #[default]
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

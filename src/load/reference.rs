@@ -13,7 +13,7 @@
 //! come from the enums themselves (`yaml::variant_names`), and every
 //! example is parsed by the real types.
 
-use super::kinds::{Availability, Direction, Format, Visibility};
+use super::kinds::{ActivityType, Availability, Direction, Format, Visibility};
 use crate::config::Kind;
 use crate::yaml::variant_names;
 
@@ -277,7 +277,55 @@ const EXPERT: &[Field] = &[
         "unlisted",
         "`unlisted` keeps the profile but leaves it out of the directory, topic lists and search.",
     ),
+    f(
+        "activity",
+        Ty::Records(&ACTIVITY),
+        EMPTY,
+        "",
+        "The person's own public work: shown on the profile, in \"recently shared\" and the feed, and counted by goals measured from activity.",
+    ),
 ];
+
+const ACTIVITY: Record = Record {
+    name: "activity",
+    fields: &[
+        f(
+            "date",
+            Ty::Date,
+            REQUIRED,
+            "2026-03-12",
+            "When it was published or held.",
+        ),
+        f(
+            "title",
+            Ty::Text,
+            REQUIRED,
+            "What our first year of data contracts taught us",
+            "Its title.",
+        ),
+        f(
+            "url",
+            Ty::Link,
+            REQUIRED,
+            "https://kuulas.example/blog/data-contracts",
+            "Where to read, watch or listen to it.",
+        ),
+        f(
+            "channel",
+            Ty::Text,
+            NONE,
+            "blog",
+            "Where it was published, named as in `channels`; what a goal's `channels` counts.",
+        ),
+        f(
+            "type",
+            Ty::OneOf(variant_names::<ActivityType>),
+            Some("`other`"),
+            "post",
+            "What it is.",
+        ),
+    ],
+};
 
 const MATERIAL: Record = Record {
     name: "material",
@@ -925,6 +973,7 @@ mod tests {
             of(Kind::Guidelines).fields,
         ));
         problems.extend(same_names::<kinds::Path>("path", of(Kind::Path).fields));
+        problems.extend(same_names::<kinds::Activity>("activity", ACTIVITY.fields));
         problems.extend(same_names::<kinds::Material>("material", MATERIAL.fields));
         problems.extend(same_names::<kinds::Session>("session", SESSION.fields));
         problems.extend(same_names::<kinds::Period>("period", PERIOD.fields));
@@ -967,6 +1016,10 @@ mod tests {
         assert_eq!(
             written(GOAL.fields, "direction").map(str::to_string),
             Some(default(serde_json::json!(Direction::default())))
+        );
+        assert_eq!(
+            written(ACTIVITY.fields, "type").map(str::to_string),
+            Some(default(serde_json::json!(ActivityType::default())))
         );
     }
 
@@ -1027,6 +1080,7 @@ mod tests {
     #[test]
     fn records_say_which_fields_are_required() {
         let mut problems = check_required::<kinds::Material>(&MATERIAL);
+        problems.extend(check_required::<kinds::Activity>(&ACTIVITY));
         problems.extend(check_required::<kinds::Session>(&SESSION));
         problems.extend(check_required::<kinds::Period>(&PERIOD));
         problems.extend(check_required::<kinds::Goal>(&GOAL));

@@ -9,7 +9,8 @@ use crate::diag::Diagnostic;
 use crate::yaml;
 
 /// Every front-matter URL that reaches an `href` or `src` in the theme:
-/// channels, a photo, materials, session links and a guidelines image.
+/// channels, a photo, activity, materials, session links and a guidelines
+/// image.
 pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut check = |key: &str, value: &str| {
@@ -30,6 +31,9 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
             }
             if let Some(photo) = &e.photo {
                 check("photo", photo);
+            }
+            for item in &e.activity {
+                check("url", &item.url);
             }
         }
         KindData::Module(m) => {
