@@ -23,6 +23,7 @@ mod fields;
 mod fuzz_found;
 mod git_dates;
 mod init;
+mod measure;
 mod messages;
 mod new;
 mod review;
