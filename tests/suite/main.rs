@@ -29,6 +29,7 @@ mod new;
 mod review;
 mod search;
 mod serve_diff;
+mod serve_goals;
 mod serve_http;
 mod serve_warnings;
 mod serve_watch;
