@@ -130,8 +130,12 @@ pub(crate) fn source_ctx(site: &Site, page: &Page, goal: usize) -> Option<Source
             ctx.file_url = site.config.raw.repository.as_ref().and_then(|r| {
                 let base = r.url.as_deref()?.trim_end_matches('/');
                 let branch = r.branch.as_deref().unwrap_or("main");
+                // GitLab's file view is under `/-/` (its edit links say so);
+                // GitHub's, Gitea's and Forgejo's are not.
+                let gitlab = r.edit_url.as_deref().is_some_and(|e| e.contains("/-/"));
                 let url = format!(
-                    "{base}/blob/{}/{}",
+                    "{base}/{}blob/{}/{}",
+                    if gitlab { "-/" } else { "" },
                     crate::text::encode_path(branch),
                     crate::text::encode_path(path)
                 );

@@ -393,3 +393,29 @@ fn a_csv_error_leaves_the_basic_output_whole() {
         Some("write a number: `2790`, `1 234,5` or `1234.5` (no units)"),
     );
 }
+
+/// A CSV goal whose last row is old has stale data, in the page and in
+/// `check --stale`'s report, as a typed one does.
+#[test]
+fn an_old_csv_figure_is_stale_data() {
+    let hb = Handbook::fixture("measure");
+    hb.write(
+        "data/visitors.csv",
+        "month,visitors\n2026-01,1310\n2026-02,1480\n",
+    );
+    let run = hb.esiin(&["check", "--stale"]);
+    run.assert_ok();
+    assert!(
+        run.stdout.contains(
+            "goal `visitors` (\"Blog visitors\") has stale data: its latest figure is from 2026-02-28, 107 days ago"
+        ),
+        "{}",
+        run.stdout
+    );
+    // An activity goal's latest figure is last month's: never stale.
+    assert!(!run.stdout.contains("goal `sharing`"), "{}", run.stdout);
+    hb.build_ok();
+    let plan = hb.page("plan/index.html");
+    let goal = between(&plan, "id=\"goal-visitors\"", "</li>");
+    assert!(goal.contains("goal-stale"), "{goal}");
+}
