@@ -266,6 +266,10 @@ impl Site {
     /// module's documentation), keeping what the plan page shows of them
     /// in `self.measured`; errors and warnings go to `diags`.
     pub(super) fn measure_goals(&mut self, sources: &Sources, diags: &mut Vec<Diagnostic>) {
+        let measures = |p: &Page| matches!(&p.data, KindData::Plan(plan) if plan.goals.iter().any(|g| g.source.is_some()));
+        if !self.pages().any(|(_, p)| measures(p)) {
+            return;
+        }
         let (owned, teams) = profiles(self);
         let profiles: Vec<Profile> = owned
             .iter()
@@ -282,7 +286,7 @@ impl Site {
             let period = plan.period.as_ref();
             let (start, end) = (period.map(|pr| pr.start.0), period.map(|pr| pr.end.0));
             for (i, g) in plan.goals.iter().enumerate() {
-                let Some(kind) = self.check_source(p, g, &teams, diags) else {
+                let Some(kind) = check_source(p, g, &teams, diags) else {
                     continue;
                 };
                 let m = match kind {
@@ -356,58 +360,56 @@ impl Site {
             .iter()
             .find(|m| m.goal == goal)
     }
+}
 
-    /// The goal's source, checked: one of `activity` and `csv`, not with
-    /// `actuals`, CSV columns only with `csv`, `staff` above zero; a team
-    /// no expert has is a warning. `None`: no source, or a wrong one.
-    fn check_source<'g>(
-        &self,
-        p: &Page,
-        g: &'g Goal,
-        teams: &BTreeMap<String, String>,
-        diags: &mut Vec<Diagnostic>,
-    ) -> Option<SourceKind<'g>> {
-        let source = g.source.as_ref()?;
-        let mut ok = true;
-        let mut error = |key: &str, value: Option<&str>, d: Diagnostic| {
-            diags.push(at_goal(p, g, key, value, d));
-            ok = false;
-        };
-        if !g.actuals.is_empty() {
-            error("source", None, Diagnostic::error(format!("goal `{}` has both `source` and `actuals`", g.id))
-                .hint("choose one: remove `actuals` to take the figures from `source`, or remove `source` to type them"));
-        }
-        let kind = source.kind();
-        match kind {
-            None if source.activity.is_some() => error("source", None, Diagnostic::error("`source` has both `activity` and `csv`")
-                .hint("choose one: `source: {activity: {measure: share_of_staff}}` or `source: {csv: data/visitors.csv, date: month, value: visitors}`")),
-            None => error("source", None, Diagnostic::error("`source` has neither `activity` nor `csv`")
-                .hint("write `source: {activity: {measure: share_of_staff}}` or `source: {csv: data/visitors.csv, date: month, value: visitors}`")),
-            Some(SourceKind::Activity(a)) => {
-                if source.date.is_some() || source.value.is_some() {
-                    let key = if source.date.is_some() { "date" } else { "value" };
-                    error(key, None, Diagnostic::error(format!("`{key}` names a CSV column, but this source is `activity`"))
-                        .hint(format!("remove `{key}`, or measure from a file: `csv: data/visitors.csv`")));
-                }
-                if let Some(n) = a.staff.filter(|n| *n <= 0) {
-                    error("staff", None, Diagnostic::error(format!("`staff: {n}` is not a number of people"))
-                        .hint("write how many people work here, a whole number above zero (`staff: 34`), or remove it to count the profiles"));
-                }
-                for team in &a.exclude_teams {
-                    if !teams.contains_key(&team_slug(team)) {
-                        let nearest = crate::diag::suggest(team, teams.values().map(String::as_str))
-                            .map(|t| format!("did you mean `{t}`? "))
-                            .unwrap_or_default();
-                        diags.push(at_goal(p, g, "exclude_teams", Some(team), Diagnostic::warning(format!("no expert is in the team `{team}`"))
-                            .hint(format!("{nearest}write a team as the experts' `team:` names it"))));
-                    }
+/// The goal's source, checked: one of `activity` and `csv`, not with
+/// `actuals`, CSV columns only with `csv`, `staff` above zero; a team
+/// no expert has is a warning. `None`: no source, or a wrong one.
+fn check_source<'g>(
+    p: &Page,
+    g: &'g Goal,
+    teams: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<SourceKind<'g>> {
+    let source = g.source.as_ref()?;
+    let mut ok = true;
+    let mut error = |key: &str, value: Option<&str>, d: Diagnostic| {
+        diags.push(at_goal(p, g, key, value, d));
+        ok = false;
+    };
+    if !g.actuals.is_empty() {
+        error("source", None, Diagnostic::error(format!("goal `{}` has both `source` and `actuals`", g.id))
+            .hint("choose one: remove `actuals` to take the figures from `source`, or remove `source` to type them"));
+    }
+    let kind = source.kind();
+    match kind {
+        None if source.activity.is_some() => error("source", None, Diagnostic::error("`source` has both `activity` and `csv`")
+            .hint("choose one: `source: {activity: {measure: share_of_staff}}` or `source: {csv: data/visitors.csv, date: month, value: visitors}`")),
+        None => error("source", None, Diagnostic::error("`source` has neither `activity` nor `csv`")
+            .hint("write `source: {activity: {measure: share_of_staff}}` or `source: {csv: data/visitors.csv, date: month, value: visitors}`")),
+        Some(SourceKind::Activity(a)) => {
+            if source.date.is_some() || source.value.is_some() {
+                let key = if source.date.is_some() { "date" } else { "value" };
+                error(key, None, Diagnostic::error(format!("`{key}` names a CSV column, but this source is `activity`"))
+                    .hint(format!("remove `{key}`, or measure from a file: `csv: data/visitors.csv`")));
+            }
+            if let Some(n) = a.staff.filter(|n| *n <= 0) {
+                error("staff", None, Diagnostic::error(format!("`staff: {n}` is not a number of people"))
+                    .hint("write how many people work here, a whole number above zero (`staff: 34`), or remove it to count the profiles"));
+            }
+            for team in &a.exclude_teams {
+                if !teams.contains_key(&team_slug(team)) {
+                    let nearest = crate::diag::suggest(team, teams.values().map(String::as_str))
+                        .map(|t| format!("did you mean `{t}`? "))
+                        .unwrap_or_default();
+                    diags.push(at_goal(p, g, "exclude_teams", Some(team), Diagnostic::warning(format!("no expert is in the team `{team}`"))
+                        .hint(format!("{nearest}write a team as the experts' `team:` names it"))));
                 }
             }
-            Some(SourceKind::Csv(_)) => {}
         }
-        let _ = self;
-        ok.then_some(kind).flatten()
+        Some(SourceKind::Csv(_)) => {}
     }
+    ok.then_some(kind).flatten()
 }
 
 /// The figures of a CSV goal `g` of page `p` from `sources`, or its
