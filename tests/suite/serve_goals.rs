@@ -57,3 +57,24 @@ fn month_name(month: &str) -> &'static str {
         _ => unreachable!("a month this test does not use"),
     }
 }
+
+/// A body edit of the plan reuses the resolved site with the page as
+/// loaded again swapped in (`Site::swap_page`): its goals keep their
+/// measured figures rather than the empty `actuals` written in the file.
+#[test]
+fn a_body_edit_of_the_plan_keeps_its_measured_figures() {
+    let hb = Handbook::fixture("measure");
+    let serve = Serve::start(&hb.root);
+    let may = "<time datetime=\"2026-05\">May 2026</time></th><td>25</td>";
+    wait_for_text(&serve, "/plan/", may);
+    hb.edit(
+        "content/plan.md",
+        "How we measure.",
+        "How we measure, edited.",
+    );
+    wait_for_text(&serve, "/plan/", "How we measure, edited.");
+    let (_, body) = serve.get("/plan/");
+    let html = String::from_utf8_lossy(&body);
+    assert!(html.contains(may), "{html}");
+    assert!(html.contains("latest-value\">25</span>"), "{html}");
+}
