@@ -88,7 +88,10 @@ pub(crate) struct Expert {
 /// One piece of an expert's own public work: a post, a talk, a podcast.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(dead_code, reason = "read by the activity views and goals of #16, being built")]
+#[expect(
+    dead_code,
+    reason = "read by the activity views and goals of #16, being built"
+)]
 pub(crate) struct Activity {
     pub date: Date,
     pub title: String,
@@ -280,6 +283,99 @@ pub(crate) struct Goal {
     /// expert covers is reported as an expertise gap.
     #[serde(default)]
     pub topics: Vec<String>,
+    /// Where the figures come from when they are not typed in `actuals`
+    /// (SPEC.md, "Activity and measurement"): the experts' activity or a
+    /// CSV export. `resolve/measure.rs` computes them into `actuals`, so
+    /// everything downstream reads one list.
+    #[serde(default)]
+    pub source: Option<Source>,
+}
+
+/// A goal's `source`, as written: `{activity: {...}}` or `{csv: PATH,
+/// date: COLUMN, value: COLUMN}`. One record with every key rather than
+/// a serde enum: the CSV form is flat (SPEC.md), and an untagged enum's
+/// error ("did not match any variant") would not say which key is wrong.
+/// [`Source::kind`] is the enum, checked in `resolve/measure.rs`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Source {
+    #[serde(default)]
+    pub activity: Option<ActivitySource>,
+    #[serde(default)]
+    pub csv: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+}
+
+/// Which of the two sources a `source` is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SourceKind<'a> {
+    Activity(&'a ActivitySource),
+    Csv(&'a str),
+}
+
+impl Source {
+    /// The source written, `None` when both or neither are
+    /// (`resolve/measure.rs` says which).
+    pub(crate) fn kind(&self) -> Option<SourceKind<'_>> {
+        match (&self.activity, &self.csv) {
+            (Some(a), None) => Some(SourceKind::Activity(a)),
+            (None, Some(c)) => Some(SourceKind::Csv(c)),
+            _ => None,
+        }
+    }
+
+    /// The CSV's date column: `date` unless named.
+    pub(crate) fn date_column(&self) -> &str {
+        self.date.as_deref().unwrap_or("date")
+    }
+
+    /// The CSV's value column: `value` unless named.
+    pub(crate) fn value_column(&self) -> &str {
+        self.value.as_deref().unwrap_or("value")
+    }
+}
+
+/// A goal measured from the experts' activity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivitySource {
+    pub measure: Measure,
+    #[serde(default)]
+    pub window: Window,
+    /// Teams left out of the count and of the denominator (`[Marketing]`),
+    /// matched as the directory matches teams.
+    #[serde(default)]
+    pub exclude_teams: Vec<String>,
+    /// Only items of these channels count; all when empty.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// The denominator of `share_of_staff` when not everyone has a
+    /// profile; whole and above zero.
+    #[serde(default)]
+    pub staff: Option<i64>,
+}
+
+/// What a goal measured from activity counts in each window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Measure {
+    /// Percent of the profiles (or of `staff`) with an item.
+    ShareOfStaff,
+    /// Experts with an item.
+    People,
+    /// Items.
+    Items,
+}
+
+/// The window figures are counted in: a calendar month, the only one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Window {
+    #[default]
+    Month,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]

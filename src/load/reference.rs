@@ -13,7 +13,7 @@
 //! come from the enums themselves (`yaml::variant_names`), and every
 //! example is parsed by the real types.
 
-use super::kinds::{ActivityType, Availability, Direction, Format, Visibility};
+use super::kinds::{ActivityType, Availability, Direction, Format, Measure, Visibility, Window};
 use crate::config::Kind;
 use crate::yaml::variant_names;
 
@@ -577,6 +577,88 @@ const GOAL: Record = Record {
             "[public speaking]",
             "Expertise the goal needs: a topic no listed expert covers is an expertise gap.",
         ),
+        f(
+            "source",
+            Ty::Record(&SOURCE),
+            NONE,
+            "",
+            "Where the figures come from instead of `actuals`: the experts' `activity`, or a `csv` file (one of the two).",
+        ),
+    ],
+};
+
+const SOURCE: Record = Record {
+    name: "source",
+    fields: &[
+        f(
+            "activity",
+            Ty::Record(&ACTIVITY_SOURCE),
+            NONE,
+            "",
+            "Figures counted each calendar month from the experts' `activity` (not with `csv`).",
+        ),
+        f(
+            "csv",
+            Ty::Text,
+            NONE,
+            "data/blog-visitors.csv",
+            "A CSV file under the handbook root with a header row, one row a month (not with `activity`).",
+        ),
+        f(
+            "date",
+            Ty::Text,
+            Some("`date`"),
+            "month",
+            "The CSV's column of dates: `2026-10` (the month's last day) or `2026-10-31`.",
+        ),
+        f(
+            "value",
+            Ty::Text,
+            Some("`value`"),
+            "visitors",
+            "The CSV's column of figures: `2790`, `1 234,5` or `1234.5`.",
+        ),
+    ],
+};
+
+const ACTIVITY_SOURCE: Record = Record {
+    name: "activity measure",
+    fields: &[
+        f(
+            "measure",
+            Ty::OneOf(variant_names::<Measure>),
+            REQUIRED,
+            "share_of_staff",
+            "`share_of_staff`: percent of profiles with an item in the month; `people`: experts with one; `items`: items.",
+        ),
+        f(
+            "window",
+            Ty::OneOf(variant_names::<Window>),
+            Some("`month`"),
+            "month",
+            "The period counted: a calendar month in the handbook's `timezone`.",
+        ),
+        f(
+            "exclude_teams",
+            Ty::List(&Ty::Text),
+            EMPTY,
+            "[Marketing]",
+            "Teams whose experts are not counted, nor in the share's denominator.",
+        ),
+        f(
+            "channels",
+            Ty::List(&Ty::Text),
+            EMPTY,
+            "[linkedin, blog]",
+            "Only items of these channels count (all when empty).",
+        ),
+        f(
+            "staff",
+            Ty::Whole,
+            NONE,
+            "34",
+            "The share's denominator when not everyone has a profile (else the profiles outside `exclude_teams`, unlisted ones too).",
+        ),
     ],
 };
 
@@ -979,6 +1061,11 @@ mod tests {
         problems.extend(same_names::<kinds::Period>("period", PERIOD.fields));
         problems.extend(same_names::<kinds::Goal>("goal", GOAL.fields));
         problems.extend(same_names::<kinds::Actual>("actual", ACTUAL.fields));
+        problems.extend(same_names::<kinds::Source>("source", SOURCE.fields));
+        problems.extend(same_names::<kinds::ActivitySource>(
+            "activity measure",
+            ACTIVITY_SOURCE.fields,
+        ));
         problems.extend(same_names::<kinds::Rule>("rule", RULE.fields));
         problems.extend(same_names::<kinds::Step>("step", STEP.fields));
         // A page has no fields of its own (`Kind::fields`).
@@ -1020,6 +1107,10 @@ mod tests {
         assert_eq!(
             written(ACTIVITY.fields, "type").map(str::to_string),
             Some(default(serde_json::json!(ActivityType::default())))
+        );
+        assert_eq!(
+            written(ACTIVITY_SOURCE.fields, "window").map(str::to_string),
+            Some(default(serde_json::json!(Window::default())))
         );
     }
 
@@ -1085,6 +1176,8 @@ mod tests {
         problems.extend(check_required::<kinds::Period>(&PERIOD));
         problems.extend(check_required::<kinds::Goal>(&GOAL));
         problems.extend(check_required::<kinds::Actual>(&ACTUAL));
+        problems.extend(check_required::<kinds::Source>(&SOURCE));
+        problems.extend(check_required::<kinds::ActivitySource>(&ACTIVITY_SOURCE));
         problems.extend(check_required::<kinds::Rule>(&RULE));
         problems.extend(check_required::<kinds::Step>(&STEP));
         assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -1096,7 +1189,10 @@ mod tests {
             .iter()
             .map(|r| r.name)
             .collect();
-        assert_eq!(names, ["period", "goal", "actual"]);
+        assert_eq!(
+            names,
+            ["period", "goal", "actual", "source", "activity measure"]
+        );
     }
 
     #[test]

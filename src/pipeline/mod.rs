@@ -148,12 +148,21 @@ fn build_inspecting(
 
     let now = now();
     let today = now.to_zoned_datetime(config.tz.clone()).date();
+    // The CSV files plan goals read: their bytes are part of the key.
+    let sources = resolve::measure::Sources::read(&fence, &loaded);
     let key = cache
         .keep
-        .then(|| resolve_key(&config, &loaded, opts.drafts, today));
+        .then(|| sources.key(resolve_key(&config, &loaded, opts.drafts, today)));
     let (site, pending, resolve_diags) = match cache.resolved.take() {
         Some(r) if Some(r.key) == key => r.with_pages(loaded),
-        _ => resolve::resolve(root.to_path_buf(), config, loaded, opts.drafts, today),
+        _ => resolve::resolve(
+            root.to_path_buf(),
+            config,
+            loaded,
+            &sources,
+            opts.drafts,
+            today,
+        ),
     };
     diags.extend(resolve_diags.iter().cloned());
     timer.lap("resolve");

@@ -279,6 +279,7 @@ mod tests {
                 })
                 .collect(),
             topics: Vec::new(),
+            source: None,
         }
     }
 

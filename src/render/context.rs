@@ -213,6 +213,8 @@ pub(crate) struct GoalCtx<'a> {
     /// Inline SVG (safe HTML), decorative: the table is the text equivalent.
     pub bullet_svg: tera::Value,
     pub sparkline_svg: tera::Value,
+    /// Where the figures come from, when measured from the handbook.
+    pub source: Option<super::measured::SourceCtx>,
 }
 
 #[derive(Serialize)]
@@ -537,7 +539,16 @@ impl<'a> Pages<'a> {
                 end: date_ctx(pr.end, lang),
             }),
             owners: self.page_refs(&self.site.node(i).refs.plan_owners),
-            goals: plan.goals.iter().map(|g| self.goal_ctx(plan, g)).collect(),
+            goals: plan
+                .goals
+                .iter()
+                .enumerate()
+                .map(|(n, g)| {
+                    let mut ctx = self.goal_ctx(plan, g);
+                    ctx.source = super::measured::source_ctx(self.site, self.site.page(i), n);
+                    ctx
+                })
+                .collect(),
         }
     }
 
@@ -576,6 +587,7 @@ impl<'a> Pages<'a> {
             direction: g.direction,
             latest: actuals.last().map(|a| actual(a)),
             actuals: actuals.into_iter().map(actual).collect(),
+            source: None,
         }
     }
 

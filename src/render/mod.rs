@@ -17,6 +17,7 @@ pub mod ics;
 pub(crate) mod images;
 pub(crate) mod listings;
 pub mod markdown;
+pub(crate) mod measured;
 pub mod poster;
 pub mod sanitize;
 pub mod strings;

@@ -572,6 +572,37 @@ pub(crate) struct Strings {
     // Guidelines poster: the start of its text equivalent (alt)
     /// `poster_alt`: "{title}, {n} rules."
     pub poster_alt: String,
+    // Plan goals measured from the handbook (plan.html): where each figure comes from
+    /// `source_activity`: "Measured from the handbook: {what} ({n})"
+    pub source_activity: String,
+    /// `measure_share_of_staff`: "share of experts with at least one shared item a month"
+    pub measure_share_of_staff: String,
+    /// `measure_share_of_staff_outside`: "share of experts outside {teams} with at least one shared item a month"
+    pub measure_share_of_staff_outside: String,
+    /// `measure_people`: "experts with at least one shared item a month"
+    pub measure_people: String,
+    /// `measure_people_outside`: "experts outside {teams} with at least one shared item a month"
+    pub measure_people_outside: String,
+    /// `measure_items`: "items shared a month"
+    pub measure_items: String,
+    /// `measure_items_outside`: "items shared a month by experts outside {teams}"
+    pub measure_items_outside: String,
+    /// `source_profiles`: "{n} profiles"
+    pub source_profiles: String,
+    /// `source_staff`: "of {n} staff"
+    pub source_staff: String,
+    /// `source_channels`: "Counted on: {channels}."
+    pub source_channels: String,
+    /// `source_csv`: "From {file} (column {column})"
+    pub source_csv: String,
+    /// `goal_months`: "Figures by month"
+    pub goal_months: String,
+    /// `goal_month`: "Month"
+    pub goal_month: String,
+    /// `goal_figure`: "Figure"
+    pub goal_figure: String,
+    /// `month_so_far`: "so far"
+    pub month_so_far: String,
 }
 
 impl Strings {

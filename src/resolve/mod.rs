@@ -13,11 +13,15 @@
 //! `sessions.rs` (session times), `index.rs` (topics, back-references,
 //! sessions in date order, calendar files). `links.rs` resolves a link
 //! written as a source path, for this stage and for Markdown; `stale.rs`
-//! judges what is out of date and makes `check --stale`'s report.
+//! judges what is out of date and makes `check --stale`'s report;
+//! `measure.rs` computes the figures of goals measured from the experts'
+//! activity or a CSV file (`csv_source.rs`) into their `actuals`.
 
 mod checks;
+mod csv_source;
 pub mod index;
 pub mod links;
+pub(crate) mod measure;
 mod refs;
 mod sessions;
 pub(crate) mod stale;
@@ -104,6 +108,9 @@ pub(crate) struct Site {
     pub training_section: Option<PageId>,
     /// The last commit of each page file, for pages without `updated:`.
     pub git: std::sync::Arc<crate::load::git::Dates>,
+    /// By plan page path: its goals measured from the handbook, whose
+    /// figures are the goals' `actuals` (see `measure.rs`).
+    measured: HashMap<String, Vec<measure::Measured>>,
 }
 
 /// A page's front-matter references, resolved.
@@ -141,6 +148,7 @@ pub(crate) fn resolve(
     root: PathBuf,
     config: Config,
     loaded: Loaded,
+    sources: &measure::Sources,
     include_drafts: bool,
     today: civil::Date,
 ) -> (Site, Vec<PendingAnchor>, Vec<Diagnostic>) {
@@ -169,6 +177,7 @@ pub(crate) fn resolve(
         experts_section: None,
         training_section: None,
         git,
+        measured: HashMap::new(),
         nodes: pages
             .into_iter()
             .zip(urls)
@@ -184,6 +193,9 @@ pub(crate) fn resolve(
     };
     site.by_path = site.pages().map(|(id, p)| (p.path.clone(), id)).collect();
     site.build_tree();
+    // Before anything reads a goal's figures (`warn_stale` does not, the
+    // report and the pages do): from here on they are its `actuals`.
+    site.measure_goals(sources, &mut diags);
     site.name_experts_and_modules();
     let pending = site.resolve_refs(&mut diags);
     site.check_prerequisite_cycles(&mut diags);
@@ -243,6 +255,7 @@ impl Site {
     /// site this way when an edit changed bodies only. Returns whether the
     /// site has a page at that path.
     pub(crate) fn swap_page(&mut self, page: Arc<Page>) -> bool {
+        let page = self.with_measured(&page).unwrap_or(page);
         match self.by_path.get(&page.path) {
             Some(&id) => {
                 self.nodes[id.index()].page = page;

@@ -502,8 +502,9 @@ fn watch_sources(
     Ok(())
 }
 
-/// The folders of a handbook that hold sources.
-const SOURCE_DIRS: [&str; 4] = ["content", "static", "templates", "themes"];
+/// The folders of a handbook that hold sources; `data/` holds the CSV
+/// files plan goals read (`resolve/measure.rs`).
+const SOURCE_DIRS: [&str; 5] = ["content", "static", "templates", "themes", "data"];
 
 /// Watches as long as it lives.
 pub struct Watcher {
@@ -548,6 +549,7 @@ mod tests {
         let root = Path::new("/h");
         assert!(relevant(root, Path::new("/h/content/a.md")));
         assert!(relevant(root, Path::new("/h/handbook.yaml")));
+        assert!(relevant(root, Path::new("/h/data/blog-visitors.csv")));
         assert!(relevant(root, Path::new("/h/themes/x/templates/page.html")));
         assert!(!relevant(root, Path::new("/h/public/index.html")));
         assert!(!relevant(root, Path::new("/h/.esiin-cache/thumbs/x.jpg")));

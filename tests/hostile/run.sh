@@ -37,7 +37,7 @@ run_case() { # family name command expect(error|ok) detector setup
   [[ " ${fams[*]} " == *" $fam "* ]] || fams+=("$fam")
   local d=$WORK/c-$fam-$name
   mkdir -p "$d"
-  cp -r "$REPO/content" "$REPO/handbook.yaml" "$d/"
+  cp -r "$REPO/content" "$REPO/data" "$REPO/handbook.yaml" "$d/"
   (cd "$d" && timeout 60 "$BIN" build >/dev/null 2>&1)
   (cd "$d" && eval "$setup")
   # After the breakage, which may replace the output itself (a link).

@@ -352,7 +352,7 @@ pub fn build(root: &Path, out: &Path) {
     );
 }
 
-/// A copy of the example handbook (`content/` and `handbook.yaml`) in a
+/// A copy of the example handbook (`content/`, `data/` and `handbook.yaml`) in a
 /// temp dir, at `TMP/handbook`; `base_url`, when given, replaces the
 /// example's `/`.
 pub fn example_handbook(base_url: Option<&str>) -> (TempDir, PathBuf) {
@@ -361,6 +361,8 @@ pub fn example_handbook(base_url: Option<&str>) -> (TempDir, PathBuf) {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(&root).expect("mkdir");
     copy_tree(&repo.join("content"), &root.join("content"));
+    // The CSV files the plan's goals read.
+    copy_tree(&repo.join("data"), &root.join("data"));
     let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
     let config = match base_url {
         Some(base) => config.replace("base_url: /", &format!("base_url: {base}")),
