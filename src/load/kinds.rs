@@ -88,8 +88,8 @@ pub(crate) struct Expert {
 /// One piece of an expert's own public work: a post, a talk, a podcast.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(dead_code, reason = "read by the activity views and goals of #16, being built")]
 pub(crate) struct Activity {
+    #[expect(dead_code, reason = "read by the profile's list, next")]
     pub date: Date,
     pub title: String,
     pub url: String,
@@ -98,6 +98,7 @@ pub(crate) struct Activity {
     #[serde(default)]
     pub channel: Option<String>,
     #[serde(rename = "type", default)]
+    #[expect(dead_code, reason = "read by the profile's list, next")]
     pub kind: ActivityType,
 }
 

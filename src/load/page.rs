@@ -91,6 +91,9 @@ pub(crate) fn parse_page(
     };
     errors.extend(super::trust::urls(&src, &data));
     check_lengths(&src, &common, &data, &mut errors);
+    if let KindData::Expert(e) = &data {
+        check_activity(&src, &e.activity, &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -357,6 +360,41 @@ fn check_lengths(src: &Source, common: &Common, data: &KindData, errors: &mut Ve
             }
         }
         _ => {}
+    }
+}
+
+/// An expert's activity items: each `url` a full `http(s)` address (the
+/// feed and the share links are read outside the handbook, where a
+/// relative link leads nowhere), a title, and a `channel` that is not
+/// blank. A channel the expert does not list in `channels` is fine (a
+/// talk at a meetup); a URL written twice is a warning, in `resolve`.
+fn check_activity(src: &Source, items: &[kinds::Activity], errors: &mut Vec<Diagnostic>) {
+    for item in items {
+        // A scheme off the allow-list is already reported (`trust::urls`).
+        if crate::url::check(&item.url).is_ok() && crate::url::http_host(&item.url).is_none() {
+            let (offset, len) = super::trust::locate_value(src, "url", &item.url);
+            errors.push(
+                Diagnostic::error(format!(
+                    "the activity's `url` `{}` is not a full web address",
+                    item.url
+                ))
+                .in_file(&src.rel)
+                .at_offset(&src.text, offset, len)
+                .hint("write where the work is published, starting with `https://`, e.g. `https://kuulas.example/blog/data-contracts`: the feed and share links are opened outside the handbook"),
+            );
+        }
+        if item.title.trim().is_empty() {
+            errors.push(
+                src.error_at_key("title", Some(""), "the activity's `title` is empty".into())
+                    .hint("write the title of the post, talk or episode"),
+            );
+        }
+        if item.channel.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            errors.push(
+                src.error_at_key("channel", Some(""), "the activity's `channel` is empty".into())
+                    .hint("name where it was published, as in `channels` (`linkedin`, `blog`, `meetup`), or remove `channel`"),
+            );
+        }
     }
 }
 

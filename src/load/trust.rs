@@ -64,7 +64,7 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
 /// is not in the text as it was parsed: it is found by its part before
 /// the first escape. Else as [`Source::locate`] finds it (a value on
 /// lines of its own).
-fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
+pub(super) fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
     let head = value
         .find(|c: char| c.is_control() || c == '\\' || c == '"')
         .map_or(value, |i| &value[..i]);
@@ -74,6 +74,18 @@ fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
         if let Some(at) = on_key_line(src, key, needle) {
             return (at, len);
         }
+    }
+    // Inside a flow mapping (`- {date: …, url: /a}`): after `key:` on any line.
+    let fm = src.fm_text();
+    let mut from = 0;
+    while let Some(i) = fm[from..].find(&format!("{key}:")).map(|i| from + i) {
+        let after = i + key.len() + 1;
+        let rest = &fm[after..];
+        let value_at = after + (rest.len() - rest.trim_start_matches([' ', '"', '\'']).len());
+        if !value.is_empty() && fm[value_at..].starts_with(value) {
+            return (src.fm.start + value_at, value.len());
+        }
+        from = after;
     }
     src.locate(key, Some(value))
 }

@@ -9,6 +9,7 @@
 
 mod support;
 
+mod activity;
 mod browser;
 mod browser_a11y;
 mod browser_phones;
