@@ -89,7 +89,6 @@ pub(crate) struct Expert {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Activity {
-    #[expect(dead_code, reason = "read by the profile's list, next")]
     pub date: Date,
     pub title: String,
     pub url: String,
@@ -98,7 +97,6 @@ pub(crate) struct Activity {
     #[serde(default)]
     pub channel: Option<String>,
     #[serde(rename = "type", default)]
-    #[expect(dead_code, reason = "read by the profile's list, next")]
     pub kind: ActivityType,
 }
 

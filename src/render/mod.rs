@@ -7,6 +7,7 @@
 //! the `.ics` files a build writes (through `ics.rs`). `strings.rs`: the
 //! theme's UI strings, typed; every word shown that is not the handbook's.
 
+pub(crate) mod activity;
 pub mod calendars;
 pub(crate) mod charts;
 pub(crate) mod context;

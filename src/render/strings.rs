@@ -572,6 +572,41 @@ pub(crate) struct Strings {
     // Guidelines poster: the start of its text equivalent (alt)
     /// `poster_alt`: "{title}, {n} rules."
     pub poster_alt: String,
+    // Activity (issue #16): "Recent work", "Recently shared", the feed, the share kit
+    /// `recent_work`: "Recent work" (a profile's list of the expert's own public work)
+    pub recent_work: String,
+    /// `recently_shared`: "Recently shared" (the newest activity items on the home page and a team page)
+    pub recently_shared: String,
+    /// `activity_upcoming`: "Upcoming" (the badge of an activity item dated after the build day)
+    pub activity_upcoming: String,
+    /// `activity_post`: "Post"
+    pub activity_post: String,
+    /// `activity_talk`: "Talk"
+    pub activity_talk: String,
+    /// `activity_podcast`: "Podcast"
+    pub activity_podcast: String,
+    /// `activity_video`: "Video"
+    pub activity_video: String,
+    /// `activity_article`: "Article"
+    pub activity_article: String,
+    /// `activity_meetup`: "Meetup"
+    pub activity_meetup: String,
+    /// `activity_other`: "Other"
+    pub activity_other: String,
+    /// `activity_feed_link`: "Follow as a feed" (the link to activity.xml under "Recently shared")
+    pub activity_feed_link: String,
+    /// `activity_feed_title`: "{site}: recently shared" (the Atom feed's title and the page head's link to it)
+    pub activity_feed_title: String,
+    /// `share`: "Share" (beside an activity item on the expert's own profile: the share kit)
+    pub share: String,
+    /// `share_on`: "Share on {channel}"
+    pub share_on: String,
+    /// `share_by_email`: "Share by e-mail"
+    pub share_by_email: String,
+    /// `opens_in_new_tab`: "opens in a new tab"
+    pub opens_in_new_tab: String,
+    /// `share_note`: "The links carry the campaign tags that show which channels bring readers to the company's pages. The handbook itself tracks nothing."
+    pub share_note: String,
 }
 
 impl Strings {

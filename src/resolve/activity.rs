@@ -15,11 +15,75 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::load::kinds::KindData;
+use crate::load::Kind;
+use crate::load::kinds::{Activity, KindData, Visibility};
 
-use super::Site;
+use super::{PageId, Site};
+
+/// The feed's file name at the site root (reserved in `checks.rs`).
+const FEED_FILE: &str = "activity.xml";
+
+/// One shared item and whose it is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shared<'a> {
+    pub expert: PageId,
+    pub item: &'a Activity,
+}
 
 impl Site {
+    /// The activity feed, site-relative (`activity.xml`), when the site
+    /// writes one: whenever it has expert pages, so that a subscription
+    /// keeps working while nobody has shared anything yet.
+    pub(crate) fn activity_feed(&self) -> Option<String> {
+        self.pages()
+            .any(|(_, p)| p.kind == Kind::Expert)
+            .then(|| FEED_FILE.to_string())
+    }
+
+    /// Whether `item` is dated after the build day (an announced talk).
+    pub(crate) fn is_upcoming(&self, item: &Activity) -> bool {
+        item.date.0 > self.today
+    }
+
+    /// The shared items of `experts` (listed and not drafts; the others
+    /// are skipped), newest first, at most `limit`. Items of one day are
+    /// ordered by title, then URL: never by person.
+    pub(crate) fn shared_activity(
+        &self,
+        experts: impl IntoIterator<Item = PageId>,
+        limit: usize,
+    ) -> Vec<Shared<'_>> {
+        let mut items: Vec<Shared<'_>> = experts
+            .into_iter()
+            .filter(|&i| !self.page(i).common.draft)
+            .filter_map(|i| match &self.page(i).data {
+                KindData::Expert(e) if e.visibility == Visibility::Listed => Some((i, e)),
+                _ => None,
+            })
+            .flat_map(|(i, e)| {
+                e.activity
+                    .iter()
+                    .filter(|a| !self.is_upcoming(a))
+                    .map(move |item| Shared { expert: i, item })
+            })
+            .collect();
+        items.sort_by(|a, b| {
+            b.item
+                .date
+                .cmp(&a.item.date)
+                .then_with(|| a.item.title.cmp(&b.item.title))
+                .then_with(|| a.item.url.cmp(&b.item.url))
+                .then_with(|| a.expert.cmp(&b.expert))
+        });
+        items.truncate(limit);
+        items
+    }
+
+    /// Every listed expert, for the site-wide lists.
+    pub(crate) fn listed_experts(&self) -> impl Iterator<Item = PageId> + '_ {
+        self.ids().filter(|&i| self.is_listed_expert(i))
+    }
+
     /// The same URL twice on one profile is a warning: one of the two is
     /// most likely a copy whose URL was not changed, and it would be
     /// shown and counted twice.
