@@ -610,6 +610,21 @@ pub(crate) struct Strings {
 }
 
 impl Strings {
+    /// The label of an activity type (`activity_<type>`), for the feed's
+    /// categories.
+    pub(crate) fn activity_type(&self, kind: crate::load::kinds::ActivityType) -> &str {
+        use crate::load::kinds::ActivityType as T;
+        match kind {
+            T::Post => &self.activity_post,
+            T::Talk => &self.activity_talk,
+            T::Podcast => &self.activity_podcast,
+            T::Video => &self.activity_video,
+            T::Article => &self.activity_article,
+            T::Meetup => &self.activity_meetup,
+            T::Other => &self.activity_other,
+        }
+    }
+
     /// The strings of `language` from the layered theme: the built-in file,
     /// or the one a theme puts in its place. A file that does not parse or
     /// whose keys are not exactly [`Strings`]'s is reported in `diags`, and

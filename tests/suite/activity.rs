@@ -183,3 +183,162 @@ fn recently_shared_shows_listed_experts_only_newest_first() {
         "{home}"
     );
 }
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+/// The text of `node`'s child `name` in the Atom namespace.
+fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> roxmltree::Node<'a, 'a> {
+    node.children()
+        .find(|c| c.has_tag_name((ATOM, name)))
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", node.tag_name().name()))
+}
+
+fn text<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> &'a str {
+    child(node, name).text().unwrap_or("")
+}
+
+#[test]
+fn the_activity_feed_is_valid_atom_with_absolute_urls() {
+    let hb = shared_handbook();
+    hb.build_ok();
+    let xml = hb.read("public/activity.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")), "{xml}");
+    assert!(text(feed, "id").starts_with("urn:uuid:"), "{xml}");
+    assert_eq!(text(feed, "title"), "Test Handbook: recently shared");
+    // The newest entry's day.
+    assert_eq!(text(feed, "updated"), "2026-05-20T00:00:00+03:00");
+    let links: Vec<(&str, &str)> = feed
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "link")))
+        .map(|l| {
+            (
+                l.attribute("rel").unwrap_or(""),
+                l.attribute("href").unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("self", "https://intra.example.com/handbook/activity.xml"),
+            ("alternate", "https://intra.example.com/handbook/")
+        ]
+    );
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "entry")))
+        .collect();
+    // Newest first; not the upcoming talk, the unlisted expert's or the draft's.
+    let titles: Vec<&str> = entries.iter().map(|e| text(*e, "title")).collect();
+    assert_eq!(
+        titles,
+        ["Queues & <locks>", "Winning tenders", "Ops notes"],
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<title>Queues &amp; &lt;locks&gt;</title>"),
+        "{xml}"
+    );
+    let first = entries[0];
+    assert_eq!(
+        child(first, "link").attribute("href"),
+        Some("https://aino.example.com/queues?a=1&b=2")
+    );
+    assert_eq!(text(first, "updated"), "2026-05-20T00:00:00+03:00");
+    let author = child(first, "author");
+    assert_eq!(text(author, "name"), "Aino Virtanen");
+    assert_eq!(
+        text(author, "uri"),
+        "https://intra.example.com/handbook/experts/aino-virtanen/"
+    );
+    assert_eq!(child(first, "category").attribute("term"), Some("article"));
+    // Every id is an absolute IRI, each its own, and the same next build.
+    let ids: Vec<&str> = entries.iter().map(|e| text(*e, "id")).collect();
+    assert!(ids.iter().all(|i| i.starts_with("urn:uuid:")), "{ids:?}");
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len());
+    hb.build_ok();
+    assert_eq!(hb.read("public/activity.xml"), xml);
+    for hidden in [
+        "Hidden pipelines",
+        "Tuomas",
+        "Draft work",
+        "Dora",
+        "Rust in production",
+    ] {
+        assert!(!xml.contains(hidden), "{hidden} in the feed");
+    }
+}
+
+#[test]
+fn without_an_origin_the_feed_links_the_site_from_its_root() {
+    let hb = shared_handbook();
+    hb.edit(
+        "handbook.yaml",
+        "base_url: https://intra.example.com/handbook/",
+        "base_url: /handbook/",
+    );
+    let run = hb.build_ok();
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let xml = hb.read("public/activity.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let feed = doc.root_element();
+    assert!(text(feed, "id").starts_with("urn:uuid:"), "{xml}");
+    assert!(
+        xml.contains(
+            "<link rel=\"self\" type=\"application/atom+xml\" href=\"/handbook/activity.xml\"/>"
+        ),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<uri>/handbook/experts/aino-virtanen/</uri>"),
+        "{xml}"
+    );
+    // The entries' links are the items' own, absolute.
+    assert!(xml.contains("<link rel=\"alternate\" href=\"https://aino.example.com/ops\"/>"));
+}
+
+#[test]
+fn a_page_at_the_feed_url_is_an_error() {
+    let run = broken(|hb| {
+        hb.write(
+            "content/activity.xml.md",
+            "---\ntitle: Feed\nslug: activity.xml\n---\n",
+        )
+    });
+    crate::assert_diagnostics!(run);
+}
+
+/// Polls `path` on `serve` until its body contains `text`.
+fn wait_for(serve: &support::serve::Serve, path: &str, text: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let (status, body) = serve.get(path);
+        let body = String::from_utf8_lossy(&body).into_owned();
+        if status == 200 && body.contains(text) {
+            return body;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            serve.unreachable(&format!("{path} never showed {text:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+}
+
+#[test]
+fn serve_writes_the_feed_again_after_an_activity_edit() {
+    let hb = shared_handbook();
+    let serve = support::serve::Serve::start(&hb.root);
+    // `serve` puts the site at its root, without an origin: the profile
+    // links are from the root, as in a build without one.
+    let xml = wait_for(&serve, "/activity.xml", "<title>Ops notes</title>");
+    assert!(xml.contains("<uri>/experts/aino-virtanen/</uri>"), "{xml}");
+    hb.edit(AINO, "title: Ops notes,", "title: Ops notes revised,");
+    wait_for(&serve, "/activity.xml", "<title>Ops notes revised</title>");
+    wait_for(&serve, "/", "Ops notes revised");
+    wait_for(&serve, "/experts/teams/platform/", "Ops notes revised");
+}
