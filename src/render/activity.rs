@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use super::share::{self, ShareLink};
 use super::view::{DateCtx, Pages, channel, date_ctx};
 use crate::load::kinds::{Activity, ActivityType, Expert};
 use crate::resolve::PageId;
@@ -34,6 +35,9 @@ pub(crate) struct ActivityCtx<'a> {
     /// Whose it is, in lists across experts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expert: Option<ExpertLink<'a>>,
+    /// The share kit, on the expert's own profile only, for an item on
+    /// one of the company's domains (`render/share.rs`).
+    pub share: Vec<ShareLink>,
 }
 
 /// Where an item was published: the name as written (for the theme's
@@ -74,17 +78,29 @@ impl<'a> Pages<'a> {
                 title: &site.page(i).title,
                 url: encode_path(&site.url(i)),
             }),
+            share: Vec::new(),
         }
     }
 
     /// A profile's "Recent work": all of the expert's items, newest first
-    /// (so the upcoming ones lead, marked).
-    pub(crate) fn recent_work(self, _i: PageId, e: &'a Expert) -> Vec<ActivityCtx<'a>> {
+    /// (so the upcoming ones lead, marked), each on a company domain with
+    /// its share links.
+    pub(crate) fn recent_work(self, i: PageId, e: &'a Expert) -> Vec<ActivityCtx<'a>> {
+        let site = self.site;
         let mut items: Vec<&'a Activity> = e.activity.iter().collect();
         items.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
+        let id = site.page(i).stem();
         items
             .into_iter()
-            .map(|item| self.activity_ctx(item, None))
+            .map(|item| {
+                let mut ctx = self.activity_ctx(item, None);
+                if let Some(kit) = &site.config.raw.share
+                    && share::on_company_domain(kit, &item.url)
+                {
+                    ctx.share = share::links(kit, &item.url, &item.title, id, &e.channels.0);
+                }
+                ctx
+            })
             .collect()
     }
 

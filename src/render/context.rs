@@ -441,6 +441,7 @@ impl<'a> Pages<'a> {
     /// An expert's part: their profile, what they train, own and appear in.
     fn expert_ctx(self, i: PageId, e: &'a kinds::Expert) -> ExpertCtx<'a> {
         let site = self.site;
+        let activity = self.recent_work(i, e);
         let index = &site.index;
         let trains = index.trains.get(&i).map_or(&[][..], Vec::as_slice);
         ExpertCtx {
@@ -482,8 +483,8 @@ impl<'a> Pages<'a> {
             },
             owns: self.page_refs(index.owns.get(&i).map_or(&[][..], Vec::as_slice)),
             paths: self.page_refs(index.paths.get(&i).map_or(&[][..], Vec::as_slice)),
-            activity: self.recent_work(i, e),
-            share_note: false,
+            share_note: activity.iter().any(|a| !a.share.is_empty()),
+            activity,
         }
     }
 

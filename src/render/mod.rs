@@ -22,6 +22,7 @@ pub(crate) mod listings;
 pub mod markdown;
 pub mod poster;
 pub mod sanitize;
+pub(crate) mod share;
 pub mod strings;
 pub(crate) mod teams;
 pub mod templates;

@@ -342,3 +342,82 @@ fn serve_writes_the_feed_again_after_an_activity_edit() {
     wait_for(&serve, "/", "Ops notes revised");
     wait_for(&serve, "/experts/teams/platform/", "Ops notes revised");
 }
+
+const SHARE: &str = "share:\n  domains: [example.com]\n  campaign: expert-visibility\n";
+
+#[test]
+fn the_share_kit_is_on_the_profile_for_company_domains_only() {
+    let hb = shared_handbook();
+    let yaml = hb.read("handbook.yaml");
+    hb.write("handbook.yaml", format!("{yaml}{SHARE}"));
+    hb.build_ok();
+    let page = hb.page("experts/aino-virtanen/index.html");
+    let section = support::between(
+        &page,
+        "<section class=\"profile-section profile-wide profile-activity\"",
+        "</section>",
+    );
+    // `aino.example.com` is a subdomain of `example.com`; the conference's
+    // site is not the company's.
+    let item = |title: &str| {
+        section
+            .split("<li class=\"activity-item")
+            .find(|li| li.contains(title))
+            .unwrap_or_else(|| panic!("{title}: {section}"))
+            .to_string()
+    };
+    assert!(!item("Rust in production").contains("activity-share"));
+    let queues = item("Queues &amp;");
+    let hrefs: Vec<String> = support::attr_values(
+        support::between(&queues, "<ul role=\"list\" class=\"share-links\">", "</ul>"),
+        "href",
+    )
+    .iter()
+    .map(|h| h.replace("&amp;", "&"))
+    .collect();
+    // The item's own query kept; Aino lists Mastodon (on her instance),
+    // not LinkedIn, X or Bluesky; e-mail always.
+    let tagged = |s: &str| {
+        format!(
+            "https%3A%2F%2Faino.example.com%2Fqueues%3Fa%3D1%26b%3D2%26utm_source%3D{s}%26utm_medium%3Dsocial%26utm_campaign%3Dexpert-visibility%26utm_content%3Daino-virtanen"
+        )
+    };
+    let title = "Queues%20%26%20%3Clocks%3E";
+    assert_eq!(
+        hrefs,
+        [
+            format!(
+                "https://example.social/share?text={title}%20{}",
+                tagged("mastodon")
+            ),
+            format!("mailto:?subject={title}&body={}", tagged("email")),
+        ],
+        "{queues}"
+    );
+    assert!(queues.contains("target=\"_blank\" rel=\"noopener\""));
+    assert!(queues.contains("Share on Mastodon"), "{queues}");
+    assert!(section.contains("class=\"share-note"));
+    // Nowhere else: not in "Recently shared", not on another profile.
+    assert!(!hb.page("index.html").contains("share-links"));
+    assert!(
+        !hb.page("experts/teams/platform/index.html")
+            .contains("share-links")
+    );
+    assert!(
+        !hb.page("experts/mari-oksanen/index.html")
+            .contains("share-links")
+    );
+}
+
+#[test]
+fn a_share_domain_must_be_a_domain_name() {
+    let run = broken(|hb| {
+        let yaml = hb.read("handbook.yaml");
+        hb.write(
+            "handbook.yaml",
+            format!("{yaml}share:\n  domains: [\"https://kuulas.example/\"]\n  campaign: \"\"\n"),
+        );
+    });
+    assert_eq!(run.error_count(), 2, "{}", run.stderr);
+    crate::assert_diagnostics!(run);
+}
