@@ -421,3 +421,39 @@ fn a_share_domain_must_be_a_domain_name() {
     assert_eq!(run.error_count(), 2, "{}", run.stderr);
     crate::assert_diagnostics!(run);
 }
+
+#[test]
+fn the_starter_handbooks_show_activity_and_a_commented_share_kit() {
+    for (lang, profile, heading) in [
+        ("en", "experts/alex-morgan/index.html", "Recently shared"),
+        (
+            "fi",
+            "asiantuntijat/aino-virtanen/index.html",
+            "Viimeksi jaettua",
+        ),
+    ] {
+        let tmp = support::files::TempDir::new("init-activity");
+        support::handbook::esiin_in(tmp.path(), &["init", "hb", "--language", lang]).assert_ok();
+        let root = tmp.path().join("hb");
+        let root_arg = root.to_str().expect("a UTF-8 temp path");
+        let run = support::handbook::esiin_in(&root, &["build", "--root", root_arg]);
+        run.assert_ok();
+        assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+        assert!(read("handbook.yaml").contains("\n# share:\n#   domains: [example.com]\n"));
+        let home = read("public/index.html");
+        assert!(home.contains(heading), "{lang}: {home}");
+        assert_eq!(
+            home.matches("<li class=\"activity-item\">").count(),
+            2,
+            "{lang}"
+        );
+        assert_eq!(
+            read(&format!("public/{profile}"))
+                .matches("<li class=\"activity-item\">")
+                .count(),
+            2
+        );
+        assert_eq!(read("public/activity.xml").matches("<entry>").count(), 2);
+    }
+}
