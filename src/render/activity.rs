@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::share::{self, ShareLink};
 use super::view::{DateCtx, Pages, channel, date_ctx};
-use crate::load::kinds::{Activity, ActivityType, Expert};
+use crate::load::kinds::{Activity, ActivityType, Expert, Visibility};
 use crate::resolve::PageId;
 use crate::resolve::activity::Shared;
 use crate::text::encode_path;
@@ -85,8 +85,13 @@ impl<'a> Pages<'a> {
     /// A profile's "Recent work": all of the expert's items, newest first
     /// (so the upcoming ones lead, marked), each on a company domain with
     /// its share links.
+    /// An unlisted expert's profile shows none: their items are counted by
+    /// plan goals but never shown (SPEC.md, "Activity and measurement").
     pub(crate) fn recent_work(self, i: PageId, e: &'a Expert) -> Vec<ActivityCtx<'a>> {
         let site = self.site;
+        if e.visibility == Visibility::Unlisted {
+            return Vec::new();
+        }
         let mut items: Vec<&'a Activity> = e.activity.iter().collect();
         items.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)));
         let id = site.page(i).stem();

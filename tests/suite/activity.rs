@@ -162,6 +162,9 @@ fn recently_shared_shows_listed_experts_only_newest_first() {
     ] {
         assert!(!home.contains(hidden), "{hidden} on the home page");
     }
+    // Not even on the unlisted expert's own profile.
+    let tuomas = hb.page("experts/tuomas-lehtinen/index.html");
+    assert!(!tuomas.contains("Hidden pipelines"), "{tuomas}");
     // A team page: that team's items only.
     let team = hb.page("experts/teams/platform/index.html");
     let shared = support::between(&team, "team-shared", "</section>");
