@@ -84,22 +84,33 @@ impl Site {
         self.ids().filter(|&i| self.is_listed_expert(i))
     }
 
-    /// The same URL twice on one profile is a warning: one of the two is
-    /// most likely a copy whose URL was not changed, and it would be
-    /// shown and counted twice.
+    /// The same URL twice on one profile is a warning, once per URL: one
+    /// of the two is most likely a copy whose URL was not changed, and it
+    /// would be shown and counted twice.
     pub(super) fn warn_activity(&self, diags: &mut Vec<Diagnostic>) {
         for (_, p) in self.pages() {
             let KindData::Expert(e) = &p.data else {
                 continue;
             };
-            let mut seen: HashMap<&str, usize> = HashMap::new();
+            // URL → (first item, items with it so far): one pass, however
+            // many copies a hostile file holds.
+            let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+            let mut lines: Option<HashMap<&str, Vec<usize>>> = None;
             for (k, item) in e.activity.iter().enumerate() {
-                let Some(&first) = seen.get(item.url.trim()) else {
-                    seen.insert(item.url.trim(), k);
+                let entry = seen.entry(item.url.trim()).or_insert((k, 0));
+                entry.1 += 1;
+                let (first, count) = *entry;
+                // Once per URL, at its first copy: more copies are the same
+                // mistake, and a warning each would bury the others.
+                if count != 2 {
                     continue;
+                }
+                let lines = lines.get_or_insert_with(|| url_lines(&p.src));
+                let (offset, len) = match lines.get(item.url.trim()).and_then(|l| l.get(count - 1))
+                {
+                    Some(&at) => (at, "url".len()),
+                    None => p.src.locate("url", Some(&item.url)),
                 };
-                let nth = e.activity[..k].iter().filter(|a| a.url == item.url).count();
-                let (offset, len) = super::index::nth_key(&p.src, "url", &item.url, nth);
                 diags.push(
                     Diagnostic::warning(format!(
                         "activity items {} and {} have the same `url`",
@@ -107,10 +118,31 @@ impl Site {
                         k + 1
                     ))
                     .in_file(&p.src.rel)
-                    .at_offset(&p.src.text, offset, len)
+                    .at_offset_in(&p.src.text, p.src.lines(), offset, len)
                     .hint("remove the copy, or give it the address of its own work"),
                 );
             }
         }
     }
+}
+
+/// Where each `url: VALUE` line of the front matter is, by value (quotes
+/// taken off), in the order written: the `n`th copy of a URL is reported
+/// at its own line, found in one scan of the file.
+fn url_lines(src: &crate::load::Source) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut pos = src.fm.start;
+    for line in src.fm_text().split_inclusive('\n') {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        if let Some(rest) = trimmed.strip_prefix("url")
+            && let Some(value) = rest.trim_start().strip_prefix(':')
+        {
+            let value = value.trim().trim_matches(['"', '\'']);
+            out.entry(value)
+                .or_default()
+                .push(pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    out
 }

@@ -427,12 +427,7 @@ impl Site {
 /// Where the `n`th (0-based) `key: value` line of the front matter is,
 /// else the last one, else where [`crate::load::Source::locate`] finds
 /// the key: a duplicate is reported where it is written, not at the first.
-pub(super) fn nth_key(
-    src: &crate::load::Source,
-    key: &str,
-    value: &str,
-    n: usize,
-) -> (usize, usize) {
+fn nth_key(src: &crate::load::Source, key: &str, value: &str, n: usize) -> (usize, usize) {
     let fm = src.fm_text();
     let mut pos = 0;
     let mut found = Vec::new();
