@@ -105,7 +105,8 @@ impl Site {
                 if count != 2 {
                     continue;
                 }
-                let lines = lines.get_or_insert_with(|| url_lines(&p.src));
+                let lines =
+                    lines.get_or_insert_with(|| crate::load::page::value_lines(&p.src, "url"));
                 let (offset, len) = match lines.get(item.url.trim()).and_then(|l| l.get(count - 1))
                 {
                     Some(&at) => (at, "url".len()),
@@ -124,25 +125,4 @@ impl Site {
             }
         }
     }
-}
-
-/// Where each `url: VALUE` line of the front matter is, by value (quotes
-/// taken off), in the order written: the `n`th copy of a URL is reported
-/// at its own line, found in one scan of the file.
-fn url_lines(src: &crate::load::Source) -> HashMap<&str, Vec<usize>> {
-    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut pos = src.fm.start;
-    for line in src.fm_text().split_inclusive('\n') {
-        let trimmed = line.trim_start().trim_start_matches("- ");
-        if let Some(rest) = trimmed.strip_prefix("url")
-            && let Some(value) = rest.trim_start().strip_prefix(':')
-        {
-            let value = value.trim().trim_matches(['"', '\'']);
-            out.entry(value)
-                .or_default()
-                .push(pos + (line.len() - trimmed.len()));
-        }
-        pos += line.len();
-    }
-    out
 }
