@@ -32,8 +32,27 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
             if let Some(photo) = &e.photo {
                 check("photo", photo);
             }
+            // Located from one scan of the file: a profile may list
+            // thousands of items (see `page::value_lines`).
+            let mut lines = None;
+            let mut nth: std::collections::HashMap<&str, usize> = Default::default();
             for item in &e.activity {
-                check("url", &item.url);
+                if let Err(r) = crate::url::check(&item.url) {
+                    let url = item.url.trim();
+                    let lines = lines.get_or_insert_with(|| super::page::value_lines(src, "url"));
+                    let n = nth.entry(url).or_default();
+                    let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
+                        Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
+                        None => locate_value(src, "url", &item.url),
+                    };
+                    *n += 1;
+                    out.push(
+                        Diagnostic::error(r.message())
+                            .in_file(&src.rel)
+                            .at_offset_in(&src.text, src.lines(), offset, len)
+                            .hint(crate::url::HINT),
+                    );
+                }
             }
         }
         KindData::Module(m) => {
