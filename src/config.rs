@@ -93,6 +93,9 @@ pub(crate) struct Config {
     pub git_dates: bool,
     /// The chat a profile links to (`chat: {name: Teams, url: "…{email}"}`).
     pub chat: Option<Chat>,
+    /// The share kit of activity on the company's own domains
+    /// (`share: {domains: [kuulas.example], campaign: expert-visibility}`).
+    pub share: Option<Share>,
 }
 
 impl Default for Config {
@@ -110,6 +113,7 @@ impl Default for Config {
             markdown: Markdown::default(),
             git_dates: true,
             chat: None,
+            share: None,
         }
     }
 }
@@ -166,6 +170,18 @@ pub(crate) struct Chat {
     /// What the link says: "Chat on Teams".
     pub name: String,
     pub url: String,
+}
+
+/// `share:` in `handbook.yaml`: an activity item on one of `domains` (or a
+/// subdomain) gets share links on the expert's profile whose address
+/// carries `utm_campaign=<campaign>` (see `render/share.rs`).
+#[derive(Debug, Clone, Hash, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Share {
+    /// The company's own domains: `kuulas.example`.
+    pub domains: Vec<String>,
+    /// The campaign the company's analytics reads the referrals under.
+    pub campaign: String,
 }
 
 impl Chat {
@@ -306,6 +322,7 @@ pub(crate) fn from_text(text: &str) -> Result<Site, Vec<Diagnostic>> {
     };
     errors.extend(check_urls(text, &raw));
     check_names(text, &raw, &mut errors);
+    check_share(text, &raw, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -366,6 +383,56 @@ fn check_names(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
             format!("unknown highlight theme `{name}`"),
             &hint,
         ));
+    }
+}
+
+/// `share:`: at least one domain, each a host name (no scheme, path or
+/// space: it is compared with the host of activity URLs), and a campaign.
+fn check_share(text: &str, raw: &Config, errors: &mut Vec<Diagnostic>) {
+    let Some(share) = &raw.share else {
+        return;
+    };
+    let mut report = |key: &str, value: &str, message: String, hint: &str| {
+        let (offset, len) = value_offset(text, "share", key, value);
+        errors.push(
+            Diagnostic::error(message)
+                .in_file(FILE)
+                .at_offset(text, offset, len)
+                .hint(hint),
+        );
+    };
+    const DOMAIN_HINT: &str = "write the domain the company publishes on, e.g. `domains: [kuulas.example]` (its subdomains are included)";
+    if share.domains.is_empty() {
+        report(
+            "domains",
+            "",
+            "`share.domains` is empty".into(),
+            DOMAIN_HINT,
+        );
+    }
+    for d in &share.domains {
+        let host = d.trim();
+        let bad = host.is_empty()
+            || !host.contains('.')
+            || !host
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if bad {
+            report(
+                "domains",
+                d,
+                format!("`{d}` in `share.domains` is not a domain name"),
+                DOMAIN_HINT,
+            );
+        }
+    }
+    if share.campaign.trim().is_empty() {
+        report(
+            "campaign",
+            "",
+            "`share.campaign` is empty".into(),
+            "name the campaign your analytics reads the referrals under, e.g. `campaign: expert-visibility`",
+        );
     }
 }
 

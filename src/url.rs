@@ -73,6 +73,29 @@ pub(crate) fn image_allowed(url: &str) -> bool {
     matches!(scheme(url).as_deref(), None | Some("http" | "https"))
 }
 
+/// The host of an absolute `http:` or `https:` URL, lower-cased, without
+/// user info or port: what an activity item must have (it is public work,
+/// linked from a feed read elsewhere) and what the share kit matches
+/// against `share.domains`. `None` for anything else, a relative URL
+/// included.
+pub(crate) fn http_host(url: &str) -> Option<String> {
+    let url = url.trim();
+    let scheme = scheme(url)?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let rest = url.get(scheme.len() + 1..)?.strip_prefix("//")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        host_port.split_inclusive(']').next().unwrap_or(host_port)
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +152,31 @@ mod tests {
         assert!(image_allowed("https://example.com/a.png"));
         assert!(!image_allowed("mailto:a@example.com"));
         assert!(!image_allowed("data:image/svg+xml,<svg onload=alert(1)>"));
+    }
+
+    #[test]
+    fn http_hosts_are_read_without_port_or_user() {
+        assert_eq!(
+            http_host("https://Blog.Kuulas.example:8443/a?b#c").as_deref(),
+            Some("blog.kuulas.example")
+        );
+        assert_eq!(
+            http_host("http://me@kuulas.example").as_deref(),
+            Some("kuulas.example")
+        );
+        assert_eq!(
+            http_host("HTTPS://x.example?q").as_deref(),
+            Some("x.example")
+        );
+        for bad in [
+            "/blog/a",
+            "//kuulas.example/a",
+            "mailto:a@b.example",
+            "https:/a",
+            "https://",
+            "ftp://x.example",
+        ] {
+            assert_eq!(http_host(bad), None, "{bad}");
+        }
     }
 }

@@ -88,10 +88,6 @@ pub(crate) struct Expert {
 /// One piece of an expert's own public work: a post, a talk, a podcast.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[expect(
-    dead_code,
-    reason = "read by the activity views and goals of #16, being built"
-)]
 pub(crate) struct Activity {
     pub date: Date,
     pub title: String,

@@ -1,6 +1,6 @@
 //! Parsing one page file: UTF-8, front matter, kind, typed fields.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -91,6 +91,9 @@ pub(crate) fn parse_page(
     };
     errors.extend(super::trust::urls(&src, &data));
     check_lengths(&src, &common, &data, &mut errors);
+    if let KindData::Expert(e) = &data {
+        check_activity(&src, &e.activity, &mut errors);
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -358,6 +361,82 @@ fn check_lengths(src: &Source, common: &Common, data: &KindData, errors: &mut Ve
         }
         _ => {}
     }
+}
+
+/// An expert's activity items: each `url` a full `http(s)` address (the
+/// feed and the share links are read outside the handbook, where a
+/// relative link leads nowhere), a title, and a `channel` that is not
+/// blank. A channel the expert does not list in `channels` is fine (a
+/// talk at a meetup); a URL written twice is a warning, in `resolve`.
+fn check_activity(src: &Source, items: &[kinds::Activity], errors: &mut Vec<Diagnostic>) {
+    // Where each `url:` is written, made once: a file of many bad items is
+    // one scan, not one per item.
+    let mut lines: Option<HashMap<&str, Vec<usize>>> = None;
+    let mut nth: HashMap<&str, usize> = HashMap::new();
+    for item in items {
+        // A scheme off the allow-list is already reported (`trust::urls`).
+        if crate::url::check(&item.url).is_ok() && crate::url::http_host(&item.url).is_none() {
+            let url = item.url.trim();
+            let n = nth.entry(url).or_default();
+            let lines = lines.get_or_insert_with(|| value_lines(src, "url"));
+            let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
+                Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
+                None => super::trust::locate_value(src, "url", &item.url),
+            };
+            *n += 1;
+            errors.push(
+                Diagnostic::error(format!(
+                    "the activity's `url` `{}` is not a full web address",
+                    item.url
+                ))
+                .in_file(&src.rel)
+                .at_offset_in(&src.text, src.lines(), offset, len)
+                .hint("write where the work is published, starting with `https://`, e.g. `https://kuulas.example/blog/data-contracts`: the feed and share links are opened outside the handbook"),
+            );
+        }
+        if item.title.trim().is_empty() {
+            errors.push(
+                src.error_at_key("title", Some(""), "the activity's `title` is empty".into())
+                    .hint("write the title of the post, talk or episode"),
+            );
+        }
+        if item.channel.as_deref().is_some_and(|c| c.trim().is_empty()) {
+            errors.push(
+                src.error_at_key("channel", Some(""), "the activity's `channel` is empty".into())
+                    .hint("name where it was published, as in `channels` (`linkedin`, `blog`, `meetup`), or remove `channel`"),
+            );
+        }
+    }
+}
+
+/// Where each `key: VALUE` of the front matter is written (the key), by
+/// value (quotes taken off), in the order written: on lines of their own,
+/// as list items (`- key:`) and inside flow mappings (`- {key: VALUE, …}`).
+/// Made in one scan, for checks that locate many values of one key
+/// (activity URLs): one search per value would be quadratic in the file.
+pub(crate) fn value_lines<'s>(src: &'s Source, key: &str) -> HashMap<&'s str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    let pattern = format!("{key}:");
+    let mut pos = src.fm.start;
+    for line in src.fm_text().split_inclusive('\n') {
+        for (i, _) in line.match_indices(&pattern) {
+            let before = line[..i].trim_end_matches([' ', '\t']);
+            if !(before.is_empty() || before.ends_with(['{', ',', '-'])) {
+                continue;
+            }
+            // Inside `{…}` a value ends at `,` or `}`; on its own line, at the end.
+            let in_flow = line[..i].matches('{').count() > line[..i].matches('}').count();
+            let rest = line[i + pattern.len()..].trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+                _ if in_flow => rest.split([',', '}']).next().unwrap_or("").trim(),
+                _ => rest.trim(),
+            };
+            out.entry(value).or_default().push(pos + i);
+        }
+        pos += line.len();
+    }
+    out
 }
 
 /// A stand-in for the page at `rel` whose front matter has errors: its id,

@@ -43,6 +43,8 @@ pub(crate) enum Ty {
     Minutes,
     /// A URL, or a link to a page or a file of the handbook.
     Link,
+    /// A full `http(s)` address: read outside the handbook (a feed).
+    Url,
     /// An image file beside the page, or a URL.
     Image,
     Email,
@@ -305,7 +307,7 @@ const ACTIVITY: Record = Record {
         ),
         f(
             "url",
-            Ty::Link,
+            Ty::Url,
             REQUIRED,
             "https://kuulas.example/blog/data-contracts",
             "Where to read, watch or listen to it.",
@@ -843,6 +845,7 @@ impl Ty {
             Ty::Number => "number".into(),
             Ty::Minutes => "minutes (`90`), or text like `2h`, `1h 30min`".into(),
             Ty::Link => "URL, or link to a page or file (`../plan.md`)".into(),
+            Ty::Url => "full web address (`https://…`)".into(),
             Ty::Image => "image file beside the page, or URL".into(),
             Ty::Email => "email address".into(),
             Ty::Id(what) | Ty::Map(what) => (*what).into(),

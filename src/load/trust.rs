@@ -32,8 +32,27 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
             if let Some(photo) = &e.photo {
                 check("photo", photo);
             }
+            // Located from one scan of the file: a profile may list
+            // thousands of items (see `page::value_lines`).
+            let mut lines = None;
+            let mut nth: std::collections::HashMap<&str, usize> = Default::default();
             for item in &e.activity {
-                check("url", &item.url);
+                if let Err(r) = crate::url::check(&item.url) {
+                    let url = item.url.trim();
+                    let lines = lines.get_or_insert_with(|| super::page::value_lines(src, "url"));
+                    let n = nth.entry(url).or_default();
+                    let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
+                        Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
+                        None => locate_value(src, "url", &item.url),
+                    };
+                    *n += 1;
+                    out.push(
+                        Diagnostic::error(r.message())
+                            .in_file(&src.rel)
+                            .at_offset_in(&src.text, src.lines(), offset, len)
+                            .hint(crate::url::HINT),
+                    );
+                }
             }
         }
         KindData::Module(m) => {
@@ -64,7 +83,7 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
 /// is not in the text as it was parsed: it is found by its part before
 /// the first escape. Else as [`Source::locate`] finds it (a value on
 /// lines of its own).
-fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
+pub(super) fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
     let head = value
         .find(|c: char| c.is_control() || c == '\\' || c == '"')
         .map_or(value, |i| &value[..i]);
@@ -74,6 +93,18 @@ fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
         if let Some(at) = on_key_line(src, key, needle) {
             return (at, len);
         }
+    }
+    // Inside a flow mapping (`- {date: …, url: /a}`): after `key:` on any line.
+    let fm = src.fm_text();
+    let mut from = 0;
+    while let Some(i) = fm[from..].find(&format!("{key}:")).map(|i| from + i) {
+        let after = i + key.len() + 1;
+        let rest = &fm[after..];
+        let value_at = after + (rest.len() - rest.trim_start_matches([' ', '"', '\'']).len());
+        if !value.is_empty() && fm[value_at..].starts_with(value) {
+            return (src.fm.start + value_at, value.len());
+        }
+        from = after;
     }
     src.locate(key, Some(value))
 }

@@ -368,12 +368,15 @@ impl Build<'_> {
         (reads, files, errors)
     }
 
-    /// Calendars: one per module with sessions, one for all sessions.
+    /// Calendars: one per module with sessions, one for all sessions; and
+    /// the Atom feed of "Recently shared" (`activity.xml`). Made again by
+    /// every build (`serve` too: an activity edit is in the next feed).
     pub(super) fn calendars(&mut self) {
-        for (rel, ics) in
-            crate::render::calendars::calendars(self.site, &self.inputs.strings, self.now)
-        {
-            let written = self.emit(&rel, ics.as_bytes());
+        let strings = &self.inputs.strings;
+        let mut files = crate::render::calendars::calendars(self.site, strings, self.now);
+        files.extend(crate::render::feed::activity_feed(self.site, strings));
+        for (rel, text) in files {
+            let written = self.emit(&rel, text.as_bytes());
             self.wrote(written);
         }
     }

@@ -34,6 +34,9 @@ pub(crate) struct SiteCtx<'a> {
     /// `search` from `handbook.yaml`: the theme shows the search box.
     pub search: bool,
     pub nav: Vec<NavItem<'a>>,
+    /// The Atom feed of "Recently shared" (`activity.xml`), under the
+    /// base path, when the site writes one.
+    pub activity_feed: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -121,6 +124,10 @@ pub(crate) struct ExpertCtx<'a> {
     pub owns: Vec<Ref<'a>>,
     /// Onboarding paths that include their profile or a page they own.
     pub paths: Vec<Ref<'a>>,
+    /// "Recent work": their own public work, newest first.
+    pub activity: Vec<super::activity::ActivityCtx<'a>>,
+    /// Whether an item has share links (the note on what they carry).
+    pub share_note: bool,
 }
 
 #[derive(Serialize)]
@@ -310,6 +317,9 @@ impl<'a> Pages<'a> {
                     active: top == Some(n),
                 })
                 .collect(),
+            activity_feed: site
+                .activity_feed()
+                .map(|f| encode_path(&site.config.url(&f))),
         }
     }
 
@@ -433,6 +443,7 @@ impl<'a> Pages<'a> {
     /// An expert's part: their profile, what they train, own and appear in.
     fn expert_ctx(self, i: PageId, e: &'a kinds::Expert) -> ExpertCtx<'a> {
         let site = self.site;
+        let activity = self.recent_work(i, e);
         let index = &site.index;
         let trains = index.trains.get(&i).map_or(&[][..], Vec::as_slice);
         ExpertCtx {
@@ -474,6 +485,8 @@ impl<'a> Pages<'a> {
             },
             owns: self.page_refs(index.owns.get(&i).map_or(&[][..], Vec::as_slice)),
             paths: self.page_refs(index.paths.get(&i).map_or(&[][..], Vec::as_slice)),
+            share_note: activity.iter().any(|a| !a.share.is_empty()),
+            activity,
         }
     }
 

@@ -19,6 +19,8 @@ pub(crate) struct HomeCtx<'a> {
     pub recent: Vec<RecentPage<'a>>,
     /// Every onboarding path with steps, by title.
     pub paths: Vec<ContinuePath<'a>>,
+    /// "Recently shared": the newest activity of listed experts.
+    pub shared: Vec<super::activity::ActivityCtx<'a>>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +88,10 @@ impl<'a> Pages<'a> {
             })
             .collect();
         paths.sort_by(|a, b| a.path.title.cmp(b.path.title));
-        HomeCtx { recent, paths }
+        HomeCtx {
+            recent,
+            paths,
+            shared: self.recently_shared(site.listed_experts()),
+        }
     }
 }

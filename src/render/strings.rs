@@ -603,9 +603,59 @@ pub(crate) struct Strings {
     pub goal_figure: String,
     /// `month_so_far`: "so far"
     pub month_so_far: String,
+    // Activity (issue #16): "Recent work", "Recently shared", the feed, the share kit
+    /// `recent_work`: "Recent work" (a profile's list of the expert's own public work)
+    pub recent_work: String,
+    /// `recently_shared`: "Recently shared" (the newest activity items on the home page and a team page)
+    pub recently_shared: String,
+    /// `activity_upcoming`: "Upcoming" (the badge of an activity item dated after the build day)
+    pub activity_upcoming: String,
+    /// `activity_post`: "Post"
+    pub activity_post: String,
+    /// `activity_talk`: "Talk"
+    pub activity_talk: String,
+    /// `activity_podcast`: "Podcast"
+    pub activity_podcast: String,
+    /// `activity_video`: "Video"
+    pub activity_video: String,
+    /// `activity_article`: "Article"
+    pub activity_article: String,
+    /// `activity_meetup`: "Meetup"
+    pub activity_meetup: String,
+    /// `activity_other`: "Other"
+    pub activity_other: String,
+    /// `activity_feed_link`: "Follow as a feed" (the link to activity.xml under "Recently shared")
+    pub activity_feed_link: String,
+    /// `activity_feed_title`: "{site}: recently shared" (the Atom feed's title and the page head's link to it)
+    pub activity_feed_title: String,
+    /// `share`: "Share" (beside an activity item on the expert's own profile: the share kit)
+    pub share: String,
+    /// `share_on`: "Share on {channel}"
+    pub share_on: String,
+    /// `share_by_email`: "Share by e-mail"
+    pub share_by_email: String,
+    /// `opens_in_new_tab`: "opens in a new tab"
+    pub opens_in_new_tab: String,
+    /// `share_note`: "The links carry the campaign tags that show which channels bring readers to the company's pages. The handbook itself tracks nothing."
+    pub share_note: String,
 }
 
 impl Strings {
+    /// The label of an activity type (`activity_<type>`), for the feed's
+    /// categories.
+    pub(crate) fn activity_type(&self, kind: crate::load::kinds::ActivityType) -> &str {
+        use crate::load::kinds::ActivityType as T;
+        match kind {
+            T::Post => &self.activity_post,
+            T::Talk => &self.activity_talk,
+            T::Podcast => &self.activity_podcast,
+            T::Video => &self.activity_video,
+            T::Article => &self.activity_article,
+            T::Meetup => &self.activity_meetup,
+            T::Other => &self.activity_other,
+        }
+    }
+
     /// The strings of `language` from the layered theme: the built-in file,
     /// or the one a theme puts in its place. A file that does not parse or
     /// whose keys are not exactly [`Strings`]'s is reported in `diags`, and

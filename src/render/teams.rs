@@ -25,6 +25,8 @@ pub(crate) struct TeamCtx<'a> {
     pub modules: Vec<Ref<'a>>,
     /// The channels its experts share on, most used first.
     pub channels: Vec<TeamChannel<'a>>,
+    /// "Recently shared": the newest activity of its experts.
+    pub shared: Vec<super::activity::ActivityCtx<'a>>,
 }
 
 /// A channel and how many of the team's experts use it.
@@ -170,6 +172,7 @@ impl<'a> Pages<'a> {
             experts: self.page_refs(&team.experts),
             modules: self.page_refs(&self.team_modules(team)),
             channels: self.team_channels(team),
+            shared: self.recently_shared(team.experts.iter().copied()),
         });
         Generated {
             url,

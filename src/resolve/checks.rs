@@ -1,8 +1,8 @@
 //! Checks of the whole site once references resolve: aliases, pages past
 //! their review date, and pages or aliases on a URL that esiin writes
-//! itself (a generated page, a calendar file).
+//! itself (a generated page, a calendar file, the activity feed).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::diag::Diagnostic;
 use crate::load::Kind;
@@ -70,9 +70,17 @@ impl Site {
         self.check_generated_page_urls(diags);
     }
 
-    /// Pages and aliases at or under a calendar file.
+    /// Pages and aliases at or under a calendar file or the activity feed
+    /// (`activity.xml`, made in `activity.rs`).
     fn check_calendar_urls(&self, diags: &mut Vec<Diagnostic>) {
-        let calendars: HashSet<String> = self.calendar_files().into_iter().collect();
+        let mut calendars: HashMap<String, &str> = self
+            .calendar_files()
+            .into_iter()
+            .map(|f| (f, "the calendar file"))
+            .collect();
+        if let Some(feed) = self.activity_feed() {
+            calendars.insert(feed, "the activity feed");
+        }
         // The calendar file at `url` or at one of its parent folders: a
         // lookup per folder level, not a scan of every calendar file per
         // page (quadratic in a handbook of many modules and pages).
@@ -81,14 +89,14 @@ impl Site {
             url.match_indices('/')
                 .map(|(i, _)| &url[..i])
                 .chain([url])
-                .find_map(|prefix| calendars.get(prefix))
+                .find_map(|prefix| calendars.get_key_value(prefix))
         };
         for (_, node) in self.nodes() {
             let url = &node.url;
-            if let Some(c) = on_calendar(url) {
+            if let Some((c, what)) = on_calendar(url) {
                 let p = &node.page;
                 let message = format!(
-                    "the page is at `{}`, where esiin writes the calendar file `{}`",
+                    "the page is at `{}`, where esiin writes {what} `{}`",
                     self.config.url(url),
                     self.config.url(c)
                 );
@@ -101,7 +109,7 @@ impl Site {
             }
         }
         for (alias, i) in &self.aliases {
-            if let Some(c) = on_calendar(alias) {
+            if let Some((c, what)) = on_calendar(alias) {
                 diags.push(
                     self.page(*i)
                         .src
@@ -109,7 +117,7 @@ impl Site {
                             "aliases",
                             Some(alias),
                             format!(
-                                "the alias `/{}` would replace the calendar file `{}`",
+                                "the alias `/{}` would replace {what} `{}`",
                                 alias.trim_start_matches('/'),
                                 self.config.url(c)
                             ),

@@ -11,12 +11,14 @@
 //! navigation), `refs.rs` (front-matter references and their checks),
 //! `checks.rs` (aliases, stale pages, URLs esiin writes itself),
 //! `sessions.rs` (session times), `index.rs` (topics, back-references,
-//! sessions in date order, calendar files). `links.rs` resolves a link
+//! sessions in date order, calendar files), `activity.rs` (experts' shared
+//! work: the one selection the lists and the feed show). `links.rs` resolves a link
 //! written as a source path, for this stage and for Markdown; `stale.rs`
 //! judges what is out of date and makes `check --stale`'s report;
 //! `measure.rs` computes the figures of goals measured from the experts'
 //! activity or a CSV file (`csv_source.rs`) into their `actuals`.
 
+pub(crate) mod activity;
 mod checks;
 mod csv_source;
 pub mod index;
@@ -207,6 +209,7 @@ pub(crate) fn resolve(
     site.training_section = site.section_of_kind(Kind::Module);
     site.check_generated_urls(&mut diags);
     site.check_session_files(&mut diags);
+    site.warn_activity(&mut diags);
     (site, pending, diags)
 }
 

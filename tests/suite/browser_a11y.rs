@@ -29,6 +29,11 @@ const PAGES: &[(&str, &str)] = &[
     ("a topic", "experts/topics/rust/"),
     ("gaps", "experts/gaps/"),
     ("404", "no-such-page/"),
+    (
+        "profile with activity and share links",
+        "experts/hanna-salminen/",
+    ),
+    ("team with recently shared", "experts/teams/marketing/"),
 ];
 
 /// Runs axe on the page as it is now: `axe.min.js` is sent with the

@@ -9,8 +9,10 @@
 
 mod support;
 
+mod activity;
 mod browser;
 mod browser_a11y;
+mod browser_activity;
 mod browser_phones;
 mod browser_search;
 mod browser_search_recall;

@@ -365,7 +365,14 @@ pub fn example_handbook(base_url: Option<&str>) -> (TempDir, PathBuf) {
     copy_tree(&repo.join("data"), &root.join("data"));
     let config = std::fs::read_to_string(repo.join("handbook.yaml")).expect("example config");
     let config = match base_url {
-        Some(base) => config.replace("base_url: /", &format!("base_url: {base}")),
+        // The example publishes at an origin; a test serves it under `base`.
+        Some(base) => config
+            .lines()
+            .map(|l| match l.starts_with("base_url:") {
+                true => format!("base_url: {base}\n"),
+                false => format!("{l}\n"),
+            })
+            .collect(),
         None => config,
     };
     std::fs::write(root.join("handbook.yaml"), config).expect("write config");
