@@ -3,7 +3,12 @@
 //!
 //! What `serve` re-renders after an edit, and why:
 //! - A source file is parsed again only when its stamp (modification time,
-//!   size) changed (`load::Cache`).
+//!   size) changed (`load::Cache`). `content/` is walked again, and every
+//!   page's stamp taken, unless the watcher saw only page files written in
+//!   place ([`Cache::edited_only`]): then the last walk's list stands, the
+//!   edited files are re-`stat`ed, checked as a walk would (a regular file
+//!   through no link, or the walk runs after all) and read again, and the
+//!   other pages' parses are reused without a look (`load::load_cached`).
 //! - `resolve` runs again only when [`resolve_key`] changed: the
 //!   configuration, the drafts flag, the day, the folders and files, or any
 //!   page's path or front matter. A body edit reuses the resolved site, with
@@ -39,7 +44,10 @@
 //!
 //! Why like this: every entry is keyed by all it depends on, never by what
 //! the watcher said changed, so a cached build is the same as a fresh one
-//! by construction; `tests/suite/serve_diff.rs` checks that it is.
+//! by construction; `tests/suite/serve_diff.rs` checks that it is. The one
+//! exception is the walk above, which believes the watcher when it says
+//! that nothing but page files were written: any other event (a file made,
+//! removed or renamed, a folder, a link, a rescan) walks as before.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -83,6 +91,9 @@ pub struct Cache {
     /// The highlighted code blocks of the last build (read from
     /// `.esiin-cache/` by the first build that meets a block).
     pub(super) highlights: Option<Highlights>,
+    /// The page files alone written since the last build, if the watcher
+    /// says so (see [`Cache::edited_only`]); taken by the next build.
+    pub(super) edited: Option<Vec<std::path::PathBuf>>,
 }
 
 /// Files copied into the output by the last build (`serve`): by source
@@ -209,6 +220,17 @@ impl Cache {
             keep: true,
             ..Cache::default()
         }
+    }
+
+    /// Tells the next build that, since the last one, only the files
+    /// `paths` (relative to the root) were written, each in place: no file
+    /// was made, removed or renamed, no folder or link changed. `serve`'s
+    /// watcher says so of a burst of saves; the build then reads those
+    /// files again instead of walking `content/` (`load::load_cached`,
+    /// which walks anyway when a path is not a page file it knows). Only
+    /// the next build believes it: a build that started without it walks.
+    pub fn edited_only(&mut self, paths: Vec<std::path::PathBuf>) {
+        self.edited = Some(paths);
     }
 
     /// Every page's rendered Markdown, in page order: reused where the
