@@ -78,6 +78,7 @@ pub fn rebuild_changed(
 /// [`rebuild`], reusing what the previous build parsed and rendered.
 pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Cache) -> Outcome {
     let start = Instant::now();
+    let _yield = SearchYields::begin();
     let build = pipeline::Options {
         root: opts.root.clone(),
         output: None,
@@ -246,11 +247,12 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     drop(state);
     search_pool();
     let worker = live.clone();
+    let asked = state_asked(live);
     let spawned = std::thread::Builder::new()
         .name("esiin-search".into())
         .spawn(move || {
             lower_priority();
-            search_worker(&worker);
+            search_worker(&worker, asked);
         });
     if spawned.is_err() {
         let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
@@ -259,23 +261,40 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     }
 }
 
+/// How many builds have asked for an index so far.
+fn state_asked(live: &Live) -> u64 {
+    live.search.lock().unwrap_or_else(|e| e.into_inner()).asked
+}
+
 /// Builds the search indexes asked for by [`update_search`], one at a
-/// time, until none is due.
-fn search_worker(live: &Live) {
+/// time, until none is due: only the newest site's. `seen` is the count of
+/// builds that had asked when the worker was started.
+fn search_worker(live: &Live, mut seen: u64) {
     loop {
-        // Start when the saves pause: while the editor keeps saving, each
-        // index would be stale before it is done.
+        // Start when the saves pause, [`SEARCH_QUIET`] without a new ask:
+        // while the editor keeps saving, each index would be stale before
+        // it is done, and would only take CPU from the next rebuild.
         std::thread::sleep(SEARCH_QUIET);
         let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+        if state.asked != seen && state.next.is_some() {
+            seen = state.asked;
+            continue;
+        }
         let Some(job) = state.next.take() else {
             state.running = false;
             return;
         };
         let (built, asked) = (state.built, state.asked);
+        seen = asked;
         drop(state);
         // Fingerprinted here, not in the rebuild: it hashes every body.
         let print = job.fingerprint();
         if built == Some(print) {
+            continue;
+        }
+        // A save while it hashed: its own job is due; this one is skipped
+        // (the index builder cannot be stopped once started).
+        if state_asked(live) != asked {
             continue;
         }
         match job.run() {
@@ -298,6 +317,67 @@ fn search_worker(live: &Live) {
     }
 }
 
+/// Makes the search index's threads (every thread at the priority
+/// [`lower_priority`] gives) yield the CPU to a rebuild while it lives:
+/// they run only on a CPU nothing else wants (`SCHED_IDLE`) until it is
+/// dropped. The lowered priority alone still left them a tenth of a core
+/// beside each of the rebuild's threads (the index of the save before is
+/// often still being built when the next save comes); idle, a rebuild
+/// runs as if no index were being built. No lock is shared: the index
+/// takes the search state's lock only to pick up its job and to publish.
+struct SearchYields;
+
+impl SearchYields {
+    fn begin() -> SearchYields {
+        search_threads_idle(true);
+        SearchYields
+    }
+}
+
+impl Drop for SearchYields {
+    fn drop(&mut self) {
+        search_threads_idle(false);
+    }
+}
+
+/// The nice value [`lower_priority`] gives the search index's threads.
+const SEARCH_NICE: libc::c_int = 10;
+
+/// Puts every thread of the process at [`SEARCH_NICE`] or lower (the search
+/// index's, and the threads they started) in `SCHED_IDLE`, or back in the
+/// normal policy, which keeps their nice value. Only on Linux, where
+/// `/proc/self/task` names the threads.
+fn search_threads_idle(idle: bool) {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return;
+        };
+        let policy = if idle {
+            libc::SCHED_IDLE
+        } else {
+            libc::SCHED_OTHER
+        };
+        let param = libc::sched_param { sched_priority: 0 };
+        for task in tasks.flatten() {
+            let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+                continue;
+            };
+            // SAFETY: getpriority and sched_setscheduler only read their
+            // arguments (`param` lives across the call); a thread that
+            // ended in between is an error (ESRCH) that changes nothing.
+            // getpriority's -1 on error is below SEARCH_NICE: skipped.
+            unsafe {
+                if libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t) >= SEARCH_NICE {
+                    libc::sched_setscheduler(tid, policy, &param);
+                }
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = idle;
+}
+
 /// How long the saves must pause before the search index is rebuilt.
 const SEARCH_QUIET: Duration = Duration::from_millis(300);
 
@@ -311,7 +391,7 @@ fn lower_priority() {
     // PRIO_PROCESS with 0 is the calling thread, so it changes nothing
     // else of the process. A failure leaves the priority as it was.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        libc::setpriority(libc::PRIO_PROCESS, 0, SEARCH_NICE);
     }
 }
 
