@@ -9,8 +9,12 @@
 //! `pipeline::Cache` from build to build, as `esiin serve` does) and
 //! signals; the reload message is observed on `Live::subscribe`, the way
 //! the open pages' websocket gets it. Only save → reload is timed
-//! (`iter_custom`). `ESIIN_BENCH_FULL=1` rebuilds from scratch every time
-//! instead (`serve::rebuild`), for comparison.
+//! (`iter_custom`). The callback hands the watcher's [`Changes`] to the
+//! rebuild (`serve::rebuild_changed`), as `esiin serve` does: a body edit
+//! re-reads the saved page without walking the handbook.
+//! `ESIIN_BENCH_WALK=1` walks it on every rebuild anyway
+//! (`serve::rebuild_cached`, as before #15), and `ESIIN_BENCH_FULL=1`
+//! rebuilds from scratch every time (`serve::rebuild`), for comparison.
 //!
 //! - `serve/body_edit/1k`, `serve/body_edit/10k`: a paragraph of a page's
 //!   body, alternating between two versions so every save changes it.
@@ -38,7 +42,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, SamplingMode};
 use esiin::pipeline::Cache;
 use esiin::serve::state::{Event, Live};
-use esiin::serve::{self, Options, Outcome};
+use esiin::serve::{self, Changes, Options, Outcome};
 use tokio::sync::broadcast;
 
 // As the `esiin` binary: its allocator is part of what is measured.
@@ -74,21 +78,32 @@ struct Rebuild {
     opts: Options,
     cache: Mutex<Cache>,
     full: bool,
+    /// Walk the handbook on every rebuild, as before the watcher's paths
+    /// were handed to the build (`ESIIN_BENCH_WALK`), for comparison.
+    walk: bool,
 }
 
 impl Rebuild {
-    fn run(&self, live: &Arc<Live>) -> Outcome {
+    fn run(&self, live: &Arc<Live>, changes: &Changes) -> Outcome {
         if self.full {
             serve::rebuild(&self.opts, live)
         } else {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            serve::rebuild_cached(&self.opts, live, &mut cache)
+            if self.walk {
+                serve::rebuild_cached(&self.opts, live, &mut cache)
+            } else {
+                serve::rebuild_changed(&self.opts, live, &mut cache, changes)
+            }
         }
     }
 }
 
 fn full() -> bool {
-    std::env::var_os("ESIIN_BENCH_FULL").is_some_and(|v| !v.is_empty() && v != "0")
+    env_flag("ESIIN_BENCH_FULL")
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// A handbook being served: the watcher, its rebuild signals, the reload
@@ -103,6 +118,8 @@ struct Served {
     /// The longest rebuild so far, and the last one.
     slowest: Duration,
     last: Duration,
+    /// The CPU time of the rebuild threads during the last save.
+    last_cpu: Duration,
     _watcher: serve::Watcher,
 }
 
@@ -116,9 +133,10 @@ impl Served {
             },
             cache: Mutex::new(Cache::reusable()),
             full: full(),
+            walk: env_flag("ESIIN_BENCH_WALK"),
         });
         let live = Arc::new(Live::default());
-        let first = rebuild.run(&live);
+        let first = rebuild.run(&live, &Changes::default());
         assert!(
             first.errors.is_empty(),
             "the generated handbook builds: {:?}",
@@ -127,8 +145,8 @@ impl Served {
         let events = live.subscribe();
         let (tx, rebuilt) = channel();
         let watched = live.clone();
-        let watcher = serve::watch(&root, move |_paths| {
-            let outcome = rebuild.run(&watched);
+        let watcher = serve::watch(&root, move |changes| {
+            let outcome = rebuild.run(&watched, &changes);
             let _ = tx.send(outcome.took);
         })
         .expect("watch the handbook");
@@ -140,6 +158,7 @@ impl Served {
             rebuilt,
             slowest: first.took,
             last: first.took,
+            last_cpu: Duration::ZERO,
             _watcher: watcher,
         }
     }
@@ -150,6 +169,7 @@ impl Served {
         // Whatever an earlier save left behind is not this save's answer.
         self.reloaded(page);
         let path = self.root.join(rel);
+        let cpu = rebuild_cpu();
         let start = Instant::now();
         std::fs::write(&path, text).expect("save the page");
         loop {
@@ -167,7 +187,9 @@ impl Served {
             let errors = self.live.errors();
             assert!(errors.is_empty(), "the edit broke the build: {errors:?}");
             if self.reloaded(page) {
-                return start.elapsed();
+                let took = start.elapsed();
+                self.last_cpu = rebuild_cpu().saturating_sub(cpu);
+                return took;
             }
         }
     }
@@ -333,7 +355,7 @@ fn bench(c: &mut Criterion) {
                     (0..iters)
                         .map(|_| {
                             let took = edit.save(served);
-                            times.push((took, served.last));
+                            times.push((took, served.last, served.last_cpu));
                             served.quiet();
                             took
                         })
@@ -351,27 +373,57 @@ fn bench(c: &mut Criterion) {
 
 /// Every save timed (warm-up included), as one line: criterion reports
 /// means, the target is a median. With the rebuild's own time, to tell
-/// it from the watcher's (the debounce).
-fn summary(id: &str, times: &[(Duration, Duration)]) {
+/// it from the watcher's (the debounce), and the CPU time of the rebuild
+/// threads ([`rebuild_cpu`]).
+fn summary(id: &str, times: &[(Duration, Duration, Duration)]) {
     if times.is_empty() {
         return;
     }
     let mut saves: Vec<Duration> = times.iter().map(|t| t.0).collect();
     let mut builds: Vec<Duration> = times.iter().map(|t| t.1).collect();
+    let mut cpu: Vec<Duration> = times.iter().map(|t| t.2).collect();
     saves.sort();
     builds.sort();
+    cpu.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let at = |v: &[Duration], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
     println!(
         "serve/{id}: {} saves, save → reload median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}); \
-         the rebuild alone median {:.1} ms",
+         the rebuild alone median {:.1} ms, its CPU time median {:.1} ms",
         saves.len(),
         ms(at(&saves, 0.5)),
         ms(saves[0]),
         ms(at(&saves, 0.9)),
         ms(saves[saves.len() - 1]),
         ms(at(&builds, 0.5)),
+        ms(at(&cpu, 0.5)),
     );
+}
+
+/// The CPU time the rebuilds have taken so far: the threads that run
+/// them (`esiin-rebuild`, the watcher's callback, and `esiin-rebuild-N`,
+/// its pool), from `/proc/self/task/*/schedstat` (nanoseconds on a CPU).
+/// Unlike the wall clock, not stretched by the search index's threads or
+/// by other processes sharing the machine. Zero where `/proc` is missing.
+fn rebuild_cpu() -> Duration {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Duration::ZERO;
+    };
+    let mut ns = 0u64;
+    for task in tasks.flatten() {
+        let dir = task.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        if !comm.starts_with("esiin-rebuild") {
+            continue;
+        }
+        let stat = std::fs::read_to_string(dir.join("schedstat")).unwrap_or_default();
+        ns += stat
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+    }
+    Duration::from_nanos(ns)
 }
 
 /// Resident memory of this process, in MiB (`/proc/self/statm`, 4 KiB

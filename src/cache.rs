@@ -110,6 +110,35 @@ impl<T: Clone> Memo<T> {
             .map(|(path, stamp, value)| (path, (stamp, settled(stamp.0, read_at), value)))
             .collect();
     }
+
+    /// The value kept for `path` without looking at the file, if it had
+    /// settled when it was made: for a caller that knows the file has not
+    /// been written since (`serve`, told by the watcher which files were).
+    pub(crate) fn settled(&self, path: &Path) -> Option<T> {
+        let (_, settled, value) = self.map.get(path)?;
+        settled.then(|| value.clone())
+    }
+
+    /// Keeps `value` for `path`, made from the file at `stamp` (taken
+    /// before it was read, which started at `read_at`), the other entries
+    /// as they are: [`Memo::replace`] for one file.
+    pub(crate) fn update(
+        &mut self,
+        path: PathBuf,
+        stamp: Option<Stamp>,
+        value: T,
+        read_at: SystemTime,
+    ) {
+        match stamp {
+            Some(stamp) => {
+                self.map
+                    .insert(path, (stamp, settled(stamp.0, read_at), value));
+            }
+            None => {
+                self.map.remove(&path);
+            }
+        }
+    }
 }
 
 /// The stamp of the file at `path`, if it can be read.

@@ -54,6 +54,12 @@ impl Fence {
         &self.root
     }
 
+    /// The root with every symlink resolved: a path whose canonical form
+    /// is this joined with the path as walked went through no link.
+    pub(crate) fn canonical(&self) -> &Path {
+        &self.canonical
+    }
+
     fn shown(&self, path: &Path) -> PathBuf {
         crate::diag::display_path(&self.root, path)
     }

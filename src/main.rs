@@ -579,12 +579,13 @@ fn serve(
     // starts a rebuild right after it.
     let watcher = {
         let rebuilds = rebuilds.clone();
-        esiin::serve::watch(&root, move |paths| {
-            let what = match paths.as_slice() {
+        esiin::serve::watch(&root, move |changes| {
+            let what = match changes.paths.as_slice() {
+                [] => "the handbook".to_string(),
                 [one] => one.display().to_string(),
                 many => format!("{} files", many.len()),
             };
-            rebuilds.run(&what);
+            rebuilds.run(&what, &changes);
         })
     };
     let _watcher = match watcher {
@@ -597,7 +598,7 @@ fn serve(
             return ExitCode::FAILURE;
         }
     };
-    rebuilds.run("first build");
+    rebuilds.run("first build", &esiin::serve::Changes::default());
     let listen = Listen {
         ip,
         port,
@@ -620,10 +621,10 @@ struct Rebuilds {
 
 impl Rebuilds {
     /// Rebuilds into the live site and prints what that did, for `what`
-    /// (the changed files, or the first build).
-    fn run(&self, what: &str) {
+    /// (the changed files, or the first build), after `changes`.
+    fn run(&self, what: &str, changes: &esiin::serve::Changes) {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let outcome = esiin::serve::rebuild_cached(&self.opts, &self.live, &mut cache);
+        let outcome = esiin::serve::rebuild_changed(&self.opts, &self.live, &mut cache, changes);
         // A successful build always has files: none, and none ever did.
         let serving = !self.live.files().is_empty();
         report_rebuild(what, &outcome, &self.warned, serving);

@@ -3,7 +3,12 @@
 //!
 //! What `serve` re-renders after an edit, and why:
 //! - A source file is parsed again only when its stamp (modification time,
-//!   size) changed (`load::Cache`).
+//!   size) changed (`load::Cache`). `content/` is walked again, and every
+//!   page's stamp taken, unless the watcher saw only page files written in
+//!   place ([`Cache::edited_only`]): then the last walk's list stands, the
+//!   edited files are re-`stat`ed, checked as a walk would (a regular file
+//!   through no link, or the walk runs after all) and read again, and the
+//!   other pages' parses are reused without a look (`load::load_cached`).
 //! - `resolve` runs again only when [`resolve_key`] changed: the
 //!   configuration, the drafts flag, the day, the folders and files, or any
 //!   page's path or front matter. A body edit reuses the resolved site, with
@@ -39,7 +44,10 @@
 //!
 //! Why like this: every entry is keyed by all it depends on, never by what
 //! the watcher said changed, so a cached build is the same as a fresh one
-//! by construction; `tests/suite/serve_diff.rs` checks that it is.
+//! by construction; `tests/suite/serve_diff.rs` checks that it is. The one
+//! exception is the walk above, which believes the watcher when it says
+//! that nothing but page files were written: any other event (a file made,
+//! removed or renamed, a folder, a link, a rescan) walks as before.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -65,8 +73,8 @@ pub struct Cache {
     /// nothing, so it never holds the whole site's HTML in memory.
     pub(super) keep: bool,
     pub(super) load: load::Cache,
-    /// Page path → (hash of its text, links epoch, rendered body).
-    pub(super) markdown: HashMap<String, (u64, u64, Arc<markdown::Rendered>)>,
+    /// Page path → its rendered body and what it was rendered from.
+    pub(super) markdown: HashMap<String, Body>,
     /// Output path → (fingerprint of the template context, templates,
     /// the HTML). A page whose context and templates did not change is
     /// the same HTML: it is reused instead of rendered.
@@ -83,6 +91,22 @@ pub struct Cache {
     /// The highlighted code blocks of the last build (read from
     /// `.esiin-cache/` by the first build that meets a block).
     pub(super) highlights: Option<Highlights>,
+    /// The page files alone written since the last build, if the watcher
+    /// says so (see [`Cache::edited_only`]); taken by the next build.
+    pub(super) edited: Option<Vec<std::path::PathBuf>>,
+}
+
+/// A page's rendered Markdown as kept for the next build: the hash of the
+/// page's text and the links epoch it was rendered at, and the page as
+/// loaded then. The same page (the same allocation: the load cache gave
+/// it back, its file unchanged) has the same text, whose hash is then not
+/// taken again: on the heavy handbook, hashing every page's text (66 MB)
+/// was most of a body edit's Markdown step.
+pub(super) struct Body {
+    text: u64,
+    epoch: u64,
+    page: Arc<load::Page>,
+    rendered: Arc<markdown::Rendered>,
 }
 
 /// Files copied into the output by the last build (`serve`): by source
@@ -211,6 +235,17 @@ impl Cache {
         }
     }
 
+    /// Tells the next build that, since the last one, only the files
+    /// `paths` (relative to the root) were written, each in place: no file
+    /// was made, removed or renamed, no folder or link changed. `serve`'s
+    /// watcher says so of a burst of saves; the build then reads those
+    /// files again instead of walking `content/` (`load::load_cached`,
+    /// which walks anyway when a path is not a page file it knows). Only
+    /// the next build believes it: a build that started without it walks.
+    pub fn edited_only(&mut self, paths: Vec<std::path::PathBuf>) {
+        self.edited = Some(paths);
+    }
+
     /// Every page's rendered Markdown, in page order: reused where the
     /// page's text and the links epoch are what they were, and kept for the
     /// next build when this cache keeps anything.
@@ -235,10 +270,15 @@ impl Cache {
             .into_par_iter()
             .map(|i| {
                 let i = PageId::new(i);
-                let p = site.page(i);
-                let text = xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes());
-                let r = match previous.get(&p.path) {
-                    Some((t, e, r)) if *t == text && *e == epoch => r.clone(),
+                let node = site.node(i);
+                let p = &*node.page;
+                let kept = previous.get(&p.path);
+                let text = match kept {
+                    Some(b) if Arc::ptr_eq(&b.page, &node.page) => b.text,
+                    _ => xxhash_rust::xxh3::xxh3_64(p.src.text.as_bytes()),
+                };
+                let r = match kept {
+                    Some(b) if b.text == text && b.epoch == epoch => b.rendered.clone(),
                     _ => {
                         let mut cx =
                             markdown::RenderContext::new(i, &p.src, &site.config, strings, site);
@@ -251,16 +291,25 @@ impl Cache {
             .unzip();
         if self.keep {
             // Updated in place: after an edit, nearly every entry stays.
-            for (((_, p), text), r) in site.pages().zip(texts).zip(&rendered) {
-                match self.markdown.get_mut(&p.path) {
+            for (((_, node), text), r) in site.nodes().zip(texts).zip(&rendered) {
+                let body = || Body {
+                    text,
+                    epoch,
+                    page: node.page.clone(),
+                    rendered: r.clone(),
+                };
+                match self.markdown.get_mut(&node.page.path) {
                     Some(entry) => {
-                        if !Arc::ptr_eq(&entry.2, r) || entry.0 != text || entry.1 != epoch {
-                            *entry = (text, epoch, r.clone());
+                        if !Arc::ptr_eq(&entry.rendered, r)
+                            || !Arc::ptr_eq(&entry.page, &node.page)
+                            || entry.text != text
+                            || entry.epoch != epoch
+                        {
+                            *entry = body();
                         }
                     }
                     None => {
-                        self.markdown
-                            .insert(p.path.clone(), (text, epoch, r.clone()));
+                        self.markdown.insert(node.page.path.clone(), body());
                     }
                 }
             }

@@ -132,6 +132,8 @@ fn build_inspecting(
     // page assets to be checked against before they are copied.
     let recording = write::Recording::new(sink);
     let mut timer = Timer::start();
+    // The watcher's word holds for this build only, however it ends.
+    let edited = cache.edited.take();
     let root = opts.root.as_path();
     let mut config = config::load(root)?;
     if let Some(base) = &opts.base_url {
@@ -140,7 +142,7 @@ fn build_inspecting(
     let mut diags = Vec::new();
     // Every walk judges symlinks against the same canonical root.
     let fence = load::Fence::new(root);
-    let (loaded, mut d) = load::load_cached(&fence, &config, &mut cache.load);
+    let (loaded, mut d) = load::load_cached(&fence, &config, &mut cache.load, edited.as_deref());
     diags.append(&mut d);
     timer.lap("load");
     let inputs = Inputs::load(&fence, &config, &mut diags);

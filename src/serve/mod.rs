@@ -59,9 +59,26 @@ pub fn rebuild(opts: &Options, live: &Arc<Live>) -> Outcome {
     rebuild_cached(opts, live, &mut pipeline::Cache::default())
 }
 
+/// [`rebuild_cached`] after `changes`: when the watcher saw only page
+/// files written in place, the build reads those again instead of walking
+/// the handbook (see `pipeline::Cache::edited_only`); otherwise it is
+/// [`rebuild_cached`].
+pub fn rebuild_changed(
+    opts: &Options,
+    live: &Arc<Live>,
+    cache: &mut pipeline::Cache,
+    changes: &Changes,
+) -> Outcome {
+    if changes.edits_only && !changes.paths.is_empty() {
+        cache.edited_only(changes.paths.clone());
+    }
+    rebuild_cached(opts, live, cache)
+}
+
 /// [`rebuild`], reusing what the previous build parsed and rendered.
 pub fn rebuild_cached(opts: &Options, live: &Arc<Live>, cache: &mut pipeline::Cache) -> Outcome {
     let start = Instant::now();
+    let _yield = SearchYields::begin();
     let build = pipeline::Options {
         root: opts.root.clone(),
         output: None,
@@ -230,11 +247,12 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     drop(state);
     search_pool();
     let worker = live.clone();
+    let asked = state_asked(live);
     let spawned = std::thread::Builder::new()
         .name("esiin-search".into())
         .spawn(move || {
             lower_priority();
-            search_worker(&worker);
+            search_worker(&worker, asked);
         });
     if spawned.is_err() {
         let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
@@ -243,23 +261,40 @@ fn update_search(live: &Arc<Live>, job: Option<pipeline::SearchJob>) {
     }
 }
 
+/// How many builds have asked for an index so far.
+fn state_asked(live: &Live) -> u64 {
+    live.search.lock().unwrap_or_else(|e| e.into_inner()).asked
+}
+
 /// Builds the search indexes asked for by [`update_search`], one at a
-/// time, until none is due.
-fn search_worker(live: &Live) {
+/// time, until none is due: only the newest site's. `seen` is the count of
+/// builds that had asked when the worker was started.
+fn search_worker(live: &Live, mut seen: u64) {
     loop {
-        // Start when the saves pause: while the editor keeps saving, each
-        // index would be stale before it is done.
+        // Start when the saves pause, [`SEARCH_QUIET`] without a new ask:
+        // while the editor keeps saving, each index would be stale before
+        // it is done, and would only take CPU from the next rebuild.
         std::thread::sleep(SEARCH_QUIET);
         let mut state = live.search.lock().unwrap_or_else(|e| e.into_inner());
+        if state.asked != seen && state.next.is_some() {
+            seen = state.asked;
+            continue;
+        }
         let Some(job) = state.next.take() else {
             state.running = false;
             return;
         };
         let (built, asked) = (state.built, state.asked);
+        seen = asked;
         drop(state);
         // Fingerprinted here, not in the rebuild: it hashes every body.
         let print = job.fingerprint();
         if built == Some(print) {
+            continue;
+        }
+        // A save while it hashed: its own job is due; this one is skipped
+        // (the index builder cannot be stopped once started).
+        if state_asked(live) != asked {
             continue;
         }
         match job.run() {
@@ -282,6 +317,67 @@ fn search_worker(live: &Live) {
     }
 }
 
+/// Makes the search index's threads (every thread at the priority
+/// [`lower_priority`] gives) yield the CPU to a rebuild while it lives:
+/// they run only on a CPU nothing else wants (`SCHED_IDLE`) until it is
+/// dropped. The lowered priority alone still left them a tenth of a core
+/// beside each of the rebuild's threads (the index of the save before is
+/// often still being built when the next save comes); idle, a rebuild
+/// runs as if no index were being built. No lock is shared: the index
+/// takes the search state's lock only to pick up its job and to publish.
+struct SearchYields;
+
+impl SearchYields {
+    fn begin() -> SearchYields {
+        search_threads_idle(true);
+        SearchYields
+    }
+}
+
+impl Drop for SearchYields {
+    fn drop(&mut self) {
+        search_threads_idle(false);
+    }
+}
+
+/// The nice value [`lower_priority`] gives the search index's threads.
+const SEARCH_NICE: libc::c_int = 10;
+
+/// Puts every thread of the process at [`SEARCH_NICE`] or lower (the search
+/// index's, and the threads they started) in `SCHED_IDLE`, or back in the
+/// normal policy, which keeps their nice value. Only on Linux, where
+/// `/proc/self/task` names the threads.
+fn search_threads_idle(idle: bool) {
+    #[cfg(target_os = "linux")]
+    {
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return;
+        };
+        let policy = if idle {
+            libc::SCHED_IDLE
+        } else {
+            libc::SCHED_OTHER
+        };
+        let param = libc::sched_param { sched_priority: 0 };
+        for task in tasks.flatten() {
+            let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
+                continue;
+            };
+            // SAFETY: getpriority and sched_setscheduler only read their
+            // arguments (`param` lives across the call); a thread that
+            // ended in between is an error (ESRCH) that changes nothing.
+            // getpriority's -1 on error is below SEARCH_NICE: skipped.
+            unsafe {
+                if libc::getpriority(libc::PRIO_PROCESS, tid as libc::id_t) >= SEARCH_NICE {
+                    libc::sched_setscheduler(tid, policy, &param);
+                }
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = idle;
+}
+
 /// How long the saves must pause before the search index is rebuilt.
 const SEARCH_QUIET: Duration = Duration::from_millis(300);
 
@@ -295,7 +391,7 @@ fn lower_priority() {
     // PRIO_PROCESS with 0 is the calling thread, so it changes nothing
     // else of the process. A failure leaves the priority as it was.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+        libc::setpriority(libc::PRIO_PROCESS, 0, SEARCH_NICE);
     }
 }
 
@@ -331,15 +427,35 @@ type Debouncer = notify_debouncer_full::Debouncer<
 /// folders made while serving): set once it exists.
 type Handle = Arc<Mutex<Option<Debouncer>>>;
 
-/// Watches the handbook's sources; calls `on_change` with the relevant
-/// changed paths of each burst (sorted, relative to `root`), on a thread of
-/// its own, one call at a time. Changes made while `on_change` runs are
-/// gathered for the next call. Returns the watcher, which watches as long
-/// as it lives.
-pub fn watch(
-    root: &Path,
-    on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
-) -> notify::Result<Watcher> {
+/// What the watcher saw in one burst of changes.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// The relevant changed paths, sorted, each once, relative to the
+    /// root. Empty when the watcher lost track (its event queue overflowed,
+    /// or it failed): then anything may have changed.
+    pub paths: Vec<PathBuf>,
+    /// Whether every change was a write, in place, to a `.md` file under
+    /// `content/`: nothing made, removed or renamed, no folder or link
+    /// changed, no rescan asked for. Only then may a rebuild skip the walk
+    /// (see [`rebuild_changed`]).
+    pub edits_only: bool,
+}
+
+impl Changes {
+    /// Adds a later burst, gathered into the same rebuild.
+    fn merge(&mut self, later: Changes) {
+        self.edits_only &= later.edits_only;
+        self.paths.extend(later.paths);
+        self.paths.sort();
+        self.paths.dedup();
+    }
+}
+
+/// Watches the handbook's sources; calls `on_change` with the
+/// [`Changes`] of each burst, on a thread of its own, one call at a time.
+/// Changes made while `on_change` runs are gathered for the next call.
+/// Returns the watcher, which watches as long as it lives.
+pub fn watch(root: &Path, on_change: impl Fn(Changes) + Send + 'static) -> notify::Result<Watcher> {
     // Events name absolute, resolved paths: a relative root (`.`, the
     // default) or one through a symlink would match none of them, and
     // every save would go unnoticed.
@@ -355,7 +471,11 @@ pub fn watch(
     let mut links = links::Links::scan(root, &source_dirs);
     let start_links = links.all();
     let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
+        let Ok(events) = result else {
+            // Events may have been lost: rebuild, walking everything.
+            let _ = tx.send(Changes::default());
+            return;
+        };
         let relinked = relinked(&events, &mut links);
         add_watches(&weak, &relinked);
         let paths = changed_paths(&events, &relinked, &root_owned);
@@ -369,13 +489,17 @@ pub fn watch(
             .cloned()
             .collect();
         add_watches(&weak, &appeared);
-        if !paths.is_empty() {
-            let _ = tx.send(
-                paths
+        // An overflowed queue: whatever happened is unknown.
+        let rescan = events.iter().any(|e| e.need_rescan());
+        if !paths.is_empty() || rescan {
+            let edits_only = !rescan && only_page_edits(&events, &relinked, &root_owned);
+            let _ = tx.send(Changes {
+                paths: paths
                     .iter()
                     .map(|p| p.strip_prefix(&root_owned).unwrap_or(p).to_path_buf())
                     .collect(),
-            );
+                edits_only,
+            });
         }
     })?;
     let mut slot = handle.lock().unwrap_or_else(|e| e.into_inner());
@@ -388,20 +512,18 @@ pub fn watch(
 /// Starts the thread that calls `on_change` for each burst of changes sent
 /// to it, gathering those that arrive within [`SETTLE`] of each other.
 fn spawn_rebuilds(
-    on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
-) -> notify::Result<std::sync::mpsc::Sender<Vec<PathBuf>>> {
-    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    on_change: impl Fn(Changes) + Send + 'static,
+) -> notify::Result<std::sync::mpsc::Sender<Changes>> {
+    let (tx, rx) = std::sync::mpsc::channel::<Changes>();
     std::thread::Builder::new()
         .name("esiin-rebuild".into())
         .spawn(move || {
             // Ends when the debouncer, and with it the sender, is dropped.
-            while let Ok(mut paths) = rx.recv() {
+            while let Ok(mut changes) = rx.recv() {
                 while let Ok(more) = rx.recv_timeout(SETTLE) {
-                    paths.extend(more);
+                    changes.merge(more);
                 }
-                paths.sort();
-                paths.dedup();
-                on_change(paths);
+                on_change(changes);
             }
         })
         .map_err(notify::Error::io)?;
@@ -463,6 +585,38 @@ fn changed_paths(
     paths.sort();
     paths.dedup();
     paths
+}
+
+/// Whether every event of a burst that [`changed_paths`] keeps is a write
+/// of data, in place, to a `.md` file under `content/` (and no folder was
+/// `relinked`): what lets the rebuild re-read those files instead of
+/// walking (see [`Changes::edits_only`]). Events `changed_paths` ignores
+/// (reads, metadata, paths that are not sources) are ignored here too;
+/// any other kind, a create, remove or rename above all, is not an edit.
+/// The build checks again that each path is a page file it knows, still a
+/// regular file through no link (`load::load_cached`).
+fn only_page_edits(
+    events: &[notify_debouncer_full::DebouncedEvent],
+    relinked: &[PathBuf],
+    root: &Path,
+) -> bool {
+    use notify::EventKind::{Access, Modify};
+    use notify::event::ModifyKind;
+    let page = |p: &Path| {
+        p.strip_prefix(root)
+            .is_ok_and(|rel| rel.starts_with("content"))
+            && p.extension().is_some_and(|e| e == "md")
+    };
+    relinked.is_empty()
+        && events.iter().all(|e| {
+            let mut sources = e.paths.iter().filter(|p| relevant(root, p));
+            match e.kind {
+                _ if e.need_rescan() => false,
+                Access(_) | Modify(ModifyKind::Metadata(_)) => true,
+                Modify(ModifyKind::Data(_)) => sources.all(|p| page(p)),
+                _ => sources.next().is_none(),
+            }
+        })
 }
 
 /// Watches `dirs` recursively through the debouncer, if it still exists.
@@ -542,6 +696,55 @@ mod tests {
             Some("no warnings left")
         );
         assert_eq!(log.update(&[]).summary(), None);
+    }
+
+    #[test]
+    fn only_writes_to_pages_are_edits() {
+        use notify::event::{AccessKind, CreateKind, DataChange, ModifyKind, RemoveKind};
+        use notify::{Event, EventKind};
+        use notify_debouncer_full::DebouncedEvent;
+        let root = Path::new("/h");
+        let event = |kind: EventKind, path: &str| {
+            DebouncedEvent::new(
+                Event::new(kind).add_path(PathBuf::from(path)),
+                std::time::Instant::now(),
+            )
+        };
+        let write = |path: &str| event(EventKind::Modify(ModifyKind::Data(DataChange::Any)), path);
+        let edits = |events: &[DebouncedEvent]| only_page_edits(events, &[], root);
+        let page = write("/h/content/a/b.md");
+        assert!(edits(std::slice::from_ref(&page)));
+        // Reads and what is not a source do not count.
+        assert!(edits(&[
+            page.clone(),
+            event(EventKind::Access(AccessKind::Any), "/h/content/c.md"),
+            event(EventKind::Create(CreateKind::File), "/h/content/.b.md.swp"),
+            event(EventKind::Remove(RemoveKind::File), "/h/public/x.html"),
+        ]));
+        for other in [
+            event(EventKind::Create(CreateKind::File), "/h/content/c.md"),
+            event(EventKind::Remove(RemoveKind::File), "/h/content/c.md"),
+            event(
+                EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::Any)),
+                "/h/content/c.md",
+            ),
+            event(EventKind::Any, "/h/content/c.md"),
+            write("/h/content/photo.jpg"),
+            write("/h/templates/page.html"),
+            write("/h/handbook.yaml"),
+        ] {
+            assert!(!edits(&[page.clone(), other.clone()]), "{other:?}");
+        }
+        let rescan = DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan),
+            std::time::Instant::now(),
+        );
+        assert!(!edits(&[page.clone(), rescan]));
+        assert!(!only_page_edits(
+            &[page],
+            &[PathBuf::from("/h/content/linked")],
+            root
+        ));
     }
 
     #[test]

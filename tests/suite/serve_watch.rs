@@ -129,3 +129,88 @@ fn a_linked_folder_made_anew_is_watched_again() {
     shared_note(&hb, "Saved in the new folder.");
     wait_for_text(&serve, "/guide-link/note/", "Saved in the new folder.");
 }
+
+/// Polls `path` until it is not served.
+fn wait_for_gone(serve: &Serve, path: &str) {
+    let start = Instant::now();
+    while serve.get(path).0 == 200 {
+        if start.elapsed() > SHOWS_WITHIN {
+            serve.unreachable(&format!("{path} is still served"));
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// An edit alone is rebuilt without walking the handbook (the watcher
+/// hands the saved file to the build); a page made or removed in the same
+/// burst as an edit must still be seen: such a burst walks.
+#[test]
+fn a_page_made_and_one_removed_right_after_an_edit_are_seen() {
+    let hb = Handbook::fixture("basic");
+    let serve = Serve::start(&hb.root);
+    hb.edit(
+        "content/guide/writing.md",
+        "## Example",
+        "The first edit.\n\n## Example",
+    );
+    wait_for_text(&serve, "/guide/writing/", "The first edit.");
+    wait_for_text(&serve, "/guide/podcast-ideas/", "Not ready yet.");
+    hb.edit(
+        "content/guide/writing.md",
+        "The first edit.",
+        "The second edit.",
+    );
+    hb.write(
+        "content/guide/fresh.md",
+        "---\ntitle: Fresh\n---\n\nMade right after an edit.\n",
+    );
+    hb.remove("content/guide/podcast-ideas.md");
+    wait_for_text(&serve, "/guide/fresh/", "Made right after an edit.");
+    wait_for_gone(&serve, "/guide/podcast-ideas/");
+    wait_for_text(&serve, "/guide/writing/", "The second edit.");
+    // And an edit after them is seen by the next quick rebuild.
+    hb.edit("content/guide/fresh.md", "Made right", "Edited right");
+    wait_for_text(&serve, "/guide/fresh/", "Edited right after an edit.");
+}
+
+/// A page turned into a symlink to a file outside the handbook, after
+/// edits that were rebuilt without a walk, is refused with the error a
+/// full build gives, and its target is never served.
+#[cfg(unix)]
+#[test]
+fn a_page_turned_into_a_link_outside_is_refused_as_in_a_build() {
+    let hb = Handbook::fixture("basic");
+    let outside = hb.outer().join("secret.md");
+    std::fs::write(
+        &outside,
+        "---\ntitle: Secret\n---\n\nNot for the handbook.\n",
+    )
+    .expect("write a file outside the root");
+    let serve = Serve::start(&hb.root);
+    for text in ["One edit.", "Another edit."] {
+        hb.edit(
+            "content/guide/channels/linkedin.md",
+            "\n---\n",
+            &format!("\n---\n\n{text}\n"),
+        );
+        wait_for_text(&serve, "/guide/channels/li/", text);
+    }
+    hb.remove("content/guide/channels/linkedin.md");
+    std::os::unix::fs::symlink(&outside, hb.path("content/guide/channels/linkedin.md"))
+        .expect("make the link");
+    let built = hb.esiin(&["check"]);
+    built.assert_failed();
+    let error = built
+        .stderr
+        .lines()
+        .find(|l| l.contains("symlink points outside the handbook"))
+        .unwrap_or_else(|| panic!("check names the link: {}", built.stderr))
+        .trim()
+        .to_string();
+    serve.wait_for_line(SHOWS_WITHIN, |l| l.contains(&error));
+    let (_, body) = serve.get("/guide/channels/li/");
+    assert!(!String::from_utf8_lossy(&body).contains("Not for the handbook."));
+    let (_, manifest) = serve.get("/__esiin/manifest");
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest).expect("JSON");
+    assert_eq!(manifest["errors"], serde_json::json!(1), "{manifest}");
+}
