@@ -316,34 +316,18 @@ fn a_page_at_the_feed_url_is_an_error() {
     crate::assert_diagnostics!(run);
 }
 
-/// Polls `path` on `serve` until its body contains `text`.
-fn wait_for(serve: &support::serve::Serve, path: &str, text: &str) -> String {
-    let start = std::time::Instant::now();
-    loop {
-        let (status, body) = serve.get(path);
-        let body = String::from_utf8_lossy(&body).into_owned();
-        if status == 200 && body.contains(text) {
-            return body;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(20) {
-            serve.unreachable(&format!("{path} never showed {text:?}"));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-}
-
 #[test]
 fn serve_writes_the_feed_again_after_an_activity_edit() {
     let hb = shared_handbook();
     let serve = support::serve::Serve::start(&hb.root);
     // `serve` puts the site at its root, without an origin: the profile
     // links are from the root, as in a build without one.
-    let xml = wait_for(&serve, "/activity.xml", "<title>Ops notes</title>");
+    let xml = serve.wait_for_text("/activity.xml", "<title>Ops notes</title>");
     assert!(xml.contains("<uri>/experts/aino-virtanen/</uri>"), "{xml}");
     hb.edit(AINO, "title: Ops notes,", "title: Ops notes revised,");
-    wait_for(&serve, "/activity.xml", "<title>Ops notes revised</title>");
-    wait_for(&serve, "/", "Ops notes revised");
-    wait_for(&serve, "/experts/teams/platform/", "Ops notes revised");
+    serve.wait_for_text("/activity.xml", "<title>Ops notes revised</title>");
+    serve.wait_for_text("/", "Ops notes revised");
+    serve.wait_for_text("/experts/teams/platform/", "Ops notes revised");
 }
 
 const SHARE: &str = "share:\n  domains: [example.com]\n  campaign: expert-visibility\n";

@@ -3,28 +3,8 @@
 //! without a restart (the watcher watches `data/`; the CSV's bytes are part
 //! of what the resolved site is keyed by, see `resolve/measure.rs`).
 
-use std::time::{Duration, Instant};
-
 use crate::support::Handbook;
 use crate::support::serve::Serve;
-
-/// Longest a save may take to show; generous for a loaded CI machine.
-const SHOWS_WITHIN: Duration = Duration::from_secs(20);
-
-/// Polls `path` until its body contains `text`.
-fn wait_for_text(serve: &Serve, path: &str, text: &str) {
-    let start = Instant::now();
-    loop {
-        let (status, body) = serve.get(path);
-        if status == 200 && String::from_utf8_lossy(&body).contains(text) {
-            return;
-        }
-        if start.elapsed() > SHOWS_WITHIN {
-            serve.unreachable(&format!("{path} never showed {text:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
 
 #[test]
 fn a_saved_csv_row_or_activity_item_shows_on_the_plan() {
@@ -36,17 +16,17 @@ fn a_saved_csv_row_or_activity_item_shows_on_the_plan() {
             month_name(month)
         )
     };
-    wait_for_text(&serve, "/plan/", &row("2026-01", "1310"));
+    serve.wait_for_text("/plan/", &row("2026-01", "1310"));
 
     hb.edit("data/visitors.csv", "2026-01,1310,", "2026-01,1999,");
-    wait_for_text(&serve, "/plan/", &row("2026-01", "1999"));
+    serve.wait_for_text("/plan/", &row("2026-01", "1999"));
 
     // April had only the draft's item: an item of Frans's makes it 25 %.
     hb.write(
         "content/experts/frans-quiet.md",
         "---\ntitle: Frans Quiet\nteam: Engineering\nactivity:\n  - {date: 2026-04-30, title: A talk, url: \"https://example.com/f1\", channel: blog}\n---\n",
     );
-    wait_for_text(&serve, "/plan/", &row("2026-04", "25"));
+    serve.wait_for_text("/plan/", &row("2026-04", "25"));
 }
 
 /// The month's name as the English plan page writes it.
@@ -66,13 +46,13 @@ fn a_body_edit_of_the_plan_keeps_its_measured_figures() {
     let hb = Handbook::fixture("measure");
     let serve = Serve::start(&hb.root);
     let may = "<time datetime=\"2026-05\">May 2026</time></th><td>25</td>";
-    wait_for_text(&serve, "/plan/", may);
+    serve.wait_for_text("/plan/", may);
     hb.edit(
         "content/plan.md",
         "How we measure.",
         "How we measure, edited.",
     );
-    wait_for_text(&serve, "/plan/", "How we measure, edited.");
+    serve.wait_for_text("/plan/", "How we measure, edited.");
     let (_, body) = serve.get("/plan/");
     let html = String::from_utf8_lossy(&body);
     assert!(html.contains(may), "{html}");

@@ -11,21 +11,6 @@ use support::serve::Serve;
 /// Longest a save may take to show; generous for a loaded CI machine.
 const SHOWS_WITHIN: Duration = Duration::from_secs(20);
 
-/// Polls `path` until its body contains `text`.
-fn wait_for_text(serve: &Serve, path: &str, text: &str) {
-    let start = Instant::now();
-    loop {
-        let (status, body) = serve.get(path);
-        if status == 200 && String::from_utf8_lossy(&body).contains(text) {
-            return;
-        }
-        if start.elapsed() > SHOWS_WITHIN {
-            serve.unreachable(&format!("{path} never showed {text:?}"));
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-}
-
 fn rebuilds(serve: &Serve) -> usize {
     serve
         .log()
@@ -43,7 +28,7 @@ fn a_save_shows_when_serving_from_inside_the_handbook() {
         "## Example",
         "A sentence saved while serving.\n\n## Example",
     );
-    wait_for_text(&serve, "/guide/writing/", "A sentence saved while serving.");
+    serve.wait_for_text("/guide/writing/", "A sentence saved while serving.");
     // The terminal names the file, relative to the handbook.
     serve.wait_for_line(SHOWS_WITHIN, |l| {
         l.contains("content/guide/writing.md") && l.contains("rebuilt in")
@@ -62,7 +47,7 @@ fn a_burst_of_new_files_is_one_rebuild() {
             format!("---\ntitle: Burst {i}\n---\n\nPage {i} of the burst.\n"),
         );
     }
-    wait_for_text(&serve, "/guide/burst-39/", "Page 39 of the burst.");
+    serve.wait_for_text("/guide/burst-39/", "Page 39 of the burst.");
     serve.wait_for_line(SHOWS_WITHIN, |l| {
         l.contains("40 files") && l.contains("rebuilt in")
     });
@@ -91,9 +76,9 @@ fn edits_in_a_linked_folder_show() {
     shared_note(&hb, "Written before serving.");
     link_shared_guide(&hb);
     let serve = Serve::start(&hb.root);
-    wait_for_text(&serve, "/guide-link/note/", "Written before serving.");
+    serve.wait_for_text("/guide-link/note/", "Written before serving.");
     shared_note(&hb, "Saved in the linked folder.");
-    wait_for_text(&serve, "/guide-link/note/", "Saved in the linked folder.");
+    serve.wait_for_text("/guide-link/note/", "Saved in the linked folder.");
 }
 
 #[cfg(unix)]
@@ -103,15 +88,11 @@ fn edits_in_a_folder_linked_while_serving_show() {
     shared_note(&hb, "Written before the link.");
     let serve = Serve::start(&hb.root);
     link_shared_guide(&hb);
-    wait_for_text(&serve, "/guide-link/note/", "Written before the link.");
+    serve.wait_for_text("/guide-link/note/", "Written before the link.");
     // Before the fix, the link's target was never watched: this edit
     // showed only after some unrelated save.
     shared_note(&hb, "Saved after the link was made.");
-    wait_for_text(
-        &serve,
-        "/guide-link/note/",
-        "Saved after the link was made.",
-    );
+    serve.wait_for_text("/guide-link/note/", "Saved after the link was made.");
 }
 
 #[cfg(unix)]
@@ -121,13 +102,13 @@ fn a_linked_folder_made_anew_is_watched_again() {
     shared_note(&hb, "The first folder.");
     link_shared_guide(&hb);
     let serve = Serve::start(&hb.root);
-    wait_for_text(&serve, "/guide-link/note/", "The first folder.");
+    serve.wait_for_text("/guide-link/note/", "The first folder.");
     // As a `git checkout` or a copy over it does: the folder replaced.
     std::fs::remove_dir_all(hb.path("shared-guide")).expect("remove the folder");
     shared_note(&hb, "The folder made anew.");
-    wait_for_text(&serve, "/guide-link/note/", "The folder made anew.");
+    serve.wait_for_text("/guide-link/note/", "The folder made anew.");
     shared_note(&hb, "Saved in the new folder.");
-    wait_for_text(&serve, "/guide-link/note/", "Saved in the new folder.");
+    serve.wait_for_text("/guide-link/note/", "Saved in the new folder.");
 }
 
 /// Polls `path` until it is not served.
@@ -153,8 +134,8 @@ fn a_page_made_and_one_removed_right_after_an_edit_are_seen() {
         "## Example",
         "The first edit.\n\n## Example",
     );
-    wait_for_text(&serve, "/guide/writing/", "The first edit.");
-    wait_for_text(&serve, "/guide/podcast-ideas/", "Not ready yet.");
+    serve.wait_for_text("/guide/writing/", "The first edit.");
+    serve.wait_for_text("/guide/podcast-ideas/", "Not ready yet.");
     hb.edit(
         "content/guide/writing.md",
         "The first edit.",
@@ -165,12 +146,12 @@ fn a_page_made_and_one_removed_right_after_an_edit_are_seen() {
         "---\ntitle: Fresh\n---\n\nMade right after an edit.\n",
     );
     hb.remove("content/guide/podcast-ideas.md");
-    wait_for_text(&serve, "/guide/fresh/", "Made right after an edit.");
+    serve.wait_for_text("/guide/fresh/", "Made right after an edit.");
     wait_for_gone(&serve, "/guide/podcast-ideas/");
-    wait_for_text(&serve, "/guide/writing/", "The second edit.");
+    serve.wait_for_text("/guide/writing/", "The second edit.");
     // And an edit after them is seen by the next quick rebuild.
     hb.edit("content/guide/fresh.md", "Made right", "Edited right");
-    wait_for_text(&serve, "/guide/fresh/", "Edited right after an edit.");
+    serve.wait_for_text("/guide/fresh/", "Edited right after an edit.");
 }
 
 /// A page turned into a symlink to a file outside the handbook, after
@@ -193,7 +174,7 @@ fn a_page_turned_into_a_link_outside_is_refused_as_in_a_build() {
             "\n---\n",
             &format!("\n---\n\n{text}\n"),
         );
-        wait_for_text(&serve, "/guide/channels/li/", text);
+        serve.wait_for_text("/guide/channels/li/", text);
     }
     hb.remove("content/guide/channels/linkedin.md");
     std::os::unix::fs::symlink(&outside, hb.path("content/guide/channels/linkedin.md"))

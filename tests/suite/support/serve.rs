@@ -112,6 +112,24 @@ impl Serve {
         }
     }
 
+    /// Polls `path` until it is served with `text` in its body, and returns
+    /// the body; fails the test after 20 s (generous for a loaded CI
+    /// machine: a save shows in well under a second).
+    pub fn wait_for_text(&self, path: &str, text: &str) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let (status, body) = self.get(path);
+            let body = String::from_utf8_lossy(&body).into_owned();
+            if status == 200 && body.contains(text) {
+                return body;
+            }
+            if start.elapsed() > Duration::from_secs(20) {
+                self.unreachable(&format!("{path} never showed {text:?}"));
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// A GET over a fresh connection: (status, body).
     pub fn get(&self, path: &str) -> (u16, Vec<u8>) {
         self.try_get(path)
