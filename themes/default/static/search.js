@@ -127,12 +127,16 @@
   // its longest tail (at least 4 letters, the prefix at least 55% of the
   // word) that find something; those pages rank below the ones the word
   // found. A word found on five pages or more never costs these searches.
-  function fallback(pf, w) {
+  // A prefix sorts beside the word, so its search reads the index chunk
+  // the word's did; each tail may load a chunk of its own (up to ~100 KB
+  // on a large handbook), so a word that found some pages tries only its
+  // `maxTails` longest tails (`somekanava` → `ekanava`, `kanava`).
+  function fallback(pf, w, maxTails) {
     var tries = [];
     var min = Math.max(4, Math.floor(w.length * 0.55));
     var n;
     for (n = w.length - 1; n >= min; n--) tries.push(["p", w.slice(0, n)]);
-    for (n = 3; w.length - n >= 4; n++) tries.push(["t", w.slice(n)]);
+    for (n = 3; w.length - n >= 4 && n < 3 + maxTails; n++) tries.push(["t", w.slice(n)]);
     var found = {};
     return tries.reduce(function (chain, t) {
       return chain.then(function (acc) {
@@ -177,8 +181,9 @@
       return key.then(function (r) {
         if (r) r.factor = 0.9;
         all.push(r);
-        if (ws.length !== 1 || pages(all) >= 5) return all;
-        return fallback(pf, ws[0]).then(function (more) {
+        var seen = pages(all);
+        if (ws.length !== 1 || seen >= 5) return all;
+        return fallback(pf, ws[0], seen ? 2 : Infinity).then(function (more) {
           // Below every page a form of the word itself found.
           more.forEach(function (m) { m.tier = 1; });
           return all.concat(more);
