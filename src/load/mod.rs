@@ -7,7 +7,7 @@ pub(crate) mod git;
 pub mod kinds;
 pub mod page;
 pub mod reference;
-mod trust;
+pub(crate) mod trust;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

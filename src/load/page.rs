@@ -378,7 +378,7 @@ fn check_activity(src: &Source, items: &[kinds::Activity], errors: &mut Vec<Diag
         if crate::url::check(&item.url).is_ok() && crate::url::http_host(&item.url).is_none() {
             let url = item.url.trim();
             let n = nth.entry(url).or_default();
-            let lines = lines.get_or_insert_with(|| value_lines(src, "url"));
+            let lines = lines.get_or_insert_with(|| super::trust::value_lines(src, "url"));
             let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
                 Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
                 None => super::trust::locate_value(src, "url", &item.url),
@@ -407,36 +407,6 @@ fn check_activity(src: &Source, items: &[kinds::Activity], errors: &mut Vec<Diag
             );
         }
     }
-}
-
-/// Where each `key: VALUE` of the front matter is written (the key), by
-/// value (quotes taken off), in the order written: on lines of their own,
-/// as list items (`- key:`) and inside flow mappings (`- {key: VALUE, …}`).
-/// Made in one scan, for checks that locate many values of one key
-/// (activity URLs): one search per value would be quadratic in the file.
-pub(crate) fn value_lines<'s>(src: &'s Source, key: &str) -> HashMap<&'s str, Vec<usize>> {
-    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
-    let pattern = format!("{key}:");
-    let mut pos = src.fm.start;
-    for line in src.fm_text().split_inclusive('\n') {
-        for (i, _) in line.match_indices(&pattern) {
-            let before = line[..i].trim_end_matches([' ', '\t']);
-            if !(before.is_empty() || before.ends_with(['{', ',', '-'])) {
-                continue;
-            }
-            // Inside `{…}` a value ends at `,` or `}`; on its own line, at the end.
-            let in_flow = line[..i].matches('{').count() > line[..i].matches('}').count();
-            let rest = line[i + pattern.len()..].trim_start();
-            let value = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
-                _ if in_flow => rest.split([',', '}']).next().unwrap_or("").trim(),
-                _ => rest.trim(),
-            };
-            out.entry(value).or_default().push(pos + i);
-        }
-        pos += line.len();
-    }
-    out
 }
 
 /// A stand-in for the page at `rel` whose front matter has errors: its id,

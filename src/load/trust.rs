@@ -3,6 +3,8 @@
 //! control characters hidden in text. Both are errors at the value, found
 //! per file while loading, so that nothing downstream sees them.
 
+use std::collections::HashMap;
+
 use super::Source;
 use super::kinds::KindData;
 use crate::diag::Diagnostic;
@@ -33,13 +35,13 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
                 check("photo", photo);
             }
             // Located from one scan of the file: a profile may list
-            // thousands of items (see `page::value_lines`).
+            // thousands of items (see `value_lines`).
             let mut lines = None;
             let mut nth: std::collections::HashMap<&str, usize> = Default::default();
             for item in &e.activity {
                 if let Err(r) = crate::url::check(&item.url) {
                     let url = item.url.trim();
-                    let lines = lines.get_or_insert_with(|| super::page::value_lines(src, "url"));
+                    let lines = lines.get_or_insert_with(|| value_lines(src, "url"));
                     let n = nth.entry(url).or_default();
                     let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
                         Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
@@ -126,6 +128,36 @@ fn on_key_line(src: &Source, key: &str, needle: &str) -> Option<usize> {
         pos += line.len();
     }
     None
+}
+
+/// Where each `key: VALUE` of the front matter is written (the key), by
+/// value (quotes taken off), in the order written: on lines of their own,
+/// as list items (`- key:`) and inside flow mappings (`- {key: VALUE, …}`).
+/// Made in one scan, for checks that locate many values of one key
+/// (activity URLs): one search per value would be quadratic in the file.
+pub(crate) fn value_lines<'s>(src: &'s Source, key: &str) -> HashMap<&'s str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    let pattern = format!("{key}:");
+    let mut pos = src.fm.start;
+    for line in src.fm_text().split_inclusive('\n') {
+        for (i, _) in line.match_indices(&pattern) {
+            let before = line[..i].trim_end_matches([' ', '\t']);
+            if !(before.is_empty() || before.ends_with(['{', ',', '-'])) {
+                continue;
+            }
+            // Inside `{…}` a value ends at `,` or `}`; on its own line, at the end.
+            let in_flow = line[..i].matches('{').count() > line[..i].matches('}').count();
+            let rest = line[i + pattern.len()..].trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+                _ if in_flow => rest.split([',', '}']).next().unwrap_or("").trim(),
+                _ => rest.trim(),
+            };
+            out.entry(value).or_default().push(pos + i);
+        }
+        pos += line.len();
+    }
+    out
 }
 
 /// Whether `c` may stand in front-matter text: anything but control

@@ -12,13 +12,14 @@
 use serde::Serialize;
 
 use crate::load::kinds::{self, KindData};
-use crate::resolve::{Material, PageId, Site, stale};
+use crate::resolve::{Material, PageId, stale};
 
 use super::calendars::calendar_links;
 use super::markdown::TocEntry;
 use super::view::{
-    Channel, Crumb, DateCtx, DurationCtx, Img, ModuleSummary, Pages, PosterCtx, Ref, SessionCtx,
-    SessionRow, TopicLink, channel_links, date_ctx, duration_ctx, initials,
+    Channel, Crumb, DateCtx, DurationCtx, Img, ModuleSummary, Num, Pages, PosterCtx, Ref,
+    SessionCtx, SessionRow, TopicLink, channel_links, date_ctx, duration_ctx, initials,
+    storage_key,
 };
 use crate::text::encode_path;
 
@@ -172,21 +173,6 @@ pub(crate) struct PeriodCtx {
     pub end: DateCtx,
 }
 
-/// A number from front matter, shown as an integer when it is whole
-/// (`31`, not `31.0`).
-#[derive(Clone, Copy)]
-pub(crate) struct Num(pub f64);
-
-impl Serialize for Num {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
-            s.serialize_i64(self.0 as i64)
-        } else {
-            s.serialize_f64(self.0)
-        }
-    }
-}
-
 #[derive(Serialize)]
 pub(crate) struct ActualCtx {
     pub date: DateCtx,
@@ -274,17 +260,6 @@ pub(crate) struct InPath<'a> {
     pub step_ids: Vec<&'a str>,
     /// Minutes of every step, in order (for the time left).
     pub step_minutes: Vec<u32>,
-}
-
-/// The key under which a path's progress is kept in the browser: the
-/// path's id, so two handbooks on one host do not share progress only if
-/// their base paths differ too.
-pub(super) fn storage_key(site: &Site, path: PageId) -> String {
-    format!(
-        "esiin:{}:path:{}",
-        site.config.base_path,
-        site.page(path).id
-    )
 }
 
 impl<'a> Pages<'a> {

@@ -83,7 +83,7 @@ impl<'a> Pages<'a> {
             .filter(|(_, p)| matches!(&p.data, KindData::Path(path) if !path.steps.is_empty()))
             .map(|(i, _)| ContinuePath {
                 path: self.page_ref(i),
-                storage_key: super::context::storage_key(site, i),
+                storage_key: super::view::storage_key(site, i),
                 steps: self.page_refs(&site.node(i).refs.steps),
             })
             .collect();

@@ -13,11 +13,12 @@ use serde::Serialize;
 
 use super::calendars::calendar_links;
 use super::strings::Strings;
+use super::teams::{TeamCtx, TeamEntry};
 use super::view::{Channel, Crumb, ModuleSummary, Pages, Ref, SessionRow, channel, channel_links};
 use crate::load::Kind;
 use crate::load::kinds::{Expert, KindData};
 use crate::resolve::PageId;
-use crate::resolve::index::{SessionRef, Topic, team_slug, topic_slug};
+use crate::resolve::index::{SessionRef, Team, Topic, team_slug, topic_slug};
 use crate::text::{encode_path, slugify};
 
 /// One option of a directory filter.
@@ -144,9 +145,9 @@ pub(crate) struct GeneratedPage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<TopicCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub team: Option<super::teams::TeamCtx<'a>>,
+    pub team: Option<TeamCtx<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<super::teams::TeamEntry<'a>>>,
+    pub teams: Option<Vec<TeamEntry<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topics: Option<Vec<TopicEntry<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -599,6 +600,72 @@ impl<'a> Pages<'a> {
         Generated {
             url: g.gaps.clone(),
             template: "gaps.html",
+            page,
+        }
+    }
+}
+
+/// The team pages (`render/teams.rs` has what they show).
+impl<'a> Pages<'a> {
+    /// The team index: every team of listed experts.
+    pub(super) fn team_index(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
+        let site = self.site;
+        let url = site.teams_url();
+        let mut page = self.generated_page(
+            g,
+            "teams".into(),
+            "teams",
+            g.strings.teams_title.clone(),
+            &url,
+            self.generated_crumbs(None),
+        );
+        page.description = Some(g.strings.teams_description.clone());
+        page.teams = Some(
+            site.index
+                .teams
+                .iter()
+                .map(|t| TeamEntry {
+                    name: &t.name,
+                    url: encode_path(&site.config.url(&site.team_url(&t.slug))),
+                    experts: t.experts.len(),
+                    modules: self.team_modules(t).len(),
+                })
+                .collect(),
+        );
+        Generated {
+            url,
+            template: "teams.html",
+            page,
+        }
+    }
+
+    /// A team's page: its experts, what they train, where they share.
+    pub(super) fn team_page(self, g: &GeneratedUrls<'a>, team: &'a Team) -> Generated<'a> {
+        let site = self.site;
+        let url = site.team_url(&team.slug);
+        let crumb = (
+            g.strings.teams_title.as_str(),
+            encode_path(&site.config.url(&site.teams_url())),
+        );
+        let mut page = self.generated_page(
+            g,
+            format!("teams/{}", team.slug),
+            "team",
+            team.name.clone(),
+            &url,
+            self.generated_crumbs(Some(crumb)),
+        );
+        page.team = Some(TeamCtx {
+            name: &team.name,
+            slug: &team.slug,
+            experts: self.page_refs(&team.experts),
+            modules: self.page_refs(&self.team_modules(team)),
+            channels: self.team_channels(team),
+            shared: self.recently_shared(team.experts.iter().copied()),
+        });
+        Generated {
+            url,
+            template: "team.html",
             page,
         }
     }

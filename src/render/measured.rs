@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::context::Num;
+use super::view::Num;
 use crate::config::Language;
 use crate::load::Page;
 use crate::load::kinds::{Actual, MONTHS_EN, Measure};

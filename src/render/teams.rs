@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::listings::{Generated, GeneratedUrls};
 use super::view::{Pages, Ref, channel};
 use crate::load::kinds::KindData;
 use crate::resolve::PageId;
@@ -75,7 +74,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The modules a team's experts train, by title, each once.
-    fn team_modules(self, team: &Team) -> Vec<PageId> {
+    pub(super) fn team_modules(self, team: &Team) -> Vec<PageId> {
         let site = self.site;
         let mut modules: Vec<PageId> = team
             .experts
@@ -91,7 +90,7 @@ impl<'a> Pages<'a> {
     }
 
     /// The channels a team's experts use, most used first, then by label.
-    fn team_channels(self, team: &Team) -> Vec<TeamChannel<'a>> {
+    pub(super) fn team_channels(self, team: &Team) -> Vec<TeamChannel<'a>> {
         let mut counts: BTreeMap<&'a str, usize> = BTreeMap::new();
         for &e in &team.experts {
             if let KindData::Expert(x) = &self.site.page(e).data {
@@ -116,68 +115,5 @@ impl<'a> Pages<'a> {
                 .then_with(|| a.label.cmp(&b.label))
         });
         out
-    }
-
-    /// The team index: every team of listed experts.
-    pub(super) fn team_index(self, g: &GeneratedUrls<'a>) -> Generated<'a> {
-        let site = self.site;
-        let url = site.teams_url();
-        let mut page = self.generated_page(
-            g,
-            "teams".into(),
-            "teams",
-            g.strings.teams_title.clone(),
-            &url,
-            self.generated_crumbs(None),
-        );
-        page.description = Some(g.strings.teams_description.clone());
-        page.teams = Some(
-            site.index
-                .teams
-                .iter()
-                .map(|t| TeamEntry {
-                    name: &t.name,
-                    url: encode_path(&site.config.url(&site.team_url(&t.slug))),
-                    experts: t.experts.len(),
-                    modules: self.team_modules(t).len(),
-                })
-                .collect(),
-        );
-        Generated {
-            url,
-            template: "teams.html",
-            page,
-        }
-    }
-
-    /// A team's page: its experts, what they train, where they share.
-    pub(super) fn team_page(self, g: &GeneratedUrls<'a>, team: &'a Team) -> Generated<'a> {
-        let site = self.site;
-        let url = site.team_url(&team.slug);
-        let crumb = (
-            g.strings.teams_title.as_str(),
-            encode_path(&site.config.url(&site.teams_url())),
-        );
-        let mut page = self.generated_page(
-            g,
-            format!("teams/{}", team.slug),
-            "team",
-            team.name.clone(),
-            &url,
-            self.generated_crumbs(Some(crumb)),
-        );
-        page.team = Some(TeamCtx {
-            name: &team.name,
-            slug: &team.slug,
-            experts: self.page_refs(&team.experts),
-            modules: self.page_refs(&self.team_modules(team)),
-            channels: self.team_channels(team),
-            shared: self.recently_shared(team.experts.iter().copied()),
-        });
-        Generated {
-            url,
-            template: "team.html",
-            page,
-        }
     }
 }

@@ -554,6 +554,32 @@ impl<'a> Pages<'a> {
     }
 }
 
+/// A number from front matter, shown as an integer when it is whole
+/// (`31`, not `31.0`).
+#[derive(Clone, Copy)]
+pub(crate) struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.0.fract() == 0.0 && self.0.abs() < 9.0e15 {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
+/// The key under which a path's progress is kept in the browser: the
+/// path's id, so two handbooks on one host do not share progress only if
+/// their base paths differ too.
+pub(crate) fn storage_key(site: &Site, path: PageId) -> String {
+    format!(
+        "esiin:{}:path:{}",
+        site.config.base_path,
+        site.page(path).id
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

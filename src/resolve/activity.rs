@@ -106,7 +106,7 @@ impl Site {
                     continue;
                 }
                 let lines =
-                    lines.get_or_insert_with(|| crate::load::page::value_lines(&p.src, "url"));
+                    lines.get_or_insert_with(|| crate::load::trust::value_lines(&p.src, "url"));
                 let (offset, len) = match lines.get(item.url.trim()).and_then(|l| l.get(count - 1))
                 {
                     Some(&at) => (at, "url".len()),
