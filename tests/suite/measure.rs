@@ -17,9 +17,7 @@
 //!
 //! Outside marketing: anna, bruno, eero, frans (4 profiles; dana is a draft).
 
-use std::process::Command;
-
-use crate::support::{self, Handbook, Run, SOURCE_DATE_EPOCH, between, broken};
+use crate::support::{self, Handbook, Run, SOURCE_DATE_EPOCH, between, broken, esiin_on};
 
 /// The rows of goal `id`'s table of monthly figures: (month, figure),
 /// the month in progress marked `so far`.
@@ -67,19 +65,10 @@ fn latest(html: &str, id: &str) -> String {
 /// `esiin build` at `epoch` (seconds) instead of the suite's day.
 fn build_at(hb: &Handbook, epoch: &str, extra: &[&str]) -> Run {
     let root = hb.root.to_str().expect("a UTF-8 temp path");
-    let out = Command::new(env!("CARGO_BIN_EXE_esiin"))
-        .arg("build")
-        .args(extra)
-        .args(["--root", root])
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .output()
-        .expect("run esiin");
-    let run = Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let mut args = vec!["build"];
+    args.extend(extra);
+    args.extend(["--root", root]);
+    let run = esiin_on(&hb.root, &args, epoch);
     run.assert_ok();
     run
 }

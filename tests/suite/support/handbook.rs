@@ -90,11 +90,17 @@ impl Run {
 /// Runs the real `esiin` binary with `args`, in `cwd`, with colours off and
 /// a fixed "today".
 pub fn esiin_in(cwd: &Path, args: &[&str]) -> Run {
+    esiin_on(cwd, args, SOURCE_DATE_EPOCH)
+}
+
+/// [`esiin_in`] with "today" at `epoch` (seconds) instead of the suite's
+/// day.
+pub fn esiin_on(cwd: &Path, args: &[&str], epoch: &str) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_esiin"))
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .env("SOURCE_DATE_EPOCH", epoch)
         .env_remove("RUST_BACKTRACE")
         .output()
         .expect("run esiin");

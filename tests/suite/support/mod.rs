@@ -18,5 +18,7 @@ pub mod html;
 pub mod serve;
 
 pub use files::{assert_same_files, snapshot};
-pub use handbook::{Handbook, Run, SOURCE_DATE_EPOCH, broken, build_on, example_handbook};
+pub use handbook::{
+    Handbook, Run, SOURCE_DATE_EPOCH, broken, build_on, esiin_on, example_handbook,
+};
 pub use html::{attr_values, between, hrefs};
