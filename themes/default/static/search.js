@@ -124,9 +124,11 @@
   // A one-word query that finds fewer than five pages, even by its form
   // key (a typo: `mikrofni`, `tietoturav`; a compound whose part is on
   // the page: `somekanava`), is also searched by its longest prefix and
-  // its longest tail (at least 4 letters, the prefix at least 55% of the
-  // word) that find something; those pages rank below the ones the word
-  // found. A word found on five pages or more never costs these searches.
+  // its longest tail (the prefix at least 4 letters and 55% of the word,
+  // the tail at least 5 letters: Pagefind stems and prefix-matches a
+  // query, so a 4-letter tail is a 3-letter prefix, `baseline` → `line`
+  // → every page with `linkedin`) that find something; those pages rank
+  // below the ones the word found. A word found on five pages or more never costs these searches.
   // A prefix sorts beside the word, so its search reads the index chunk
   // the word's did; each tail may load a chunk of its own (up to ~100 KB
   // on a large handbook), so a word that found some pages tries only its
@@ -136,7 +138,7 @@
     var min = Math.max(4, Math.floor(w.length * 0.55));
     var n;
     for (n = w.length - 1; n >= min; n--) tries.push(["p", w.slice(0, n)]);
-    for (n = 3; w.length - n >= 4 && n < 3 + maxTails; n++) tries.push(["t", w.slice(n)]);
+    for (n = 3; w.length - n >= 5 && n < 3 + maxTails; n++) tries.push(["t", w.slice(n)]);
     var found = {};
     return tries.reduce(function (chain, t) {
       return chain.then(function (acc) {
