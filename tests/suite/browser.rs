@@ -236,8 +236,17 @@ async fn directory_filters_combine_and_go_into_the_url() {
         "the example content no longer makes this a test of combined filters"
     );
 
+    // "Clear filters" only when a filter is set.
+    assert!(
+        !b.shown("form [data-filter-clear]").await,
+        "nothing to clear yet"
+    );
     b.select("#filter-topic", TOPIC).await;
     assert_visible(b, &topic_only, "topic chosen").await;
+    assert!(
+        b.shown("form [data-filter-clear]").await,
+        "a filter to clear"
+    );
     b.select("#filter-available", AVAILABLE).await;
     assert_visible(b, &expected, "topic and availability chosen").await;
     assert_eq!(
@@ -257,6 +266,10 @@ async fn directory_filters_combine_and_go_into_the_url() {
     assert_visible(b, &everyone, "filters cleared").await;
     assert_eq!(select_value(b, "topic").await, "");
     assert_eq!(b.query().await, None);
+    assert!(
+        !b.shown("form [data-filter-clear]").await,
+        "cleared: nothing to clear"
+    );
     browser.close().await;
 }
 

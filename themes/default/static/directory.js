@@ -24,7 +24,6 @@
 
   /* Changes apply at once: the submit button is only for the form without script. */
   if (applyButton) applyButton.hidden = true;
-  clearButtons.forEach(function (b) { b.hidden = false; });
 
   function hasOption(select, value) {
     for (var i = 0; i < select.options.length; i++) {
@@ -105,6 +104,8 @@
     });
     if (empty) empty.hidden = shown > 0;
     form.classList.toggle("is-filtered", filtered);
+    /* "Clear filters" only when there is something to clear. */
+    clearButtons.forEach(function (b) { b.hidden = !filtered; });
     recount(f);
     say(shown, filtered);
     remember(f);
