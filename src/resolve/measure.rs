@@ -363,7 +363,8 @@ impl Site {
 }
 
 /// The goal's source, checked: one of `activity` and `csv`, not with
-/// `actuals`, CSV columns only with `csv`, `staff` above zero; a team
+/// `actuals`, CSV columns only with `csv`, `staff` above zero and only
+/// with `share_of_staff`; a team
 /// no expert has is a warning. `None`: no source, or a wrong one.
 fn check_source<'g>(
     p: &Page,
@@ -392,6 +393,10 @@ fn check_source<'g>(
                 let key = if source.date.is_some() { "date" } else { "value" };
                 error(key, None, Diagnostic::error(format!("`{key}` names a CSV column, but this source is `activity`"))
                     .hint(format!("remove `{key}`, or measure from a file: `csv: data/visitors.csv`")));
+            }
+            if a.staff.is_some() && a.measure != Measure::ShareOfStaff {
+                error("staff", None, Diagnostic::error("`staff` is the denominator of `share_of_staff`, and this goal counts something else")
+                    .hint("remove `staff`, or write `measure: share_of_staff` to count the share of people"));
             }
             if let Some(n) = a.staff.filter(|n| *n <= 0) {
                 error("staff", None, Diagnostic::error(format!("`staff: {n}` is not a number of people"))

@@ -344,6 +344,25 @@ fn staff_must_be_above_zero() {
 }
 
 #[test]
+fn staff_goes_only_with_share_of_staff() {
+    let run = broken_measure(|hb| {
+        hb.edit(
+            "content/plan.md",
+            "measure: share_of_staff, exclude_teams: [Marketing], staff: 8",
+            "measure: people, exclude_teams: [Marketing], staff: 8",
+        )
+    });
+    assert!(
+        run.stderr.contains(
+            "`staff` is the denominator of `share_of_staff`, and this goal counts something else"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.error_count(), 1, "{}", run.stderr);
+}
+
+#[test]
 fn an_unknown_excluded_team_is_a_warning_naming_the_nearest() {
     let hb = Handbook::fixture("measure");
     hb.edit(
