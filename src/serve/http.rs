@@ -476,7 +476,7 @@ const SCHEME_SCRIPT_HASH: &str = "'sha256-3r6og52KirVxyRWMHtDCXs8kg6nt7WgBdMV+n6
 /// The Content-Security-Policy of every response. What the built pages
 /// need, and no more for scripts:
 /// - scripts only from the site's own files (the theme's `search.js`,
-///   `nav.js`, `path.js`, `directory.js`, `scheme.js`, Pagefind's
+///   `nav.js`, `path.js`, `directory.js`, `scheme.js`, `code.js`, Pagefind's
 ///   `search/pagefind.js` and `/__esiin/live.js`) and the theme's one inline
 ///   script, the colour scheme's (by its hash, [`SCHEME_SCRIPT_HASH`]); no
 ///   `on…=` attribute, and any other inline script (one in a page's Markdown)

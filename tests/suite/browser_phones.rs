@@ -414,3 +414,47 @@ async fn the_directory_filters_are_in_view_on_a_laptop() {
     .await;
     browser.close().await;
 }
+
+/// Each code block of the open page: (whether it scrolls, whether it is a
+/// Tab stop).
+async fn code_blocks(b: &Browser) -> Vec<(bool, bool)> {
+    let v = b
+        .run(
+            "return Array.from(document.querySelectorAll('pre.code')).map(p =>
+               [p.scrollWidth > p.clientWidth + 1 || p.scrollHeight > p.clientHeight + 1,
+                p.getAttribute('tabindex') === '0']);",
+            vec![],
+        )
+        .await;
+    serde_json::from_value(v).expect("pairs of booleans")
+}
+
+/// A code block is a Tab stop exactly when it scrolls (a keyboard must be
+/// able to scroll it; one that fits would only lengthen the Tab order), and
+/// a narrower window that makes it scroll makes it one again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_block_is_a_tab_stop_only_when_it_scrolls() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let (_tmp, server) = example_site();
+    let b = &browser;
+    for page in ["guide/finding-your-channel/", "guide/how-we-measure/"] {
+        b.open(&format!("{}{page}", server.base)).await;
+        for width in [1366, 390, 1366] {
+            viewport(b, width, 900).await;
+            let want_any_fit = width == 1366 && page.contains("finding");
+            eventually(
+                async || code_blocks(b).await,
+                |blocks| {
+                    !blocks.is_empty()
+                        && blocks.iter().all(|(scrolls, stop)| scrolls == stop)
+                        && (!want_any_fit || blocks.iter().any(|(_, stop)| !stop))
+                },
+                |blocks| format!("{page} at {width} px: (scrolls, Tab stop) {blocks:?}"),
+            )
+            .await;
+        }
+    }
+    browser.close().await;
+}
