@@ -293,8 +293,9 @@ impl<'a> Pages<'a> {
                 })
                 .collect(),
             activity_feed: site
-                .activity_feed()
-                .map(|f| encode_path(&site.config.url(&f))),
+                .activity_feed
+                .as_deref()
+                .map(|f| encode_path(&site.config.url(f))),
         }
     }
 

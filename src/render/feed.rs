@@ -33,7 +33,7 @@ const FEED_ITEMS: usize = 50;
 /// The feed to write, `(site-relative path, Atom XML)`, when the site has
 /// one (`Site::activity_feed`).
 pub(crate) fn activity_feed(site: &Site, strings: &Strings) -> Option<(String, String)> {
-    let rel = site.activity_feed()?;
+    let rel = site.activity_feed.clone()?;
     let items = site.shared_activity(site.listed_experts(), FEED_ITEMS);
     let config = &site.config;
     // A site-relative URL, absolute when the site has an origin.

@@ -6,7 +6,7 @@
 //! shared" and the feed (`render/feed.rs`), so the three cannot disagree on
 //! who is shown: listed, non-draft experts only (an unlisted expert's items
 //! are counted by plan goals, computed from `Expert.activity` in
-//! `stale.rs`, but never shown), items dated up to the build day (an item
+//! `measure.rs`, but never shown), items dated up to the build day (an item
 //! dated later is an announced talk: the profile shows it as upcoming,
 //! the lists and the feed wait for its day), newest first. Never ranked or
 //! grouped by person or by count: the handbook shows the work, not a
@@ -33,8 +33,9 @@ pub(crate) struct Shared<'a> {
 impl Site {
     /// The activity feed, site-relative (`activity.xml`), when the site
     /// writes one: whenever it has expert pages, so that a subscription
-    /// keeps working while nobody has shared anything yet.
-    pub(crate) fn activity_feed(&self) -> Option<String> {
+    /// keeps working while nobody has shared anything yet. Kept in
+    /// [`Site::activity_feed`].
+    pub(super) fn find_activity_feed(&self) -> Option<String> {
         self.pages()
             .any(|(_, p)| p.kind == Kind::Expert)
             .then(|| FEED_FILE.to_string())

@@ -78,7 +78,7 @@ impl Site {
             .into_iter()
             .map(|f| (f, "the calendar file"))
             .collect();
-        if let Some(feed) = self.activity_feed() {
+        if let Some(feed) = self.activity_feed.clone() {
             calendars.insert(feed, "the activity feed");
         }
         // The calendar file at `url` or at one of its parent folders: a

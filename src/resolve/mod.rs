@@ -108,6 +108,10 @@ pub(crate) struct Site {
     pub experts_section: Option<PageId>,
     /// The section of the training folder (the catalogue), if any.
     pub training_section: Option<PageId>,
+    /// The activity feed, site-relative (`activity.xml`), when the site
+    /// writes one (see `activity.rs`); found once, as every page's head
+    /// links it.
+    pub activity_feed: Option<String>,
     /// The last commit of each page file, for pages without `updated:`.
     pub git: std::sync::Arc<crate::load::git::Dates>,
     /// By plan page path: its goals measured from the handbook, whose
@@ -178,6 +182,7 @@ pub(crate) fn resolve(
         index: index::Index::default(),
         experts_section: None,
         training_section: None,
+        activity_feed: None,
         git,
         measured: HashMap::new(),
         nodes: pages
@@ -207,6 +212,7 @@ pub(crate) fn resolve(
     site.index = site.build_index(&mut diags);
     site.experts_section = site.section_of_kind(Kind::Expert);
     site.training_section = site.section_of_kind(Kind::Module);
+    site.activity_feed = site.find_activity_feed();
     site.check_generated_urls(&mut diags);
     site.check_session_files(&mut diags);
     site.warn_activity(&mut diags);
