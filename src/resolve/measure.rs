@@ -103,9 +103,9 @@ pub(crate) struct Measured {
 }
 
 /// One expert profile as counted: its team's slug and its items.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Profile<'a> {
-    pub team: Option<&'a str>,
+    pub team: Option<String>,
     pub activity: &'a [Activity],
 }
 
@@ -115,8 +115,9 @@ pub(crate) struct Figures {
     /// One per complete month, dated its last day.
     pub months: Vec<Actual>,
     pub so_far: Option<Actual>,
-    /// The profiles counted: outside the excluded teams.
-    pub profiles: usize,
+    /// What a share is of: `staff`, else the profiles counted (outside
+    /// the excluded teams).
+    pub denominator: usize,
 }
 
 /// The first day of the window `d` is in (a calendar month: the only
@@ -146,7 +147,7 @@ pub(crate) fn activity_figures(
         .collect();
     let counted: Vec<&Profile> = profiles
         .iter()
-        .filter(|p| !p.team.is_some_and(|t| excluded.contains(t)))
+        .filter(|p| !p.team.as_ref().is_some_and(|t| excluded.contains(t)))
         .collect();
     // Month → (items, people with one).
     let mut by_month: BTreeMap<civil::Date, (usize, usize)> = BTreeMap::new();
@@ -202,7 +203,7 @@ pub(crate) fn activity_figures(
     Figures {
         months,
         so_far,
-        profiles: counted.len(),
+        denominator,
     }
 }
 
@@ -239,12 +240,9 @@ fn at_goal(p: &Page, g: &Goal, key: &str, value: Option<&str>, d: Diagnostic) ->
         .at_offset_in(&p.src.text, p.src.lines(), offset, len)
 }
 
-/// A profile's team slug and items, as [`profiles`] collects them.
-type OwnedProfile<'a> = (Option<String>, &'a [Activity]);
-
 /// The expert profiles every activity goal counts: non-draft, listed and
 /// unlisted, with their team slugs; and the teams' names as written.
-fn profiles(site: &Site) -> (Vec<OwnedProfile<'_>>, BTreeMap<String, String>) {
+fn profiles(site: &Site) -> (Vec<Profile<'_>>, BTreeMap<String, String>) {
     let mut out = Vec::new();
     let mut teams = BTreeMap::new();
     for (_, p) in site.pages() {
@@ -255,7 +253,10 @@ fn profiles(site: &Site) -> (Vec<OwnedProfile<'_>>, BTreeMap<String, String>) {
             if let Some(t) = team {
                 teams.entry(team_slug(t)).or_insert_with(|| t.to_string());
             }
-            out.push((team.map(team_slug), e.activity.as_slice()));
+            out.push(Profile {
+                team: team.map(team_slug),
+                activity: &e.activity,
+            });
         }
     }
     (out, teams)
@@ -270,14 +271,7 @@ impl Site {
         if !self.pages().any(|(_, p)| measures(p)) {
             return;
         }
-        let (owned, teams) = profiles(self);
-        let profiles: Vec<Profile> = owned
-            .iter()
-            .map(|(team, activity)| Profile {
-                team: team.as_deref(),
-                activity,
-            })
-            .collect();
+        let (profiles, teams) = profiles(self);
         let mut measured: HashMap<String, Vec<Measured>> = HashMap::new();
         for (_, p) in self.pages() {
             let KindData::Plan(plan) = &p.data else {
@@ -300,10 +294,7 @@ impl Site {
                                 measure: src.measure,
                                 exclude_teams: src.exclude_teams.clone(),
                                 channels: src.channels.clone(),
-                                denominator: src
-                                    .staff
-                                    .and_then(|n| usize::try_from(n).ok())
-                                    .unwrap_or(f.profiles),
+                                denominator: f.denominator,
                                 staff: src.staff.is_some(),
                             },
                         }
@@ -491,7 +482,7 @@ mod tests {
         let m = [item(2026, 2, 1, Some("blog"))];
         let profiles = [
             Profile {
-                team: Some("sales"),
+                team: Some("sales".into()),
                 activity: &a,
             },
             Profile {
@@ -499,11 +490,11 @@ mod tests {
                 activity: &b,
             },
             Profile {
-                team: Some("engineering"),
+                team: Some("engineering".into()),
                 activity: &[],
             },
             Profile {
-                team: Some("marketing"),
+                team: Some("marketing".into()),
                 activity: &m,
             },
         ];
@@ -521,7 +512,7 @@ mod tests {
             [("2026-01-31".into(), 66.7), ("2026-02-28".into(), 0.0)]
         );
         assert_eq!(share.so_far.as_ref().map(|a| a.value), Some(33.3));
-        assert_eq!(share.profiles, 3);
+        assert_eq!(share.denominator, 3);
         let items = activity_figures(&source(Measure::Items), &profiles, start, None, today);
         assert_eq!(items.months[0].value, 3.0);
         let people = activity_figures(&source(Measure::People), &profiles, start, None, today);
@@ -541,6 +532,7 @@ mod tests {
         staff.staff = Some(8);
         let f = activity_figures(&staff, &profiles, start, None, today);
         assert_eq!(f.months[0].value, 25.0);
+        assert_eq!(f.denominator, 8);
     }
 
     #[test]
