@@ -1,6 +1,6 @@
 //! Parsing one page file: UTF-8, front matter, kind, typed fields.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -369,21 +369,13 @@ fn check_lengths(src: &Source, common: &Common, data: &KindData, errors: &mut Ve
 /// blank. A channel the expert does not list in `channels` is fine (a
 /// talk at a meetup); a URL written twice is a warning, in `resolve`.
 fn check_activity(src: &Source, items: &[kinds::Activity], errors: &mut Vec<Diagnostic>) {
-    // Where each `url:` is written, made once: a file of many bad items is
-    // one scan, not one per item.
-    let mut lines: Option<HashMap<&str, Vec<usize>>> = None;
-    let mut nth: HashMap<&str, usize> = HashMap::new();
+    // Where each `url:` is written, found in one scan: a file of many bad
+    // items is not one search per item.
+    let mut places = super::trust::ValuePlaces::new(src, "url");
     for item in items {
         // A scheme off the allow-list is already reported (`trust::urls`).
         if crate::url::check(&item.url).is_ok() && crate::url::http_host(&item.url).is_none() {
-            let url = item.url.trim();
-            let n = nth.entry(url).or_default();
-            let lines = lines.get_or_insert_with(|| super::trust::value_lines(src, "url"));
-            let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
-                Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
-                None => super::trust::locate_value(src, "url", &item.url),
-            };
-            *n += 1;
+            let (offset, len) = places.next_value(&item.url);
             errors.push(
                 Diagnostic::error(format!(
                     "the activity's `url` `{}` is not a full web address",

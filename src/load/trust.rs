@@ -35,19 +35,11 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
                 check("photo", photo);
             }
             // Located from one scan of the file: a profile may list
-            // thousands of items (see `value_lines`).
-            let mut lines = None;
-            let mut nth: std::collections::HashMap<&str, usize> = Default::default();
+            // thousands of items.
+            let mut places = ValuePlaces::new(src, "url");
             for item in &e.activity {
                 if let Err(r) = crate::url::check(&item.url) {
-                    let url = item.url.trim();
-                    let lines = lines.get_or_insert_with(|| value_lines(src, "url"));
-                    let n = nth.entry(url).or_default();
-                    let (offset, len) = match lines.get(url).and_then(|l| l.get(*n)) {
-                        Some(&at) => (at + src.text[at..].find(url).unwrap_or(0), url.len()),
-                        None => locate_value(src, "url", &item.url),
-                    };
-                    *n += 1;
+                    let (offset, len) = places.next_value(&item.url);
                     out.push(
                         Diagnostic::error(r.message())
                             .in_file(&src.rel)
@@ -85,7 +77,7 @@ pub(super) fn urls(src: &Source, data: &KindData) -> Vec<Diagnostic> {
 /// is not in the text as it was parsed: it is found by its part before
 /// the first escape. Else as [`Source::locate`] finds it (a value on
 /// lines of its own).
-pub(super) fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
+fn locate_value(src: &Source, key: &str, value: &str) -> (usize, usize) {
     let head = value
         .find(|c: char| c.is_control() || c == '\\' || c == '"')
         .map_or(value, |i| &value[..i]);
@@ -130,12 +122,56 @@ fn on_key_line(src: &Source, key: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// Where the values of one key are written, for checks that locate many
+/// of them (an expert's activity URLs: a profile may list thousands, and
+/// one search per value would be quadratic in the file). The file is
+/// scanned once, at the first question ([`value_lines`]).
+pub(crate) struct ValuePlaces<'s> {
+    src: &'s Source,
+    key: &'static str,
+    lines: Option<HashMap<&'s str, Vec<usize>>>,
+    /// By value: how many of its places [`ValuePlaces::next_value`] gave.
+    given: HashMap<String, usize>,
+}
+
+impl<'s> ValuePlaces<'s> {
+    pub(crate) fn new(src: &'s Source, key: &'static str) -> ValuePlaces<'s> {
+        ValuePlaces {
+            src,
+            key,
+            lines: None,
+            given: HashMap::new(),
+        }
+    }
+
+    /// The offset of the `n`-th (from 0) `key:` whose value is `value`
+    /// (trimmed), in the order written.
+    pub(crate) fn key_at(&mut self, value: &str, n: usize) -> Option<usize> {
+        let (src, key) = (self.src, self.key);
+        let lines = self.lines.get_or_insert_with(|| value_lines(src, key));
+        lines.get(value.trim()).and_then(|l| l.get(n)).copied()
+    }
+
+    /// Where `value` is written, as `(offset, len)`: at its next place not
+    /// given yet (the items that share a value are asked in the order
+    /// written), else where [`locate_value`] finds it.
+    pub(crate) fn next_value(&mut self, value: &str) -> (usize, usize) {
+        let v = value.trim();
+        let n = self.given.entry(v.to_string()).or_default();
+        let nth = *n;
+        *n += 1;
+        let text = &self.src.text;
+        match self.key_at(v, nth) {
+            Some(at) => (at + text[at..].find(v).unwrap_or(0), v.len()),
+            None => locate_value(self.src, self.key, value),
+        }
+    }
+}
+
 /// Where each `key: VALUE` of the front matter is written (the key), by
 /// value (quotes taken off), in the order written: on lines of their own,
 /// as list items (`- key:`) and inside flow mappings (`- {key: VALUE, …}`).
-/// Made in one scan, for checks that locate many values of one key
-/// (activity URLs): one search per value would be quadratic in the file.
-pub(crate) fn value_lines<'s>(src: &'s Source, key: &str) -> HashMap<&'s str, Vec<usize>> {
+fn value_lines<'s>(src: &'s Source, key: &str) -> HashMap<&'s str, Vec<usize>> {
     let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
     let pattern = format!("{key}:");
     let mut pos = src.fm.start;

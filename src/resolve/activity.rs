@@ -96,7 +96,7 @@ impl Site {
             // URL → (first item, items with it so far): one pass, however
             // many copies a hostile file holds.
             let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-            let mut lines: Option<HashMap<&str, Vec<usize>>> = None;
+            let mut places = crate::load::trust::ValuePlaces::new(&p.src, "url");
             for (k, item) in e.activity.iter().enumerate() {
                 let entry = seen.entry(item.url.trim()).or_insert((k, 0));
                 entry.1 += 1;
@@ -106,11 +106,8 @@ impl Site {
                 if count != 2 {
                     continue;
                 }
-                let lines =
-                    lines.get_or_insert_with(|| crate::load::trust::value_lines(&p.src, "url"));
-                let (offset, len) = match lines.get(item.url.trim()).and_then(|l| l.get(count - 1))
-                {
-                    Some(&at) => (at, "url".len()),
+                let (offset, len) = match places.key_at(&item.url, count - 1) {
+                    Some(at) => (at, "url".len()),
                     None => p.src.locate("url", Some(&item.url)),
                 };
                 diags.push(
