@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::view::Num;
+use super::view::{DateCtx, Num, date_ctx};
 use crate::config::Language;
 use crate::load::Page;
 use crate::load::kinds::{Actual, MONTHS_EN, Measure};
@@ -53,22 +53,17 @@ pub(crate) struct MonthCtx {
 /// for the month in progress, `so_far`), else the day.
 fn month_ctx(a: &Actual, so_far: bool, lang: Language) -> MonthCtx {
     let d = a.date.0;
-    let month = so_far || d == d.last_of_month();
-    let name = MONTHS_EN[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
-    let (iso, text) = match (month, lang) {
-        (true, Language::En) => (
-            d.strftime("%Y-%m").to_string(),
-            format!("{name} {}", d.year()),
-        ),
-        (true, Language::Fi) => (
-            d.strftime("%Y-%m").to_string(),
-            format!("{}/{}", d.month(), d.year()),
-        ),
-        (false, Language::En) => (d.to_string(), format!("{} {name} {}", d.day(), d.year())),
-        (false, Language::Fi) => (
-            d.to_string(),
-            format!("{}.{}.{}", d.day(), d.month(), d.year()),
-        ),
+    let (iso, text) = if so_far || d == d.last_of_month() {
+        let name = MONTHS_EN[usize::from(d.month().unsigned_abs()).saturating_sub(1) % 12];
+        let text = match lang {
+            Language::En => format!("{name} {}", d.year()),
+            Language::Fi => format!("{}/{}", d.month(), d.year()),
+        };
+        (d.strftime("%Y-%m").to_string(), text)
+    } else {
+        // A day, written as the site writes every date.
+        let DateCtx { iso, text } = date_ctx(a.date, lang);
+        (iso, text)
     };
     MonthCtx {
         iso,
